@@ -115,7 +115,7 @@ class Options:
     """Solver settings; a time limit is always set."""
 
     time_limit_s: float = 10.0
-    workers: int = 2
+    workers: int = 1  # one worker: the same request always gives the same plan
     explain: bool = True  # re-solve relaxed to suggest what would close open gaps
 
 
@@ -153,7 +153,7 @@ class PlanRequest:
         return min(learner.deadline_week, self.horizon_weeks)
 
     def initial_levels(self, learner: Learner) -> dict[str, int]:
-        """Stated levels raised by what completed activities grant (the contract's initial level)."""
+        """Stated levels raised by what completed activities grant (the initial level)."""
         levels = {s.id: 0 for s in self.skills}
         for skill, level in learner.levels.items():
             levels[skill] = max(levels.get(skill, 0), level)

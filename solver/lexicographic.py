@@ -1,0 +1,144 @@
+"""Solve a `PlanModel` tier by tier: closure, then readiness, then hours, then cost.
+
+Each tier is optimised with the earlier tiers fixed at their optimum and the previous solution as a
+complete hint. A tier already at a known bound is fixed without a search.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.cpsat import Expr, PlanModel
+from solver.instance import PlanRequest
+from solver.measure import learner_plan
+from solver.solution import PlanItem
+
+Plans = dict[str, list[PlanItem]]
+TIERS = ("closure", "readiness", "hours", "cost")
+
+
+@dataclass
+class TieredResult:
+    """What the tiered solve found: status, plans, and per-tier statistics."""
+
+    status: str  # optimal | feasible | infeasible | unknown
+    plans: Plans | None
+    phases: list[dict[str, Any]] = field(default_factory=list)
+
+
+def tier_values(request: PlanRequest, plans: Plans) -> dict[str, int]:
+    """The four objective tiers of a set of plans (summed over learners)."""
+    totals = dict.fromkeys(TIERS, 0)
+    by_id = {lr.id: lr for lr in request.learners}
+    for lid, items in plans.items():
+        p = learner_plan(request, by_id[lid], items)
+        totals["closure"] += p.closure_milli
+        totals["readiness"] += p.readiness_week
+        totals["hours"] += p.quarter_hours
+        totals["cost"] += p.cost_cents
+    return totals
+
+
+def solver_for(time_limit: float, workers: int) -> cp_model.CpSolver:
+    """A CP-SAT solver with the project's deterministic settings."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.01, time_limit)
+    params.num_workers = workers
+    params.random_seed = 0
+    params.interleave_search = workers > 1  # deterministic schedule across workers
+    return solver
+
+
+def solve_tiers(
+    pm: PlanModel,
+    deadline: float,
+    workers: int,
+    hint: Plans | None = None,
+    bounds: dict[str, int] | None = None,
+    tiers: Sequence[str] = TIERS,
+) -> TieredResult:
+    """Optimise the tiers in order; stop at the first tier that is not proven optimal."""
+    request = pm.request
+    bounds = bounds or {}
+    exprs: dict[str, tuple[Expr, bool]] = {
+        "closure": (pm.closure(), True),
+        "readiness": (pm.readiness(), False),
+        "hours": (pm.hours(), False),
+        "cost": (pm.cost(), False),
+    }
+    best = hint
+    result = TieredResult("optimal", best)
+    fixed: dict[str, int] = {}
+    for tier in tiers:
+        expr, maximise = exprs[tier]
+        known = tier_values(request, best)[tier] if best is not None else None
+        bound = bounds.get(tier)
+        if tier == "readiness" and fixed.get("closure") != bounds.get("closure"):
+            bound = None  # the readiness bound assumes every reachable level is reached
+        if known is not None and bound == known and _hint_in_model(pm, best):
+            fixed[tier] = known
+            pm.model.add(expr == known)
+            result.phases.append({"tier": tier, "status": "at_bound", "objective": known})
+            continue
+        if best is not None:
+            pm.hint(best)
+        if maximise:
+            pm.model.maximize(expr)
+        else:
+            pm.model.minimize(expr)
+        started = time.monotonic()
+        solver = solver_for(deadline - started, workers)
+        status = solver.solve(pm.model)
+        phase = {
+            "tier": tier,
+            "status": solver.status_name(status).lower(),
+            "wall_s": round(time.monotonic() - started, 3),
+        }
+        result.phases.append(phase)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = pm.extract(solver)
+            value = round(solver.objective_value)
+            phase.update(objective=value, bound=round(solver.best_objective_bound))
+            if status == cp_model.FEASIBLE:
+                result.status = "feasible"
+                break
+            pm.model.add(expr == value)
+            fixed[tier] = value
+        elif status == cp_model.INFEASIBLE:
+            result.status, best = "infeasible", None
+            break
+        else:
+            result.status = "feasible" if best is not None else "unknown"
+            break
+        if deadline - time.monotonic() <= 0 and tier != tiers[-1]:
+            result.status = "feasible"
+            break
+    result.plans = best
+    return result
+
+
+def _hint_in_model(pm: PlanModel, plans: Plans | None) -> bool:
+    """True when every hinted item is a candidate at an allowed start (so fixing a tier is safe)."""
+    if plans is None:
+        return False
+    for lv in pm.learners:
+        for item in plans.get(lv.scope.learner.id, ()):
+            if item.activity not in lv.acts or item.start_week not in lv.scope.start_set(
+                item.activity
+            ):
+                return False
+    return True
+
+
+def merge(plans: Sequence[Plans]) -> Plans:
+    """Combine per-learner plan dicts."""
+    out: Plans = {}
+    for p in plans:
+        out.update(p)
+    return out

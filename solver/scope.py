@@ -1,0 +1,331 @@
+"""What a learner's plan can possibly use: relevance filtering, earliest starts and dominance.
+
+Before any CP-SAT variable exists, each learner's catalog is cut down to the activities that can
+matter: they teach a missing target level, or (transitively) unlock one that does, they can fit
+somewhere in time, and no other activity does the same job at least as well in every respect.
+The same analysis yields the closure upper bound, a readiness lower bound and the facts the
+open-gap explanations start from.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from solver.instance import Activity, Learner, Mentor, PlanRequest
+
+NEVER = 10**9
+SkillLevel = tuple[str, int]
+
+
+@dataclass
+class LearnerScope:
+    """The per-learner facts the model, the explanations and the benchmarks use."""
+
+    learner: Learner
+    initial: dict[str, int]
+    end_week: int
+    candidates: list[Activity]
+    starts: dict[str, list[int]]  # activity id -> allowed start weeks, ascending
+    earliest_end: dict[str, int]  # activity id -> earliest week it could end (relaxation)
+    needed: dict[SkillLevel, list[str]]  # (skill, level) -> candidate ids granting >= level
+    target_levels: list[
+        SkillLevel
+    ]  # missing target levels, (skill, level) for initial < level <= req
+    reachable: set[SkillLevel]  # target levels some candidate can reach in time
+    taught: set[SkillLevel]  # target levels some non-excluded catalog activity teaches at all
+    dropped: dict[str, str] = field(default_factory=dict)  # activity id -> why it was cut
+    shared: bool = False  # other learners compete for the same seats
+    _start_sets: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    def start_set(self, activity: str) -> frozenset[int]:
+        """Allowed start weeks as a set (cached; starts only shrink between passes)."""
+        cached = self._start_sets.get(activity)
+        if cached is None or len(cached) != len(self.starts[activity]):
+            cached = self._start_sets[activity] = frozenset(self.starts[activity])
+        return cached
+
+    @property
+    def closure_bound_milli(self) -> int:
+        """Upper bound on weighted closure: every reachable missing target level is reached."""
+        weights = self.learner.target
+        return sum(
+            weights[s].weight_milli for s, _ in self.target_levels if (s, _) in self.reachable
+        )
+
+    @property
+    def readiness_bound(self) -> int:
+        """Lower bound on readiness when every reachable target level is reached."""
+        return max(
+            (min(self.earliest_end[a] for a in self.needed[sl]) for sl in self.reachable), default=0
+        )
+
+
+def start_weeks(
+    request: PlanRequest, learner: Learner, activity: Activity, mentor_free: MentorFree
+) -> list[int]:
+    """Every start week at which the activity fits on its own (window, cohorts, hours, mentors)."""
+    pin = next((p for p in learner.pinned if p.activity == activity.id), None)
+    d = activity.duration_weeks
+    hi = request.end_week(learner) - d
+    if activity.latest_end is not None:
+        hi = min(hi, activity.latest_end - d)
+    lo = activity.earliest_start
+    weeks: Iterable[int] = (
+        activity.start_weeks if activity.start_weeks is not None else range(lo, hi + 1)
+    )
+    fits = [w for w in weeks if lo <= w <= hi and _hours_fit(learner, activity, w)]
+    if activity.needs_mentor:
+        eligible = [m for m in activity.mentors if m in mentor_free]
+        fits = [w for w in fits if any(mentor_free.has_room(m, w, d) for m in eligible)]
+    if pin is not None:
+        return [
+            pin.start_week
+        ]  # the parser has checked the pin fits; keep it even if a ledger is full
+    return fits
+
+
+def _hours_fit(learner: Learner, activity: Activity, start: int) -> bool:
+    q = activity.quarter_hours
+    return q == 0 or all(
+        learner.capacity(w) >= q for w in range(start, start + activity.duration_weeks)
+    )
+
+
+class MentorFree:
+    """Free mentee places per mentor and week: capacity less bookings (and a ledger's usage)."""
+
+    def __init__(self, mentors: Iterable[Mentor], horizon: int) -> None:
+        self.free: dict[str, list[int]] = {
+            m.id: [m.free(w) for w in range(horizon)] for m in mentors
+        }
+
+    def __contains__(self, mentor: object) -> bool:
+        return mentor in self.free
+
+    def has_room(self, mentor: str, start: int, duration: int) -> bool:
+        """True when the mentor has a free place in every week of the span."""
+        return min(self.free[mentor][start : start + duration], default=0) > 0
+
+    def take(self, mentor: str, start: int, end: int) -> None:
+        """Record one more mentee in weeks start..end-1."""
+        row = self.free[mentor]
+        for w in range(start, end):
+            row[w] -= 1
+
+
+def build_scope(
+    request: PlanRequest,
+    learner: Learner,
+    mentor_free: MentorFree | None = None,
+    shared: bool = False,
+) -> LearnerScope:
+    """Cut the catalog to what can matter for this learner's plan."""
+    mentor_free = mentor_free or MentorFree(request.mentors, request.horizon_weeks)
+    initial = request.initial_levels(learner)
+    pinned = {p.activity for p in learner.pinned}
+    open_acts = [
+        a
+        for a in request.activities
+        if a.id not in learner.excluded and a.id not in learner.completed
+    ]
+    targets = [
+        (s, lvl)
+        for s, t in learner.target.items()
+        for lvl in range(initial.get(s, 0) + 1, t.level + 1)
+    ]
+    taught = {(s, lvl) for s, lvl in targets if any(a.grants.get(s, 0) >= lvl for a in open_acts)}
+    starts = {a.id: start_weeks(request, learner, a, mentor_free) for a in open_acts}
+    dropped = {a.id: "does not fit in time" for a in open_acts if not starts[a.id]}
+    pool = {a.id: a for a in open_acts if starts[a.id]}
+    scope = LearnerScope(
+        learner,
+        initial,
+        request.end_week(learner),
+        [],
+        starts,
+        {},
+        {},
+        targets,
+        set(),
+        taught,
+        dropped,
+    )
+    for _ in range(4):  # each pass can only shrink the pool; a few suffice in practice
+        before = len(pool)
+        pool = _useful(pool, scope, pinned)
+        pool = _reachable(pool, scope, learner, pinned)
+        pool = _undominated(pool, scope, pinned)
+        if len(pool) == before:
+            break
+    scope.candidates = [a for a in request.activities if a.id in pool]
+    scope.needed = _providers(scope.candidates, _needed_levels(scope.candidates, scope))
+    scope.reachable = {sl for sl in targets if scope.needed.get(sl)}
+    return scope
+
+
+def _needed_levels(acts: Iterable[Activity], scope: LearnerScope) -> set[SkillLevel]:
+    needed = set(scope.target_levels)
+    for a in acts:
+        for s, lvl in a.requires_skills.items():
+            if lvl > scope.initial.get(s, 0):
+                needed.add((s, lvl))
+    return needed
+
+
+def _providers(
+    acts: Iterable[Activity], needed: Iterable[SkillLevel]
+) -> dict[SkillLevel, list[str]]:
+    order = {}
+    index = GranterIndex(acts)
+    for i, a in enumerate(acts):
+        order[a.id] = i
+    return {sl: sorted(index.providers(sl), key=order.__getitem__) for sl in needed}
+
+
+def _useful(
+    pool: dict[str, Activity], scope: LearnerScope, pinned: set[str]
+) -> dict[str, Activity]:
+    """Keep activities that raise a missing target level, or unlock one that does (fixpoint)."""
+    index = GranterIndex(pool.values())
+    needed = set(scope.target_levels)
+    keep: dict[str, Activity] = {}
+    frontier = [pool[p] for p in pinned if p in pool]
+    for sl in needed:
+        frontier += [pool[b] for b in index.providers(sl)]
+    while frontier:
+        a = frontier.pop()
+        if a.id in keep:
+            continue
+        keep[a.id] = a
+        for s, lvl in a.requires_skills.items():
+            if lvl > scope.initial.get(s, 0) and (s, lvl) not in needed:
+                needed.add((s, lvl))
+                frontier += [pool[b] for b in index.providers((s, lvl)) if b not in keep]
+        frontier += [pool[b] for b in a.requires_activities if b in pool and b not in keep]
+    for a in pool.values():
+        if a.id not in keep:
+            scope.dropped.setdefault(a.id, "adds nothing to the target")
+    return keep
+
+
+class GranterIndex:
+    """Which activities grant each skill, highest level first, to list providers of a level fast."""
+
+    def __init__(self, acts: Iterable[Activity]) -> None:
+        self.by_skill: dict[str, list[tuple[int, str]]] = {}
+        for a in acts:
+            for s, g in a.grants.items():
+                self.by_skill.setdefault(s, []).append((g, a.id))
+        for rows in self.by_skill.values():
+            rows.sort(key=lambda r: -r[0])  # stable: catalog order within a level
+
+    def providers(self, sl: SkillLevel) -> list[str]:
+        """Activities granting skill sl[0] at level sl[1] or higher, in catalog order per level."""
+        rows = self.by_skill.get(sl[0], [])
+        return [a for g, a in rows if g >= sl[1]]
+
+
+def _reachable(
+    pool: dict[str, Activity], scope: LearnerScope, learner: Learner, pinned: set[str]
+) -> dict[str, Activity]:
+    """Earliest start of each activity given its prerequisite chains; drop the never-startable."""
+    est = dict.fromkeys(pool, NEVER)
+    changed = True
+    while changed:
+        changed = False
+        avail: dict[SkillLevel, int] = {}
+        for a in pool.values():
+            for s, g in a.grants.items():
+                end = est[a.id] + a.duration_weeks
+                for lvl in range(1, g + 1):
+                    if end < avail.get((s, lvl), NEVER):
+                        avail[(s, lvl)] = end
+        for a in pool.values():
+            ready = 0
+            for s, lvl in a.requires_skills.items():
+                if lvl > scope.initial.get(s, 0):
+                    ready = max(ready, avail.get((s, lvl), NEVER))
+            for b in a.requires_activities:
+                if b not in learner.completed:
+                    ready = max(ready, est[b] + pool[b].duration_weeks if b in pool else NEVER)
+            weeks = scope.starts[a.id]
+            i = bisect.bisect_left(weeks, ready)
+            new = weeks[i] if i < len(weeks) and ready < NEVER else NEVER
+            if new < est[a.id]:
+                est[a.id] = new
+                changed = True
+    keep = {}
+    for a in pool.values():
+        if est[a.id] >= NEVER and a.id not in pinned:
+            scope.dropped[a.id] = "its prerequisites cannot be met in time"
+            continue
+        if a.id not in pinned:
+            scope.starts[a.id] = [w for w in scope.starts[a.id] if w >= est[a.id]]
+        scope.earliest_end[a.id] = min(est[a.id], scope.starts[a.id][0]) + a.duration_weeks
+        keep[a.id] = a
+    return keep
+
+
+def _undominated(
+    pool: dict[str, Activity], scope: LearnerScope, pinned: set[str]
+) -> dict[str, Activity]:
+    """Drop B when some A grants as much (where it matters), needs less and fits wherever B fits."""
+    needed = _needed_levels(pool.values(), scope)
+    cap: dict[str, int] = {}
+    for s, lvl in needed:
+        cap[s] = max(cap.get(s, 0), lvl)
+    by_id_required = {b for a in pool.values() for b in a.requires_activities}
+    order = {a: i for i, a in enumerate(pool)}
+    providers = _providers(list(pool.values()), needed)
+    dropped: set[str] = set()
+    for b in pool.values():
+        if b.id in pinned or b.id in by_id_required:
+            continue
+        gains = _capped(b, cap, scope.initial)
+        if not gains:
+            continue
+        rarest = min(gains.items(), key=lambda kv: len(providers.get(kv, ())))
+        for a_id in providers.get(rarest, ()):
+            if a_id == b.id or a_id in dropped:
+                continue
+            a = pool[a_id]
+            if _dominates(a, b, cap, scope) and (
+                not _dominates(b, a, cap, scope) or order[a_id] < order[b.id]
+            ):
+                dropped.add(b.id)
+                scope.dropped[b.id] = f"dominated by {a_id}"
+                break
+    return {k: v for k, v in pool.items() if k not in dropped}
+
+
+def _capped(a: Activity, cap: Mapping[str, int], initial: Mapping[str, int]) -> dict[str, int]:
+    return {
+        s: min(g, cap[s])
+        for s, g in a.grants.items()
+        if s in cap and min(g, cap[s]) > initial.get(s, 0)
+    }
+
+
+def _dominates(a: Activity, b: Activity, cap: Mapping[str, int], scope: LearnerScope) -> bool:
+    if (
+        a.duration_weeks > b.duration_weeks
+        or a.quarter_hours > b.quarter_hours
+        or a.cost_cents > b.cost_cents
+    ):
+        return False
+    if a.seats is not None and scope.shared:  # A's seats are a pool of their own in a team
+        return False
+    if a.needs_mentor and not (b.needs_mentor and set(b.mentors) <= set(a.mentors)):
+        return False
+    ga, gb = _capped(a, cap, scope.initial), _capped(b, cap, scope.initial)
+    if any(ga.get(s, 0) < lvl for s, lvl in gb.items()):
+        return False
+    done = scope.learner.completed
+    if not {x for x in a.requires_activities if x not in done} <= set(b.requires_activities):
+        return False
+    for s, lvl in a.requires_skills.items():
+        if lvl > scope.initial.get(s, 0) and b.requires_skills.get(s, 0) < lvl:
+            return False
+    return scope.start_set(b.id) <= scope.start_set(a.id)

@@ -1,0 +1,139 @@
+"""Team mode for many learners: per-learner solves, a capacity ledger, then a joint repair.
+
+1. Ideal: each learner solved alone with all mentors and seats free. Their sum bounds the team.
+2. Ledger: in request order, each ideal plan is booked if it still fits; otherwise that learner is
+   re-solved against what earlier learners hold.
+3. Repair: the learners who lost something, with the learners holding what they wanted, are
+   re-solved together in one model while everyone else stays fixed.
+If no learner lost anything the sum of ideal optima is attained, so the team plan is optimal.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from solver.cpsat import Ledger
+from solver.greedy import greedy
+from solver.instance import PlanRequest
+from solver.lexicographic import Plans, TieredResult, tier_values
+from solver.measure import learner_plan, objective_key
+from solver.solution import PlanItem
+
+REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
+IDEAL_SHARE, LEDGER_SHARE = 0.45, 0.25  # of the time limit; the repair gets the rest
+
+
+def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dict[str, Any]]:
+    """Plan a large team that shares mentors and seats."""
+    from solver.planner import mentor_free, solve_joint
+    from solver.single import solve_learner
+
+    started = time.monotonic()
+    total = deadline - started
+    hints = {p.learner: list(p.items) for p in greedy(request).plans}
+    free = mentor_free(request, None)
+    ideal: Plans = {}
+    proven = True
+    for i, lr in enumerate(request.learners):
+        until = _share(started + total * IDEAL_SHARE, len(request.learners) - i)
+        res, _ = solve_learner(request, lr, until, free, None, hints[lr.id], shared=True)
+        ideal[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
+        proven = proven and res.status == "optimal"
+    ledger, final, losers = Ledger(), {}, []
+    ledger_end = started + total * (IDEAL_SHARE + LEDGER_SHARE)
+    for i, lr in enumerate(request.learners):
+        plan = ideal[lr.id]
+        if not fits(request, ledger, plan):
+            until = _share(ledger_end, len(request.learners) - i)
+            res, _ = solve_learner(
+                request, lr, until, mentor_free(request, ledger), ledger, plan, shared=True
+            )
+            plan = (res.plans or {}).get(lr.id) or _greedy_fit(request, ledger, lr.id, hints)
+            losers.append(lr.id)
+        for item in plan:
+            ledger.book(request, item)
+        final[lr.id] = plan
+    repaired = _repair(request, final, ideal, losers, deadline, solve_joint) if losers else 0
+    bound = sum(tier_values(request, {k: v}).get("closure", 0) for k, v in ideal.items())
+    status = "optimal" if proven and not losers else "feasible"
+    stats = {
+        "mode": "decomposed",
+        "closure_bound": bound / 1000,
+        "learners_resolved_against_ledger": len(losers),
+        "repair_group": repaired,
+    }
+    return TieredResult(status, final), stats
+
+
+def _share(until: float, left: int) -> float:
+    now = time.monotonic()
+    return now + max(0.05, (until - now) / max(1, left))
+
+
+def fits(request: PlanRequest, ledger: Ledger, items: list[PlanItem]) -> bool:
+    """True when the items fit in what mentors and seats have left after the ledger."""
+    trial = Ledger(
+        {k: list(v) for k, v in ledger.mentor_load.items()},
+        dict(ledger.cohort_taken),
+        {k: list(v) for k, v in ledger.active_taken.items()},
+    )
+    for item in items:
+        trial.book(request, item)
+    for mid, load in trial.mentor_load.items():
+        mentor = request.mentor_by_id[mid]
+        if any(used > mentor.free(w) for w, used in enumerate(load)):
+            return False
+    acts = request.activity_by_id
+    if any(n > (acts[a].seats or 0) for (a, _), n in trial.cohort_taken.items()):
+        return False
+    return all(max(row) <= (acts[a].seats or 0) for a, row in trial.active_taken.items())
+
+
+def _greedy_fit(
+    request: PlanRequest, ledger: Ledger, learner: str, hints: dict[str, list[PlanItem]]
+) -> list[PlanItem]:
+    """The greedy plan's items that still fit, in start order (a last resort on timeout)."""
+    kept: list[PlanItem] = []
+    for item in sorted(hints[learner], key=lambda i: i.start_week):
+        if fits(request, ledger, [*kept, item]):
+            kept.append(item)
+    return kept
+
+
+def _repair(
+    request: PlanRequest,
+    final: Plans,
+    ideal: Plans,
+    losers: list[str],
+    deadline: float,
+    solve_joint: Any,
+) -> int:
+    """Re-solve the losers with the holders of what they wanted; keep it if the team gains."""
+    wanted = {(i.activity, i.mentor) for lid in losers for i in ideal[lid]}
+    holders = [
+        lid
+        for lid, items in final.items()
+        if lid not in losers and any((i.activity, i.mentor) in wanted for i in items)
+    ]
+    group = (losers + holders)[:REPAIR_MAX_LEARNERS]
+    ledger = Ledger()
+    for lid, items in final.items():
+        if lid not in group:
+            for item in items:
+                ledger.book(request, item)
+    if time.monotonic() >= deadline:
+        return 0
+    hint = {lid: final[lid] for lid in group}
+    result, _ = solve_joint(request, deadline, ledger, set(group), hint)
+    if result.plans is None:
+        return 0
+    by_id = {lr.id: lr for lr in request.learners}
+    if _team_key(request, result.plans, by_id) > _team_key(request, hint, by_id):
+        final.update(result.plans)
+    return len(group)
+
+
+def _team_key(request: PlanRequest, plans: Plans, by_id: dict[str, Any]) -> tuple[int, ...]:
+    keys = [objective_key(learner_plan(request, by_id[lid], items)) for lid, items in plans.items()]
+    return tuple(sum(k[i] for k in keys) for i in range(4))
