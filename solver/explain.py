@@ -93,7 +93,7 @@ def _explain(ctx: _Context, learner: Learner, skill: str, level: int, required: 
     if what_if is None:
         return OpenGap(skill, reason or "time", detail or _time_detail(skill, required), None)
     kind, suggestion = what_if
-    if reason is None:
+    if reason is None or kind != "time":  # a budget or capacity relaxation alone names the cause
         reason = kind
         detail = {
             "budget": f"the budget runs out before {skill} reaches level {required}",
@@ -113,17 +113,15 @@ def _static_reason(
     """Cases the scope analysis already settles: nothing fits, or prerequisite chains too long."""
     ids = [getattr(a, "id", "") for a in teachers if getattr(a, "id", "") not in learner.excluded]
     why = [dropped.get(i) for i in ids]
-    if ids and all(w == "does not fit in time" for w in why):
-        return "time", f"no activity teaching {skill} to level {level} fits before the deadline"
-    if ids and all(
-        w in ("does not fit in time", "its prerequisites cannot be met in time") for w in why
-    ):
-        chained = next(i for i, w in zip(ids, why, strict=True) if w and w.startswith("its"))
+    chain = "its prerequisites cannot be met in time"
+    if ids and all(w == chain for w in why):
         return (
             "prerequisites",
-            f"{chained} teaches {skill} to level {level}, but its prerequisites cannot be "
+            f"{ids[0]} teaches {skill} to level {level}, but its prerequisites cannot be "
             "completed before the deadline",
         )
+    if ids and all(w in ("does not fit in time", chain) for w in why):
+        return "time", f"no activity teaching {skill} to level {level} fits before the deadline"
     return None, None
 
 

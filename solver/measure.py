@@ -12,7 +12,9 @@ from solver.instance import Learner, PlanRequest
 from solver.solution import Gap, LearnerPlan, OpenGap, PlanItem
 
 
-def final_levels(request: PlanRequest, learner: Learner, items: Iterable[PlanItem]) -> dict[str, int]:
+def final_levels(
+    request: PlanRequest, learner: Learner, items: Iterable[PlanItem]
+) -> dict[str, int]:
     """Initial levels raised by every item's grants."""
     levels = request.initial_levels(learner)
     for item in items:
