@@ -29,7 +29,7 @@ def main() -> None:
 def plan(request_file: str, time_limit: float | None, no_explain: bool) -> None:
     """Solve a planning request (JSON file, or - for stdin) and print the response."""
     # Imported here: the solver needs no app, and the web app needs no solver to start.
-    from solver.cli import run_plan_command  # type: ignore[import-not-found,unused-ignore]
+    from solver.cli import run_plan_command  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     raise SystemExit(run_plan_command(request_file, time_limit, explain=not no_explain))
 

@@ -53,14 +53,14 @@ def _optional_str(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError("must be text")
-    return value
+    return str(value)
 
 
 def _secret_key(value: Any) -> str | None:
-    value = _optional_str(value)
-    if value is not None and len(value) < 16:
+    key = _optional_str(value)
+    if key is not None and len(key) < 16:
         raise ValueError("must be at least 16 characters (or unset to generate one)")
-    return value
+    return key
 
 
 def _slug(value: Any) -> str:
@@ -70,14 +70,14 @@ def _slug(value: Any) -> str:
 
 
 def _database_url(value: Any) -> str | None:
-    value = _optional_str(value)
-    if value is None:
+    url = _optional_str(value)
+    if url is None:
         return None
-    scheme = value.split("://", 1)[0] if "://" in value else ""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme in ("postgres", "postgresql"):  # the common Heroku-style spelling: use psycopg 3
-        return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
     if scheme in ("sqlite", "postgresql+psycopg"):
-        return value
+        return url
     raise ValueError("must be a sqlite:/// or postgresql:// URL")
 
 
