@@ -117,3 +117,38 @@ def make_tenant(session: Session) -> Callable[..., Any]:
 def tenant(make_tenant: Callable[..., Any]) -> Any:
     """The acting tenant of most tests."""
     return make_tenant("acme", "Acme Corp")
+
+
+@pytest.fixture
+def make_skill(session: Session) -> Callable[..., Any]:
+    """Factory: `make_skill(tenant, "python", levels=3)` adds a skill with a 1..N scale."""
+    from lti_pathing.services.skills import LevelSpec, SkillService
+
+    def make(tenant: Any, external_id: str = "python", levels: int = 3, **fields: Any) -> Any:
+        service = SkillService(session, tenant)
+        scale = [LevelSpec(n, f"Level {n}") for n in range(1, levels + 1)]
+        return service.create_skill(
+            {"external_id": external_id, "name": external_id.title(), **fields}, scale
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_role(session: Session) -> Callable[..., Any]:
+    """Factory: `make_role(tenant, "swe-2", skills=[...])` adds a role (and its family)."""
+    from lti_pathing.models import JobFamily, RoleLevel, Track
+    from lti_pathing.services.job_architecture import JobArchitectureService
+
+    def make(tenant: Any, external_id: str = "swe-2", skills: Any = (), **fields: Any) -> Any:
+        service = JobArchitectureService(session, tenant)
+        family = service.by_external_id(JobFamily, "eng") or service.create_family(
+            {"external_id": "eng", "name": "Engineering"}
+        )
+        values = {
+            "external_id": external_id, "title": external_id.upper(), "family_id": family.id,
+            "track": Track.individual, "level": RoleLevel.mid, "level_rank": 2, **fields,
+        }  # fmt: skip
+        return service.create_role(values, skills)
+
+    return make
