@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
@@ -43,3 +46,30 @@ def init_db() -> None:
     with database(current_app).engine.begin() as connection:
         migrate.upgrade(connection)
     click.echo("database is at the latest schema")
+
+
+@main.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--no-people", is_flag=True, help="Leave people out (catalog and roles only).")
+def export(path: Path, slug: str | None, fmt: str, no_people: bool) -> None:
+    """Write the tenant's catalog, job architecture and people to PATH (file or CSV folder)."""
+    from lti_pathing.db import transaction
+    from lti_pathing.errors import LtiPathingError
+    from lti_pathing.services.tenants import TenantService
+    from lti_pathing.services.transfer.export import ExportService
+
+    with transaction(current_app) as session:
+        try:
+            tenant = TenantService(session).by_slug(slug or current_app.config["DEFAULT_TENANT"])
+        except LtiPathingError as error:
+            raise click.ClickException(error.message) from None
+        service = ExportService(session, tenant)
+        if fmt == "csv":
+            files = service.write_csv(path, people=not no_people)
+            click.echo(f"wrote {len(files)} CSV files to {path}")
+            return
+        document = service.document(people=not no_people)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    click.echo(f"wrote {path}")
