@@ -1,1 +1,24 @@
 """lti-pathing: career pathing inside the LMS over LTI 1.3."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask application: settings, database, error handlers, blueprints."""
+    app = Flask(__name__, instance_relative_config=True)
+
+    from lti_pathing import config
+
+    config.load(app, test_config)
+
+    from lti_pathing import db, errors, health
+
+    db.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,155 @@
+"""Settings: defaults, then environment (`LTI_PATHING_*`, plain `DATABASE_URL`), then overrides.
+
+Every setting is declared once in `SETTINGS` with its default and its check; a bad or unknown value
+stops the application at start with a message naming the environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PREFIX = "LTI_PATHING"
+SECRET_KEY_FILE = "secret_key"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing, unknown or has a bad value; raised while the app starts."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, a check returning the cleaned value, and what it does."""
+
+    name: str
+    default: Any
+    check: Callable[[Any], Any]
+    doc: str
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
+
+
+def _int_between(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    return str(value)
+
+
+def _secret_key(value: Any) -> str | None:
+    key = _optional_str(value)
+    if key is not None and len(key) < 16:
+        raise ValueError("must be at least 16 characters (or unset to generate one)")
+    return key
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not value or not value.replace("-", "").isalnum():
+        raise ValueError("must be a slug of letters, digits and '-'")
+    return value
+
+
+def _database_url(value: Any) -> str | None:
+    url = _optional_str(value)
+    if url is None:
+        return None
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme in ("postgres", "postgresql"):  # the common Heroku-style spelling: use psycopg 3
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme in ("sqlite", "postgresql+psycopg"):
+        return url
+    raise ValueError("must be a sqlite:/// or postgresql:// URL")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SECRET_KEY",
+        None,
+        _secret_key,
+        "signs sessions; generated into the instance folder if unset",
+    ),
+    Setting(
+        "DATABASE_URL", None, _database_url, "SQLite (default: instance folder) or PostgreSQL URL"
+    ),
+    Setting("SQLALCHEMY_ECHO", False, _bool, "log every SQL statement"),
+    Setting("DEFAULT_TENANT", "default", _slug, "tenant slug the CLI acts on without --tenant"),
+    Setting("PAGE_SIZE", 25, _int_between(1, 500), "rows per page on list pages and API lists"),
+    Setting("MAX_PAGE_SIZE", 200, _int_between(1, 1000), "largest page a client may ask for"),
+    Setting(
+        "MAX_CONTENT_LENGTH", 16 * 1024 * 1024, _int_between(1024, 1 << 30), "largest upload, bytes"
+    ),
+)
+# Names read from the environment by other parts (the test suite's own database switch).
+RESERVED = ("TEST_",)
+
+
+def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill `app.config` from defaults, environment and overrides; validate; derive the rest."""
+    app.config.from_mapping({s.name: s.default for s in SETTINGS})
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    _reject_unknown_env()
+    app.config.from_prefixed_env(PREFIX)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _validate(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["DATABASE_URL"] is None:
+        path = Path(app.instance_path) / "lti_pathing.sqlite3"
+        app.config["DATABASE_URL"] = f"sqlite:///{path}"
+    if app.config["SECRET_KEY"] is None:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _reject_unknown_env() -> None:
+    known = {s.name for s in SETTINGS}
+    for key in os.environ:
+        if not key.startswith(PREFIX + "_"):
+            continue
+        name = key[len(PREFIX) + 1 :]
+        if name not in known and not name.startswith(RESERVED):
+            raise SettingsError(f"{key}: unknown setting; known: {', '.join(sorted(known))}")
+
+
+def _validate(config: dict[str, Any]) -> None:
+    for setting in SETTINGS:
+        try:
+            config[setting.name] = setting.check(config[setting.name])
+        except ValueError as error:
+            raise SettingsError(
+                f"{PREFIX}_{setting.name}: {error} (got {config[setting.name]!r})"
+            ) from None
+    if config["PAGE_SIZE"] > config["MAX_PAGE_SIZE"]:
+        raise SettingsError(f"{PREFIX}_PAGE_SIZE must not exceed {PREFIX}_MAX_PAGE_SIZE")
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the generated key, or create it (readable by the owner only) on first start."""
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

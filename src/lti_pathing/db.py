@@ -1,0 +1,166 @@
+"""Database: engine, one session per request (committed once at the edge), and the model base.
+
+The engine and session factory live in `app.extensions`; `session()` returns the session of the
+current application context. Services receive that session as an argument and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.expression import true
+
+EXTENSION = "lti_pathing.db"
+
+# Constraint names are fixed so that migrations (and SQLite batch mode) can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware in UTC (the default clock of services)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Stores UTC instants; returns aware datetimes, also on SQLite (which drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use an aware UTC datetime")
+        return value.astimezone(dt.UTC) if value is not None else None
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+# Reusable column types (SQLAlchemy 2.0 `Annotated` style).
+intpk = Annotated[int, mapped_column(primary_key=True)]
+ExternalId = Annotated[str, mapped_column(String(64))]
+Name = Annotated[str, mapped_column(String(200))]
+Description = Annotated[str | None, mapped_column(Text)]
+ShortText = Annotated[str, mapped_column(String(255))]
+Timestamp = Annotated[dt.datetime, mapped_column(UtcDateTime)]
+Hours = Annotated[Decimal, mapped_column(Numeric(6, 2))]
+Money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
+Flag = Annotated[bool, mapped_column(Boolean, default=True, server_default=true())]
+
+
+class Base(DeclarativeBase):
+    """Root of every model; shared metadata with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@dataclass
+class Database:
+    """The engine and session factory attached to one app."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """Create an engine; on SQLite turn on foreign keys, WAL and real transactions."""
+    engine = create_engine(url, echo=echo)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, in_memory=":memory:" in url or url == "sqlite://")
+    return engine
+
+
+def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        # pysqlite's own transaction handling breaks SAVEPOINT and transactional DDL;
+        # take it over (SQLAlchemy's documented recipe) and emit BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    """Attach the engine and session factory; commit at the end of each successful request."""
+    engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQLALCHEMY_ECHO"])
+    app.extensions[EXTENSION] = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    app.after_request(_commit_on_success)
+    app.teardown_appcontext(_close_session)
+
+
+def database(app: Flask | None = None) -> Database:
+    """The Database of `app` (default: the current app)."""
+    target = app if app is not None else current_app
+    database: Database = target.extensions[EXTENSION]
+    return database
+
+
+def session() -> Session:
+    """The session of the current application context, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = database().sessions()
+    current: Session = g.db_session
+    return current
+
+
+def _commit_on_success(response: Response) -> Response:
+    current: Session | None = g.get("db_session")
+    if current is not None:
+        if response.status_code < 400:
+            current.commit()
+        else:
+            current.rollback()
+    return response
+
+
+def _close_session(error: BaseException | None) -> None:
+    current: Session | None = g.pop("db_session", None)
+    if current is not None:
+        if error is not None:
+            current.rollback()
+        current.close()
+
+
+@contextmanager
+def transaction(app: Flask) -> Iterator[Session]:
+    """A session for work outside a request (CLI, jobs): commit on success, roll back on error."""
+    with database(app).sessions() as work, work.begin():
+        yield work

@@ -1,0 +1,127 @@
+"""One exception root for the domain, and the one place that maps it to HTTP.
+
+Services raise these; views never catch them. JSON clients get
+`{"code", "status", "message", "errors"}` (the flask-smorest shape); browsers get an HTML page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class LtiPathingError(Exception):
+    """Root of every error the domain raises on purpose."""
+
+    status = 500
+    code = "error"
+
+    def __init__(self, message: str, errors: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body of this error."""
+        body: dict[str, Any] = {"code": self.code, "status": self.status, "message": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return body
+
+
+class NotFound(LtiPathingError):
+    """No such record in the acting tenant (also what another tenant's record looks like)."""
+
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(LtiPathingError):
+    """The acting user may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Invalid(LtiPathingError):
+    """Input breaks a rule; `errors` says which field or row, and why."""
+
+    status = 422
+    code = "invalid"
+
+
+class Conflict(LtiPathingError):
+    """The request clashes with the stored state (a duplicate id, a state transition)."""
+
+    status = 409
+    code = "conflict"
+
+
+class StaleEdit(Conflict):
+    """Someone saved this record after the editor loaded it; reload and redo the change."""
+
+    code = "stale_edit"
+
+    def __init__(self, what: str, expected: int | None, current: int | None) -> None:
+        super().__init__(
+            f"{what} was changed by someone else (you edited version {expected}, "
+            f"it is now version {current}); reload it and apply your change again",
+            {"expected_version": expected, "current_version": current},
+        )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One record that points at the one being deleted."""
+
+    kind: str
+    id: int
+    label: str
+
+
+class Referenced(Conflict):
+    """Deleting would leave references dangling; retire the record or remove the references."""
+
+    code = "referenced"
+
+    def __init__(self, what: str, references: Sequence[Reference]) -> None:
+        super().__init__(
+            f"{what} is still used by {len(references)} record(s); "
+            "remove those references or retire it instead",
+            [asdict(ref) for ref in references],
+        )
+        self.references = list(references)
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def render_error(error: LtiPathingError) -> Response | tuple[str, int]:
+    """Turn a domain error into the response the client asked for."""
+    if _wants_json():
+        response = jsonify(error.to_dict())
+        response.status_code = error.status
+        return response
+    return render_template("error.html", error=error), error.status
+
+
+def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
+    if exc.code is None or not _wants_json():
+        return exc
+    error = LtiPathingError(exc.description or exc.name)
+    error.status, error.code = exc.code, exc.name.lower().replace(" ", "_")
+    return render_error(error)
+
+
+def init_app(app: Flask) -> None:
+    """Register the one handler for domain errors (and JSON bodies for HTTP errors)."""
+    app.register_error_handler(LtiPathingError, render_error)
+    app.register_error_handler(HTTPException, _from_http)

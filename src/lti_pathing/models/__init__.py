@@ -1,0 +1,69 @@
+"""The tables, grouped by noun. Importing this package registers every model on `Base.metadata`."""
+
+from lti_pathing.models.catalog import (
+    Activity,
+    ActivityKind,
+    ActivityMentor,
+    ActivityOutcome,
+    ActivityPrereq,
+    ActivitySkillPrereq,
+    Cohort,
+    LmsCourseLink,
+)
+from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
+from lti_pathing.models.plans import (
+    AppendOnlyViolation,
+    ItemStatus,
+    Plan,
+    PlanEvent,
+    PlanItem,
+    PlanStatus,
+)
+from lti_pathing.models.roles import (
+    CareerPath,
+    JobFamily,
+    PathKind,
+    Role,
+    RoleLevel,
+    RoleSkill,
+    Track,
+)
+from lti_pathing.models.skills import Skill, SkillCategory, SkillLevel
+from lti_pathing.models.tenancy import Tenant
+from lti_pathing.models.tokens import ApiToken
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "ActivityMentor",
+    "ActivityOutcome",
+    "ActivityPrereq",
+    "ActivitySkillPrereq",
+    "ApiToken",
+    "AppendOnlyViolation",
+    "CareerPath",
+    "Cohort",
+    "Evidence",
+    "EvidenceSource",
+    "ItemStatus",
+    "JobFamily",
+    "Lms",
+    "LmsCourseLink",
+    "LmsIdentity",
+    "Mentor",
+    "PathKind",
+    "Person",
+    "Plan",
+    "PlanEvent",
+    "PlanItem",
+    "PlanStatus",
+    "Role",
+    "RoleLevel",
+    "RoleSkill",
+    "Skill",
+    "SkillCategory",
+    "SkillLevel",
+    "Tenant",
+    "Track",
+]

@@ -1,0 +1,112 @@
+"""Development plans, their items, and the append-only log of what happened to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, event, false
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from lti_pathing.db import Base, Timestamp, intpk, utcnow
+from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
+from lti_pathing.models.catalog import Activity
+from lti_pathing.models.people import Person
+from lti_pathing.models.roles import Role
+
+
+class PlanStatus(enum.StrEnum):
+    """Where a plan is in its approval life."""
+
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
+    changes_requested = "changes_requested"
+    archived = "archived"
+
+
+class ItemStatus(enum.StrEnum):
+    """Progress of one planned activity."""
+
+    planned = "planned"
+    in_progress = "in_progress"
+    completed = "completed"
+    dropped = "dropped"
+
+
+class Plan(TenantOwned, Versioned, Timestamped, Base):
+    """A person's dated development plan towards a target role."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[intpk]
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    target_role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id"), index=True)
+    status: Mapped[PlanStatus] = mapped_column(
+        enum_type(PlanStatus, "plan_status"), default=PlanStatus.draft
+    )
+    starts_on: Mapped[dt.date | None]
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    person: Mapped[Person] = relationship()
+    target_role: Mapped[Role | None] = relationship()
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.start_week"
+    )
+    events: Mapped[list[PlanEvent]] = relationship(
+        back_populates="plan", order_by="PlanEvent.id", viewonly=True
+    )
+
+
+class PlanItem(TenantOwned, Versioned, Timestamped, Base):
+    """One activity placed in a plan, from `start_week` for its duration."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (CheckConstraint("start_week >= 0", name="start_not_negative"),)
+
+    id: Mapped[intpk]
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
+    start_week: Mapped[int]
+    end_week: Mapped[int]
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id"), index=True)
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id"), index=True)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_type(ItemStatus, "item_status"), default=ItemStatus.planned
+    )
+    completed_on: Mapped[dt.date | None]
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+    activity: Mapped[Activity] = relationship()
+
+
+class PlanEvent(TenantOwned, Base):
+    """Something that happened to a plan. Rows are only ever added: never changed or deleted."""
+
+    __tablename__ = "plan_event"
+
+    id: Mapped[intpk]
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    plan: Mapped[Plan] = relationship(back_populates="events")
+
+
+class AppendOnlyViolation(RuntimeError):
+    """Code tried to change or delete an append-only row (a bug, never user input)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_event_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, PlanEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyViolation(f"plan events are append-only (event {obj.id})")

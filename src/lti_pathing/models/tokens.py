@@ -1,0 +1,24 @@
+"""API tokens: only a prefix (to find it) and a SHA-256 hash (to check it) are stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_pathing.db import Base, Name, Timestamp, intpk, utcnow
+from lti_pathing.models.base import TenantOwned
+
+
+class ApiToken(TenantOwned, Base):
+    """A bearer token for the REST API; the secret itself is shown once and never stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[intpk]
+    name: Mapped[Name]
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    last_used_at: Mapped[Timestamp | None]
+    revoked_at: Mapped[Timestamp | None]

@@ -1,0 +1,1 @@
+"""Import and export of the catalog, job architecture and people (see docs/import-format.md)."""
