@@ -107,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer seeds and cases")
     parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers (1 = deterministic)")
+    parser.add_argument("--only", default="", help="run the cases whose name contains this text")
     args = parser.parse_args()
     head = (
         f"{'case':32} {'limit':>6} {'median s':>9} {'max s':>7} {'x greedy t':>10} "
@@ -115,7 +116,7 @@ def main() -> None:
     print(f"workers={args.workers}")
     print(head)
     print("-" * len(head))
-    for case in cases(args.quick):
+    for case in (c for c in cases(args.quick) if args.only in c.name):
         r = run_case(case, args.workers)
         print(
             f"{r['case']:32} {r['limit_s']:>6.0f} {r['wall_s']:>9.2f} {r['max_s']:>7.2f} "

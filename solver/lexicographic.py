@@ -123,6 +123,14 @@ def solve_tiers(
     return result
 
 
+def closure_bound(result: TieredResult, static_bound: int) -> int:
+    """The best proven upper bound on closure: the closure phase's bound, else the static one."""
+    for phase in result.phases:
+        if phase["tier"] == "closure":
+            return int(phase.get("bound", phase.get("objective", static_bound)))
+    return static_bound
+
+
 def _hint_in_model(pm: PlanModel, plans: Plans | None) -> bool:
     """True when every hinted item is a candidate at an allowed start (so fixing a tier is safe)."""
     if plans is None:

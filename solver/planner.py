@@ -11,7 +11,7 @@ import time
 from solver.cpsat import Ledger, PlanModel
 from solver.greedy import greedy
 from solver.instance import PlanRequest
-from solver.lexicographic import Plans, TieredResult, solve_tiers
+from solver.lexicographic import Plans, TieredResult, closure_bound, solve_tiers
 from solver.measure import learner_plan
 from solver.scope import MentorFree, build_scope
 from solver.single import solve_learner
@@ -62,7 +62,7 @@ def solve_joint(
         )
         return one, {
             "mode": "single",
-            "closure_bound": scope.closure_bound_milli / 1000,
+            "closure_bound": closure_bound(one, scope.closure_bound_milli) / 1000,
             "candidates": {scope.learner.id: len(scope.candidates)},
             "phases": one.phases,
         }
@@ -75,7 +75,7 @@ def solve_joint(
     result = solve_tiers(pm, deadline, request.options.workers, hint, bounds)
     stats: dict[str, object] = {
         "mode": "joint",
-        "closure_bound": bounds["closure"] / 1000,
+        "closure_bound": closure_bound(result, bounds["closure"]) / 1000,
         "candidates": {s.learner.id: len(s.candidates) for s in scopes},
         "phases": result.phases,
     }

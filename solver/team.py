@@ -16,7 +16,7 @@ from typing import Any
 from solver.cpsat import Ledger
 from solver.greedy import greedy
 from solver.instance import PlanRequest
-from solver.lexicographic import Plans, TieredResult, tier_values
+from solver.lexicographic import Plans, TieredResult, closure_bound
 from solver.measure import learner_plan, objective_key
 from solver.solution import PlanItem
 
@@ -34,10 +34,12 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
     hints = {p.learner: list(p.items) for p in greedy(request).plans}
     free = mentor_free(request, None)
     ideal: Plans = {}
+    bound = 0
     proven = True
     for i, lr in enumerate(request.learners):
         until = _share(started + total * IDEAL_SHARE, len(request.learners) - i)
-        res, _ = solve_learner(request, lr, until, free, None, hints[lr.id], shared=True)
+        res, scope = solve_learner(request, lr, until, free, None, hints[lr.id], shared=True)
+        bound += closure_bound(res, scope.closure_bound_milli)
         ideal[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
         proven = proven and res.status == "optimal"
     ledger, final, losers = Ledger(), {}, []
@@ -55,7 +57,6 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
             ledger.book(request, item)
         final[lr.id] = plan
     repaired = _repair(request, final, ideal, losers, deadline, solve_joint) if losers else 0
-    bound = sum(tier_values(request, {k: v}).get("closure", 0) for k, v in ideal.items())
     status = "optimal" if proven and not losers else "feasible"
     stats = {
         "mode": "decomposed",
