@@ -46,20 +46,22 @@ def build_document(seed: int = SEED) -> dict[str, Any]:
     people = PeopleBuilder(rng).build()
     mentors = build_mentors(people, rng)
     activities = CatalogBuilder(rng, mentors, people).build()
-    return _tidy({
-        "format": "lti-pathing.catalog",
-        "version": 1,
-        "skill_categories": [{"id": c, "name": n} for c, n in CATEGORIES],
-        "skills": [_skill(s) for s in SKILLS],
-        "job_families": [{"id": f, "name": n, "description": d} for f, n, d in FAMILIES],
-        "roles": [_role(r) for r in ROLES],
-        "career_paths": [
-            {"from_role": a, "to_role": b, "kind": k} for a, b, k in sorted(CAREER_PATHS)
-        ],
-        "activities": activities,
-        "mentors": mentors,
-        "people": people,
-    })
+    return _tidy(
+        {
+            "format": "lti-pathing.catalog",
+            "version": 1,
+            "skill_categories": [{"id": c, "name": n} for c, n in CATEGORIES],
+            "skills": [_skill(s) for s in SKILLS],
+            "job_families": [{"id": f, "name": n, "description": d} for f, n, d in FAMILIES],
+            "roles": [_role(r) for r in ROLES],
+            "career_paths": [
+                {"from_role": a, "to_role": b, "kind": k} for a, b, k in sorted(CAREER_PATHS)
+            ],
+            "activities": activities,
+            "mentors": mentors,
+            "people": people,
+        }
+    )
 
 
 def _tidy(value: Any) -> Any:
@@ -75,7 +77,10 @@ def _tidy(value: Any) -> Any:
 
 def _skill(s: Any) -> dict[str, Any]:
     return {
-        "id": s.id, "name": s.label, "category": s.category, "description": s.description,
+        "id": s.id,
+        "name": s.label,
+        "category": s.category,
+        "description": s.description,
         "source_uri": s.source_uri,
         "levels": [
             {"level": i + 1, "name": name, "description": s.levels[i]}
@@ -86,8 +91,14 @@ def _skill(s: Any) -> dict[str, Any]:
 
 def _role(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id, "title": r.title, "family": r.family, "track": r.track, "level": r.level,
-        "level_rank": r.level_rank, "critical": r.critical, "description": r.description or None,
+        "id": r.id,
+        "title": r.title,
+        "family": r.family,
+        "track": r.track,
+        "level": r.level,
+        "level_rank": r.level_rank,
+        "critical": r.critical,
+        "description": r.description or None,
         "skills": [{"skill": s, "level": lv, "weight": w} for s, lv, w in r.skills],
     }
 
@@ -103,7 +114,8 @@ def attainable_levels(activities: list[dict[str, Any]]) -> dict[str, int]:
             if not a["active"] or a["id"] in done:
                 continue
             if all(levels.get(p["skill"], 0) >= p["level"] for p in a["skill_prereqs"]) and all(
-                    p in done for p in a["prereqs"]):
+                p in done for p in a["prereqs"]
+            ):
                 done.add(a["id"])
                 for o in a["outcomes"]:
                     levels[o["skill"]] = max(levels.get(o["skill"], 0), o["level"])
@@ -116,11 +128,15 @@ def check(doc: dict[str, Any]) -> None:
     reach = attainable_levels(doc["activities"])
     gaps = {
         (r["id"], s["skill"])
-        for r in doc["roles"] for s in r["skills"] if reach.get(s["skill"], 0) < s["level"]
+        for r in doc["roles"]
+        for s in r["skills"]
+        if reach.get(s["skill"], 0) < s["level"]
     }
     if gaps != HARD_GAPS:
-        raise SystemExit(f"unexpected coverage: untaught {sorted(gaps - HARD_GAPS)}, "
-                         f"hard gaps now taught {sorted(HARD_GAPS - gaps)}")
+        raise SystemExit(
+            f"unexpected coverage: untaught {sorted(gaps - HARD_GAPS)}, "
+            f"hard gaps now taught {sorted(HARD_GAPS - gaps)}"
+        )
     ids = [a["id"] for a in doc["activities"]]
     if len(ids) != len(set(ids)):
         raise SystemExit("duplicate activity ids")

@@ -22,10 +22,22 @@ from sample_org.skills import LEVEL_NAMES, SKILLS, SkillSpec
 
 # Course ladder tiers: (id suffix, level granted, level required, title patterns, weeks, hours).
 TIERS = (
-    ("intro", 2, 0, ("Introduction to {t}", "{t} Fundamentals", "{t} Essentials",
-                     "Getting Started with {t}"), (2, 4), (1.5, 3)),
-    ("practice", 3, 2, ("{t} in Practice", "Applied {t}", "Practical {t}",
-                        "{t}: Hands-on Workshop"), (4, 8), (2, 4)),
+    (
+        "intro",
+        2,
+        0,
+        ("Introduction to {t}", "{t} Fundamentals", "{t} Essentials", "Getting Started with {t}"),
+        (2, 4),
+        (1.5, 3),
+    ),
+    (
+        "practice",
+        3,
+        2,
+        ("{t} in Practice", "Applied {t}", "Practical {t}", "{t}: Hands-on Workshop"),
+        (4, 8),
+        (2, 4),
+    ),
     ("advanced", 4, 3, ("Advanced {t}", "{t} Masterclass", "Mastering {t}"), (6, 12), (3, 5)),
 )
 # Extra skill prerequisites of some ladder courses, by (skill, tier).
@@ -42,9 +54,17 @@ LADDER_PREREQS = {
 # A few ladder courses that build on the previous course of the same ladder.
 LADDER_ACTIVITY_PREREQS = ("python", "java", "sql", "machine-learning", "accounting-techniques")
 COHORT_STARTS = (
-    "2027-01-11", "2027-02-01", "2027-03-01", "2027-04-12", "2027-05-03", "2027-06-07",
-    "2027-09-06", "2027-10-04", "2027-11-01",
+    "2027-01-11",
+    "2027-02-01",
+    "2027-03-01",
+    "2027-04-12",
+    "2027-05-03",
+    "2027-06-07",
+    "2027-09-06",
+    "2027-10-04",
+    "2027-11-01",
 )
+_SKILL = {s.id: s for s in SKILLS}
 COHORT_SHARE = 0.22
 MOODLE_SHARE = 0.34
 CANVAS_SHARE = 0.15
@@ -62,11 +82,26 @@ def _slug(provider: str) -> str:
 def _activity(kind: str, id_: str, title: str, **fields: Any) -> dict[str, Any]:
     """An activity in the JSON layout, every key present."""
     base: dict[str, Any] = {
-        "id": id_, "title": title, "kind": kind, "provider": None, "url": None,
-        "duration_weeks": 1, "hours_per_week": 1, "cost": 0, "currency": None,
-        "earliest_start": None, "latest_end": None, "seats": None, "active": True,
-        "description": None, "outcomes": [], "skill_prereqs": [], "prereqs": [],
-        "cohorts": [], "mentors": [], "lms_links": [],
+        "id": id_,
+        "title": title,
+        "kind": kind,
+        "provider": None,
+        "url": None,
+        "duration_weeks": 1,
+        "hours_per_week": 1,
+        "cost": 0,
+        "currency": None,
+        "earliest_start": None,
+        "latest_end": None,
+        "seats": None,
+        "active": True,
+        "description": None,
+        "outcomes": [],
+        "skill_prereqs": [],
+        "prereqs": [],
+        "cohorts": [],
+        "mentors": [],
+        "lms_links": [],
     }
     unknown = set(fields) - set(base)
     assert not unknown, unknown
@@ -77,8 +112,9 @@ def _activity(kind: str, id_: str, title: str, **fields: Any) -> dict[str, Any]:
 class CatalogBuilder:
     """Builds every activity; `eligible_mentors` picks mentors for a skill and level."""
 
-    def __init__(self, rng: random.Random, mentors: list[dict[str, Any]],
-                 people: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, rng: random.Random, mentors: list[dict[str, Any]], people: list[dict[str, Any]]
+    ) -> None:
         """Keep the rng and what is needed to choose mentors."""
         self.rng = rng
         self.mentors = mentors
@@ -116,22 +152,25 @@ class CatalogBuilder:
         for suffix, grants, requires, titles, weeks, hours in TIERS:
             if suffix == "advanced" and top < 4:
                 break
-            provider = INTERNAL if self.rng.random() < 0.55 else self.rng.choice(
-                EXTERNAL_PROVIDERS)
+            provider = INTERNAL if self.rng.random() < 0.55 else self.rng.choice(EXTERNAL_PROVIDERS)
             prereqs = {skill.id: requires} if requires else {}
             prereqs.update(LADDER_PREREQS.get((skill.id, suffix), {}))
             id_ = f"{skill.id}-{suffix}"
             activity = _activity(
-                "course", id_, self.rng.choice(titles).format(t=skill.topic),
-                provider=provider, url=self._url(provider, "courses", id_),
+                "course",
+                id_,
+                self.rng.choice(titles).format(t=skill.topic),
+                provider=provider,
+                url=self._url(provider, "courses", id_),
                 duration_weeks=self.rng.randint(*weeks),
                 hours_per_week=self.rng.choice(_steps(*hours)),
                 cost=self._course_cost(provider, grants),
                 description=_reach(skill, grants),
                 outcomes=[{"skill": skill.id, "level": grants}],
                 skill_prereqs=[{"skill": s, "level": lv} for s, lv in prereqs.items()],
-                prereqs=[previous] if previous and skill.id in LADDER_ACTIVITY_PREREQS
-                and suffix == "advanced" else [],
+                prereqs=[previous]
+                if previous and skill.id in LADDER_ACTIVITY_PREREQS and suffix == "advanced"
+                else [],
             )
             if activity["cost"]:
                 activity["currency"] = "EUR"
@@ -142,8 +181,9 @@ class CatalogBuilder:
         """Internal courses are free; external ones cost more the deeper they go."""
         if provider == INTERNAL:
             return 0
-        return self.rng.choice({2: (0, 49, 79, 99), 3: (149, 199, 290, 390),
-                                4: (450, 590, 750, 900)}[level])
+        return self.rng.choice(
+            {2: (0, 49, 79, 99), 3: (149, 199, 290, 390), 4: (450, 590, 750, 900)}[level]
+        )
 
     def _url(self, provider: str, section: str, id_: str) -> str:
         if provider == INTERNAL:
@@ -162,13 +202,22 @@ class CatalogBuilder:
         elif kind == "certification":
             url = self._url(provider, "certifications", spec.id)
         activity = _activity(
-            kind, spec.id, spec.title, provider=provider, url=url,
-            duration_weeks=spec.weeks, hours_per_week=spec.hours, cost=spec.cost,
-            currency=spec.currency, seats=spec.seats,
+            kind,
+            spec.id,
+            spec.title,
+            provider=provider,
+            url=url,
+            duration_weeks=spec.weeks,
+            hours_per_week=spec.hours,
+            cost=spec.cost,
+            currency=spec.currency,
+            seats=spec.seats,
             earliest_start=spec.window[0] if spec.window else None,
             latest_end=spec.window[1] if spec.window else None,
-            description=spec.description or _reach(skill, top["level"]),
-            outcomes=outcomes, skill_prereqs=_pairs(spec.requires), prereqs=list(spec.prereqs),
+            description=spec.description or _reach(skill, top["level"]) + _also(outcomes, top),
+            outcomes=outcomes,
+            skill_prereqs=_pairs(spec.requires),
+            prereqs=list(spec.prereqs),
         )
         self.activities.append(activity)
         return activity
@@ -178,9 +227,11 @@ class CatalogBuilder:
         skill = next(s for s in SKILLS if s.id == skill_id)
         expert = grants == 5
         activity = _activity(
-            "mentorship", f"mentor-{skill_id}-{grants}",
+            "mentorship",
+            f"mentor-{skill_id}-{grants}",
             f"{'Expert ' if expert else ''}{skill.topic} mentorship",
-            provider="Internal", duration_weeks=12 if expert else self.rng.choice((8, 10, 12)),
+            provider="Internal",
+            duration_weeks=12 if expert else self.rng.choice((8, 10, 12)),
             hours_per_week=self.rng.choice((1, 1, 1.5, 2)),
             description=_reach(skill, grants) + " One-to-one with a senior colleague.",
             outcomes=[{"skill": skill_id, "level": grants}],
@@ -191,6 +242,7 @@ class CatalogBuilder:
 
     def eligible_mentors(self, skill_id: str, grants: int) -> list[str]:
         """Up to three mentors whose role needs the skill at a high level, best first."""
+
         def needed(person: str) -> int:
             role = self.roles[self.role_of[person]]
             return max((lv for s, lv, _w in role.skills if s == skill_id), default=0)
@@ -206,31 +258,43 @@ class CatalogBuilder:
     def _shadowing(self, role: RoleSpec) -> None:
         """A few weeks alongside someone in the role: a first taste of its top skills."""
         top = sorted(role.skills, key=lambda s: (-s[2], -s[1], s[0]))[:3]
-        self.activities.append(_activity(
-            "shadowing", f"shadow-{role.id}", f"Shadow a {role.title}", provider="Internal",
-            duration_weeks=self.rng.choice((2, 3, 4)),
-            hours_per_week=self.rng.choice((2, 3, 4)), seats=1,
-            description=f"Spend time alongside a {role.title}: {role.description.lower()}",
-            outcomes=[{"skill": s, "level": min(2, lv)} for s, lv, _w in top],
-        ))
+        self.activities.append(
+            _activity(
+                "shadowing",
+                f"shadow-{role.id}",
+                f"Job shadowing: {role.title}",
+                provider="Internal",
+                duration_weeks=self.rng.choice((2, 3, 4)),
+                hours_per_week=self.rng.choice((2, 3, 4)),
+                seats=1,
+                description=f"Weeks alongside colleagues in the {role.title} role. "
+                f"{role.description}",
+                outcomes=[{"skill": s, "level": min(2, lv)} for s, lv, _w in top],
+            )
+        )
 
     def _add_cohorts(self) -> None:
         """Some internal courses and peer groups run in dated cohorts in 2027."""
         for activity in self.activities:
-            eligible = (
-                activity["kind"] == "peer_group"
-                or (activity["kind"] == "course" and activity["provider"] == INTERNAL
-                    and activity["active"] and activity["earliest_start"] is None)
+            eligible = activity["kind"] == "peer_group" or (
+                activity["kind"] == "course"
+                and activity["provider"] == INTERNAL
+                and activity["active"]
+                and activity["earliest_start"] is None
             )
-            if not eligible or self.rng.random() >= COHORT_SHARE * (2 if activity[
-                    "kind"] == "peer_group" else 1):
+            if not eligible or self.rng.random() >= COHORT_SHARE * (
+                2 if activity["kind"] == "peer_group" else 1
+            ):
                 continue
             seats = activity["seats"] or self.rng.choice((12, 16, 20, 24))
             activity["seats"] = seats
             starts = sorted(self.rng.sample(COHORT_STARTS, self.rng.choice((2, 3))))
             activity["cohorts"] = [
-                {"id": f"c{i + 1}-{start[:7]}", "starts_on": start,
-                 "seats": None if self.rng.random() < 0.7 else max(6, seats - 4)}
+                {
+                    "id": f"c{i + 1}-{start[:7]}",
+                    "starts_on": start,
+                    "seats": None if self.rng.random() < 0.7 else max(6, seats - 4),
+                }
                 for i, start in enumerate(starts)
             ]
 
@@ -249,6 +313,15 @@ class CatalogBuilder:
 def _steps(low: float, high: float) -> tuple[float, ...]:
     """Half-hour steps from low to high inclusive."""
     return tuple(low + 0.5 * i for i in range(int((high - low) / 0.5) + 1))
+
+
+def _also(outcomes: list[dict[str, Any]], top: dict[str, Any]) -> str:
+    """' Also builds Feedback and Delegation.' for the outcomes besides the main one."""
+    topics = [_SKILL[o["skill"]].topic for o in outcomes if o is not top]
+    if not topics:
+        return ""
+    listed = topics[0] if len(topics) == 1 else ", ".join(topics[:-1]) + " and " + topics[-1]
+    return f" Also builds {listed}."
 
 
 def _reach(skill: SkillSpec, level: int) -> str:

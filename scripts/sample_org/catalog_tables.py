@@ -37,11 +37,12 @@ class ItemSpec:
     description: str = ""
 
 
+# fmt: off
 CERTIFICATIONS: tuple[ItemSpec, ...] = (
-    ItemSpec("cert-cloud-assoc", "Certified Cloud Solutions Architect – Associate",
+    ItemSpec("cert-cloud-assoc", "Certified Cloud Solutions Architect – Associate",  # noqa: RUF001
              "cloud-architecture:3 cloud-deploy:3", "cloud-deploy:2", 8, 4, 150, "USD",
              "Cloud Practitioners Guild"),
-    ItemSpec("cert-cloud-pro", "Certified Cloud Solutions Architect – Professional",
+    ItemSpec("cert-cloud-pro", "Certified Cloud Solutions Architect – Professional",  # noqa: RUF001
              "cloud-architecture:4", "cloud-architecture:3", 10, 5, 300, "USD",
              "Cloud Practitioners Guild", prereqs=("cert-cloud-assoc",)),
     ItemSpec("cert-k8s-operator", "Certified Kubernetes Operator", "containers:4",
@@ -65,7 +66,7 @@ CERTIFICATIONS: tuple[ItemSpec, ...] = (
     ItemSpec("cert-bi", "Business Intelligence Analyst Certificate",
              "business-intelligence:3 data-visualisation:3", "sql:2", 6, 4, 165, "EUR",
              "Skillforge Online"),
-    ItemSpec("cert-data-eng", "Certified Data Engineer – Associate",
+    ItemSpec("cert-data-eng", "Certified Data Engineer – Associate",  # noqa: RUF001
              "data-models:3 data-quality:3", "sql:3", 8, 4, 200, "USD", "Skillforge Online"),
     ItemSpec("cert-product", "Certified Product Manager",
              "product-lifecycle:3 user-requirements:3", "", 6, 4, 495, "EUR",
@@ -102,11 +103,13 @@ CERTIFICATIONS: tuple[ItemSpec, ...] = (
              "Open Campus Online"),
     ItemSpec("cert-change", "Change Management Practitioner", "change-management:4",
              "change-management:3", 8, 4, 1250, "EUR", "Meridian Business School"),
-    ItemSpec("cert-fin-risk", "Financial Risk Manager – Part I", "financial-risk:4",
+    ItemSpec("cert-fin-risk", "Financial Risk Manager – Part I", "financial-risk:4",  # noqa: RUF001
              "financial-risk:3", 12, 8, 1100, "USD", "Meridian Business School"),
 )
+# fmt: on
 
 # Mentorship topics: (skill, level granted, level required to start).
+# fmt: off
 MENTORSHIPS: tuple[tuple[str, int, int], ...] = (
     ("python", 5, 4), ("software-design", 4, 3), ("cloud-architecture", 4, 3),
     ("devops", 4, 3), ("cloud-incidents", 4, 3), ("cyber-security", 4, 3),
@@ -119,11 +122,13 @@ MENTORSHIPS: tuple[tuple[str, int, int], ...] = (
     ("lead-team", 5, 4), ("coach", 4, 3), ("strategic-planning", 4, 3),
     ("stakeholder-comms", 5, 4), ("present-reports", 4, 3),
 )
+# fmt: on
 
 S27_H1 = ("2027-01-04", "2027-06-25")
 S27_H2 = ("2027-07-05", "2027-12-17")
 S27_Q4 = ("2027-09-06", "2027-12-17")
 
+# fmt: off
 STRETCH: tuple[ItemSpec, ...] = (
     ItemSpec("str-k8s-migration", "Migrate a service to the Kubernetes platform",
              "containers:4 cloud-deploy:3", "containers:3", 8, 4, seats=2),
@@ -202,7 +207,9 @@ STRETCH: tuple[ItemSpec, ...] = (
              "lead-team:5 stakeholder-comms:5 strategic-planning:4", "lead-team:4", 12, 6,
              seats=1, prereqs=("executive-presence",)),
 )
+# fmt: on
 
+# fmt: off
 PEER_GROUPS: tuple[ItemSpec, ...] = (
     ItemSpec("peer-new-managers", "New Managers Circle",
              "lead-team:3 feedback:3 delegate:3", "", 12, 1.5, seats=10),
@@ -233,8 +240,10 @@ PEER_GROUPS: tuple[ItemSpec, ...] = (
     ItemSpec("peer-coaching-triads", "Coaching Triads", "coach:3 feedback:3", "coach:2", 8, 1,
              seats=9),
 )
+# fmt: on
 
 # Courses beyond the per-skill ladders: several outcomes each, some from external providers.
+# fmt: off
 EXTRA_COURSES: tuple[ItemSpec, ...] = (
     ItemSpec("python-data-analysis", "Python for Data Analysis",
              "python:3 sql:2 data-visualisation:2", "python:2", 6, 3),
@@ -289,26 +298,61 @@ EXTRA_COURSES: tuple[ItemSpec, ...] = (
     ItemSpec("coaching-managers", "Coaching Skills for Managers", "coach:3 feedback:3", "coach:2",
              6, 2),
 )
+# fmt: on
 
 # Old courses kept for history: retired, so no new plan offers them.
+# fmt: off
 RETIRED_COURSES: tuple[ItemSpec, ...] = (
     ItemSpec("legacy-java-2019", "Introduction to Java (2019 edition)", "java:2", "", 4, 3),
     ItemSpec("legacy-sql-basics", "SQL Basics (legacy e-learning)", "sql:2", "", 2, 2),
     ItemSpec("legacy-waterfall-pm", "Classic Project Management", "project-management:2", "", 4, 2),
     ItemSpec("legacy-appraisals", "Annual Appraisals for Managers", "feedback:2", "", 1, 2),
 )
+# fmt: on
 
 # Roles someone can shadow for a few weeks to see the job from the inside.
 SHADOW_ROLES = (
-    "swe-4", "sre-3", "em-1", "ds-3", "da-3", "de-2", "pm", "spm", "pd-2", "csm-3", "sc-3",
-    "mgr-cs", "hrbp", "ta-2", "ld-2", "fa-3", "fpa-lead", "mgr-finance",
+    "swe-4",
+    "sre-3",
+    "em-1",
+    "ds-3",
+    "da-3",
+    "de-2",
+    "pm",
+    "spm",
+    "pd-2",
+    "csm-3",
+    "sc-3",
+    "mgr-cs",
+    "hrbp",
+    "ta-2",
+    "ld-2",
+    "fa-3",
+    "fpa-lead",
+    "mgr-finance",
 )
 
 # Senior people offered as mentors: role -> how many of its holders.
 MENTOR_ROLES = {
-    "swe-4": 1, "swe-5": 1, "sre-3": 2, "dir-eng": 1,
-    "ds-3": 1, "ds-4": 1, "da-3": 1, "dir-data": 1,
-    "spm": 1, "gpm": 1, "pd-3": 2, "dir-product": 1,
-    "csm-3": 2, "dir-cs": 1, "hrbp": 1, "dir-people": 1,
-    "fa-3": 1, "fpa-lead": 1, "mgr-finance": 1, "dir-finance": 1, "ceo": 1,
+    "swe-4": 1,
+    "swe-5": 1,
+    "sre-3": 2,
+    "dir-eng": 1,
+    "ds-3": 1,
+    "ds-4": 1,
+    "da-3": 1,
+    "dir-data": 1,
+    "spm": 1,
+    "gpm": 1,
+    "pd-3": 2,
+    "dir-product": 1,
+    "csm-3": 2,
+    "dir-cs": 1,
+    "hrbp": 1,
+    "dir-people": 1,
+    "fa-3": 1,
+    "fpa-lead": 1,
+    "mgr-finance": 1,
+    "dir-finance": 1,
+    "ceo": 1,
 }

@@ -24,14 +24,15 @@ CANVAS_SHARE = 0.3
 INACTIVE = 3
 TEAM_SIZE = 7
 
+# fmt: off
 FIRST_NAMES = (
-    "Amara", "Kenji", "Sofia", "Mateo", "Priya", "Liam", "Aisha", "Noah", "Mei", "Lucas",
-    "Fatima", "Oliver", "Yuki", "Elena", "Kwame", "Chloe", "Arjun", "Ingrid", "Omar", "Hana",
-    "Diego", "Leila", "Tomasz", "Nia", "Rafael", "Sanne", "Jamal", "Ana", "Henrik", "Zainab",
-    "Luca", "Mariam", "Jonas", "Ayesha", "Pablo", "Freya", "Tariq", "Camille", "Emeka", "Julia",
-    "Ravi", "Astrid", "Malik", "Beatriz", "Sven", "Nadia", "Chen", "Grace", "Tunde", "Isla",
-    "Mohammed", "Lena", "Kofi", "Marta", "Hiroshi", "Zoe", "Andrei", "Adaeze", "Felix", "Saoirse",
-    "Javier", "Ewa", "Samir", "Thandiwe", "Nikolai", "Rosa", "Dev", "Aino", "Jin", "Lucia",
+    "Amara", "Kenji", "Sofia", "Mateo", "Priya", "Liam", "Aisha", "Noah", "Mei", "Lucas", "Fatima",
+    "Oliver", "Yuki", "Elena", "Kwame", "Chloe", "Arjun", "Ingrid", "Omar", "Hana", "Diego",
+    "Leila", "Tomasz", "Nia", "Rafael", "Sanne", "Jamal", "Ana", "Henrik", "Zainab", "Luca",
+    "Mariam", "Jonas", "Ayesha", "Pablo", "Freya", "Tariq", "Camille", "Emeka", "Julia", "Ravi",
+    "Astrid", "Malik", "Beatriz", "Sven", "Nadia", "Chen", "Grace", "Tunde", "Isla", "Mohammed",
+    "Lena", "Kofi", "Marta", "Hiroshi", "Zoe", "Andrei", "Adaeze", "Felix", "Saoirse", "Javier",
+    "Ewa", "Samir", "Thandiwe", "Nikolai", "Rosa", "Dev", "Aino", "Jin", "Lucia",
 )
 LAST_NAMES = (
     "Okafor", "Watanabe", "Rossi", "García", "Sharma", "O'Brien", "Haddad", "Kowalski", "Chen",
@@ -40,8 +41,9 @@ LAST_NAMES = (
     "Singh", "Petrov", "Adeyemi", "Fernandes", "Schmidt", "Tanaka", "Kariuki", "Lindqvist",
     "Romero", "Abdullah", "Virtanen", "Zhang", "Murphy", "Bianchi", "Mahlangu", "Sato", "Ortiz",
     "Nowak", "Eriksen", "Das", "Popescu", "Bello", "Wright", "Horvat", "Park", "Mwangi", "Lopez",
-    "Kaur", "Ivanova", "Fischer", "Asante", "Reyes", "Aydın",
+    "Kaur", "Ivanova", "Fischer", "Asante", "Reyes", "Aydın",  # noqa: RUF001 - Turkish dotless i
 )
+# fmt: on
 HOURS_CHOICES = (2, 2, 2.5, 3, 3, 3, 3.5, 4, 4, 4, 4.5, 5, 5, 6, 6, 8)
 
 
@@ -89,19 +91,21 @@ class PeopleBuilder:
         """Add one person and return their employee id."""
         employee_id = f"E{1001 + len(self.people)}"
         name = self._new_name()
-        self.people.append({
-            "employee_id": employee_id,
-            "name": name,
-            "email": self._new_email(name),
-            "manager_employee_id": manager,
-            "current_role": role,
-            "target_role": None,
-            "hours_per_week": self.rng.choice(HOURS_CHOICES),
-            "moodle_user_id": None,
-            "canvas_user_id": None,
-            "lti_subject": None,
-            "active": True,
-        })
+        self.people.append(
+            {
+                "employee_id": employee_id,
+                "name": name,
+                "email": self._new_email(name),
+                "manager_employee_id": manager,
+                "current_role": role,
+                "target_role": None,
+                "hours_per_week": self.rng.choice(HOURS_CHOICES),
+                "moodle_user_id": None,
+                "canvas_user_id": None,
+                "lti_subject": None,
+                "active": True,
+            }
+        )
         return employee_id
 
     def _new_name(self) -> str:
@@ -127,7 +131,8 @@ class PeopleBuilder:
         managers = {p["manager_employee_id"] for p in self.people}
         mentor_roles = set(MENTOR_ROLES)
         candidates = [
-            p for p in self.people
+            p
+            for p in self.people
             if p["employee_id"] not in managers and p["current_role"] not in mentor_roles
         ]
         for person in self.rng.sample(candidates, INACTIVE):
@@ -162,8 +167,7 @@ def build_mentors(people: list[dict[str, Any]], rng: random.Random) -> list[dict
         holders = [p for p in people if p["current_role"] == role and p["active"]]
         for person in holders[:count]:
             capacity = 1 if role == "ceo" else rng.choice((2, 2, 3, 3, 4))
-            mentors.append({"person": person["employee_id"], "capacity": capacity,
-                            "active": True})
+            mentors.append({"person": person["employee_id"], "capacity": capacity, "active": True})
     mentors.sort(key=lambda m: m["person"])
     paused = [m for m in mentors if m["capacity"] >= 3]
     rng.choice(paused)["active"] = False

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 FAMILIES = (
     ("eng", "Software Engineering", "Builds, runs and secures the product platform."),
-    ("data", "Data & Analytics", "Turns data into decisions: analytics, data science, data engineering."),
+    (
+        "data",
+        "Data & Analytics",
+        "Turns data into decisions: analytics, data science, data engineering.",
+    ),
     ("product", "Product Management & Design", "Decides what to build and designs how it works."),
     ("cs", "Customer Success", "Supports, retains and grows our customers."),
     ("people", "People & HR", "Hires, pays, develops and looks after our people."),
@@ -50,8 +54,9 @@ class RoleSpec:
         return CEO_RANK if self.id == "ceo" else LEVEL_RANK[self.level]
 
 
-def _r(id_: str, title: str, family: str, level: str, skills: str, desc: str,
-       critical: bool = False) -> RoleSpec:
+def _r(
+    id_: str, title: str, family: str, level: str, skills: str, desc: str, critical: bool = False
+) -> RoleSpec:
     """Parse 'skill:level:weight ...' into a RoleSpec."""
     parsed = tuple(
         (name, int(level_), int(weight))
@@ -60,6 +65,7 @@ def _r(id_: str, title: str, family: str, level: str, skills: str, desc: str,
     return RoleSpec(id_, title, family, level, parsed, critical, desc)
 
 
+# fmt: off
 ROLES: tuple[RoleSpec, ...] = (
     # --- Software Engineering -----------------------------------------------------------------
     _r("swe-1", "Software Engineer I", "eng", "entry",
@@ -244,18 +250,22 @@ ROLES: tuple[RoleSpec, ...] = (
        "change-management:4:2 financial-statements:3:1 budgets:3:1",
        "Leads the company.", critical=True),
 )
+# fmt: on
 
 # Required (role, skill) pairs that nothing in the catalog teaches to the required level, on
 # purpose: expert strategy and negotiation and principal-level design come from years on the
 # job. Plans towards these roles show an open gap whose reason is "nothing teaches it".
+# fmt: off
 HARD_GAPS = frozenset({
     ("swe-5", "software-design"),
     ("ceo", "strategic-planning"),
     ("ceo", "negotiate-stakeholders"),
 })
+# fmt: on
 
 _V, _L, _X = "vertical", "lateral", "cross_functional"
 
+# fmt: off
 CAREER_PATHS: tuple[tuple[str, str, str], ...] = (
     # ladders
     ("swe-1", "swe-2", _V), ("swe-2", "swe-3", _V), ("swe-3", "swe-4", _V), ("swe-4", "swe-5", _V),
@@ -283,8 +293,10 @@ CAREER_PATHS: tuple[tuple[str, str, str], ...] = (
     ("swe-3", "sc-3", _X), ("sc-3", "spm", _X), ("swe-3", "spm", _X), ("ld-2", "pm", _X),
     ("css-1", "poc", _X), ("ta-2", "csm-2", _X), ("pd-2", "swe-2", _X),
 )
+# fmt: on
 
 # Individual contributors per role; managers are added at about one per seven reports.
+# fmt: off
 HEADCOUNT: dict[str, dict[str, int]] = {
     "eng": {"swe-1": 10, "swe-2": 22, "swe-3": 14, "swe-4": 4, "sre-2": 5, "sre-3": 3},
     "data": {"da-1": 4, "da-2": 7, "da-3": 3, "ds-2": 4, "ds-3": 3, "ds-4": 1, "de-2": 4},
@@ -293,14 +305,23 @@ HEADCOUNT: dict[str, dict[str, int]] = {
     "people": {"poc": 3, "hrg": 4, "hrbp": 2, "ta-2": 3, "ld-2": 2},
     "finance": {"acc-1": 3, "acc-2": 4, "fa-2": 4, "fa-3": 2, "fpa-lead": 1},
 }
+# fmt: on
 # Roles whose holders report straight to the family's director.
 REPORTS_TO_DIRECTOR = frozenset({"swe-5", "ds-4", "fpa-lead"})
 EXTRA_DIRECTOR_REPORTS = {"eng": {"swe-5": 1}}
 MANAGER_ROLE = {
-    "eng": "em-1", "data": "mgr-analytics", "product": "gpm", "cs": "mgr-cs",
-    "people": "mgr-people", "finance": "mgr-finance",
+    "eng": "em-1",
+    "data": "mgr-analytics",
+    "product": "gpm",
+    "cs": "mgr-cs",
+    "people": "mgr-people",
+    "finance": "mgr-finance",
 }
 DIRECTOR_ROLE = {
-    "eng": "dir-eng", "data": "dir-data", "product": "dir-product", "cs": "dir-cs",
-    "people": "dir-people", "finance": "dir-finance",
+    "eng": "dir-eng",
+    "data": "dir-data",
+    "product": "dir-product",
+    "cs": "dir-cs",
+    "people": "dir-people",
+    "finance": "dir-finance",
 }

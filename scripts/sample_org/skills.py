@@ -42,13 +42,12 @@ class SkillSpec:
         return ESCO_SKILL + self.esco_id
 
 
-def _s(
-    id_: str, cat: str, label: str, esco: str, topic: str, desc: str, *levels: str
-) -> SkillSpec:
+def _s(id_: str, cat: str, label: str, esco: str, topic: str, desc: str, *levels: str) -> SkillSpec:
     assert len(levels) == len(LEVEL_NAMES), id_
     return SkillSpec(id_, cat, label, esco, topic, desc, levels)  # type: ignore[arg-type]
 
 
+# fmt: off
 SKILLS: tuple[SkillSpec, ...] = (
     # --- software ---------------------------------------------------------------------------
     _s("python", "software", "Python (computer programming)",
@@ -479,7 +478,7 @@ SKILLS: tuple[SkillSpec, ...] = (
        "Directing and motivating a team towards shared goals.",
        "Understands what good team leadership looks like.",
        "Leads a small project team or an onboarding buddy group.",
-       "Leads a team day to day: goals, rhythm, one-to-ones.",
+       "Leads a team day to day, with clear goals, rhythm and one-to-ones.",
        "Leads managers and builds teams that lead themselves.",
        "Leads a large organisation through growth and change."),
     _s("coach", "leadership", "coach employees",
@@ -555,3 +554,4 @@ SKILLS: tuple[SkillSpec, ...] = (
        "Resolves conflicts between teams and functions.",
        "Shapes a culture where conflict is productive."),
 )
+# fmt: on
