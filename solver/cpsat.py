@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver.instance import Activity, PlanRequest
-from solver.scope import LearnerScope
+from solver.scope import LearnerScope, MentorFree
 from solver.solution import PlanItem
 
 Expr = cp_model.LinearExprT
@@ -360,3 +360,14 @@ def _cumulative_with_blockers(
         demands.append(min(taken[w], capacity))
         w = end
     m.add_cumulative(intervals, demands, capacity)
+
+
+def mentor_free(request: PlanRequest, ledger: Ledger | None) -> MentorFree:
+    """Mentor places free per week after bookings and the ledger's usage."""
+    free = MentorFree(request.mentors, request.horizon_weeks)
+    if ledger is not None:
+        for mid, load in ledger.mentor_load.items():
+            row = free.free[mid]
+            for w, used in enumerate(load[: len(row)]):
+                row[w] = max(0, row[w] - used)
+    return free

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from solver.cpsat import Ledger, PlanModel
+from solver.cpsat import Ledger, PlanModel, mentor_free
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, solver_for
 from solver.measure import learner_plan
-from solver.scope import MentorFree, build_scope
+from solver.scope import build_scope
 from solver.solution import LearnerPlan, OpenGap
 
 HOUR_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 20)  # extra hours per week
@@ -70,7 +70,7 @@ def _others(request: PlanRequest, found: Plans, learner: str) -> Ledger:
 def _explain(ctx: _Context, learner: Learner, skill: str, level: int, required: int) -> OpenGap:
     request = ctx.request
     scope = build_scope(
-        request, learner, _free(request, ctx.ledger), shared=len(request.learners) > 1
+        request, learner, mentor_free(request, ctx.ledger), shared=len(request.learners) > 1
     )
     teachers = [a for a in request.activities if a.grants.get(skill, 0) >= level]
     if (skill, level) not in scope.taught:
@@ -189,15 +189,6 @@ def _roomy(request: PlanRequest) -> PlanRequest:
     return replace(request, mentors=mentors, activities=acts)
 
 
-def _free(request: PlanRequest, ledger: Ledger) -> MentorFree:
-    free = MentorFree(request.mentors, request.horizon_weeks)
-    for mid, load in ledger.mentor_load.items():
-        row = free.free.get(mid, [])
-        for w, used in enumerate(load[: len(row)]):
-            row[w] = max(0, row[w] - used)
-    return free
-
-
 def _model_for(
     ctx: _Context,
     request: PlanRequest,
@@ -208,7 +199,9 @@ def _model_for(
 ) -> PlanModel | None:
     """A one-learner model that must close the gap and keep what the plan already closes."""
     ledger = Ledger() if ignore_ledger else ctx.ledger
-    scope = build_scope(request, learner, _free(request, ledger), shared=len(request.learners) > 1)
+    scope = build_scope(
+        request, learner, mentor_free(request, ledger), shared=len(request.learners) > 1
+    )
     if not scope.needed.get((skill, required)) or scope.closure_bound_milli < ctx.closure:
         return None
     pm = PlanModel(request, [scope], ledger)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
-from solver.cpsat import Ledger, PlanModel
+from solver.cpsat import Ledger, PlanModel, mentor_free
 from solver.greedy import greedy
 from solver.instance import PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound, solve_tiers
 from solver.measure import learner_plan
-from solver.scope import MentorFree, build_scope
+from solver.scope import build_scope
 from solver.single import solve_learner
 from solver.solution import LearnerPlan, PlanResponse
 
@@ -80,17 +80,6 @@ def solve_joint(
         "phases": result.phases,
     }
     return result, stats
-
-
-def mentor_free(request: PlanRequest, ledger: Ledger | None) -> MentorFree:
-    """Mentor places free per week after bookings and the ledger's usage."""
-    free = MentorFree(request.mentors, request.horizon_weeks)
-    if ledger is not None:
-        for mid, load in ledger.mentor_load.items():
-            row = free.free[mid]
-            for w, used in enumerate(load[: len(row)]):
-                row[w] = max(0, row[w] - used)
-    return free
 
 
 def _plans(request: PlanRequest, result: TieredResult) -> tuple[LearnerPlan, ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from solver.cpsat import Ledger
+from solver.cpsat import Ledger, mentor_free
 from solver.greedy import greedy
 from solver.instance import PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
@@ -26,7 +26,7 @@ IDEAL_SHARE, LEDGER_SHARE = 0.45, 0.25  # of the time limit; the repair gets the
 
 def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dict[str, Any]]:
     """Plan a large team that shares mentors and seats."""
-    from solver.planner import mentor_free, solve_joint
+    from solver.planner import solve_joint
     from solver.single import solve_learner
 
     started = time.monotonic()
