@@ -277,7 +277,11 @@ def _tiny_activity(
         activity = replace(activity, kind="stretch", seats=1)
     if earlier and rng.random() < 0.15:
         activity = replace(activity, requires_activities=(rng.choice(earlier).id,))
-    if rng.random() < 0.15 and activity.start_weeks is None:
+    if (
+        rng.random() < 0.15
+        and activity.start_weeks is None
+        and horizon - 2 >= activity.duration_weeks
+    ):
         activity = replace(activity, earliest_start=1, latest_end=horizon - 1)
     return activity
 

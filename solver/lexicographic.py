@@ -62,8 +62,13 @@ def solve_tiers(
     hint: Plans | None = None,
     bounds: dict[str, int] | None = None,
     tiers: Sequence[str] = TIERS,
+    trusted_hint: bool = True,
 ) -> TieredResult:
-    """Optimise the tiers in order; stop at the first tier that is not proven optimal."""
+    """Optimise the tiers in order; stop at the first tier that is not proven optimal.
+
+    A tier the hint already attains a bound for is fixed without a search, but only when the hint
+    is known to be a feasible plan (`trusted_hint`); otherwise it is only a starting point.
+    """
     request = pm.request
     bounds = bounds or {}
     exprs: dict[str, tuple[Expr, bool]] = {
@@ -72,7 +77,7 @@ def solve_tiers(
         "hours": (pm.hours(), False),
         "cost": (pm.cost(), False),
     }
-    best = hint
+    best = hint if trusted_hint else None  # an untrusted hint is never returned as a plan
     result = TieredResult("optimal", best)
     fixed: dict[str, int] = {}
     for tier in tiers:
@@ -81,13 +86,13 @@ def solve_tiers(
         bound = bounds.get(tier)
         if tier == "readiness" and fixed.get("closure") != bounds.get("closure"):
             bound = None  # the readiness bound assumes every reachable level is reached
-        if known is not None and bound == known and _hint_in_model(pm, best):
+        if trusted_hint and known is not None and bound == known and _hint_in_model(pm, best):
             fixed[tier] = known
             pm.model.add(expr == known)
             result.phases.append({"tier": tier, "status": "at_bound", "objective": known})
             continue
-        if best is not None:
-            pm.hint(best)
+        if best is not None or hint is not None:
+            pm.hint(best if best is not None else hint or {})
         if maximise:
             pm.model.maximize(expr)
         else:

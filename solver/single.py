@@ -33,7 +33,11 @@ def solve_learner(
     pm = PlanModel(request, [scope], ledger)
     hints: Plans | None = {learner.id: hint} if hint is not None else None
     bounds = {"closure": scope.closure_bound_milli}
-    first = solve_tiers(pm, deadline, workers, hints, bounds, tiers=("closure",))
+    # A hint made without the ledger (another learner's capacity) may not fit it.
+    trusted = ledger is None or not (
+        ledger.mentor_load or ledger.cohort_taken or ledger.active_taken
+    )
+    first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
     if first.status != "optimal" or first.plans is None:
         return first, scope
     closure = tier_values(request, first.plans)["closure"]

@@ -176,7 +176,9 @@ def _levels_at(
 def _check_prerequisites(request: PlanRequest, learner: Learner, plan: LearnerPlan) -> list[str]:
     """Skill levels and prerequisite activities hold when each item starts."""
     problems: list[str] = []
-    ends = {item.activity: item.end_week for item in plan.items}
+    ends: dict[str, int] = {}
+    for item in plan.items:
+        ends[item.activity] = min(item.end_week, ends.get(item.activity, item.end_week))
     for item, activity in _known(request, plan):
         name = f"{learner.id}: {item.activity} (week {item.start_week})"
         levels = _levels_at(request, learner, plan, item.start_week)
