@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lti_pathing.services.transfer.export import FORMAT, VERSION, csv_columns
+from lti_pathing.services.transfer.schemas import ROW_SCHEMAS
 
 # Child tables: (parent table, parent column, nested JSON key, column of a bare-string element).
 CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
@@ -192,6 +193,9 @@ def _csv_rows(
         header = [name.strip() for name in next(reader, [])]
         if not _header_ok(file_name, header, columns, doc):
             return rows
+        # Unknown and repeated columns are reported once (line 1); the rows are still checked.
+        known = [(i, name) for i, name in enumerate(header) if name in columns]
+        known = [(i, name) for i, name in known if name not in header[:i]]
         last_line = reader.line_num
         for record in reader:
             start, last_line = last_line + 1, reader.line_num
@@ -207,7 +211,7 @@ def _csv_rows(
                     )
                 )
                 continue
-            raw = {col: _clean(cell) for col, cell in zip(header, record, strict=True)}
+            raw = {name: _clean(record[index]) for index, name in known}
             rows.append(Row(table, file_name, raw, line=start))
     except csv.Error as error:
         doc.problems.append(
@@ -217,9 +221,7 @@ def _csv_rows(
 
 
 def _header_ok(file_name: str, header: list[str], columns: list[str], doc: Document) -> bool:
-    from lti_pathing.services.transfer.schemas import ROW_SCHEMAS
-
-    before = len(doc.problems)
+    """Report unknown, repeated and missing required columns; False when there is no header."""
     if not header:
         doc.problems.append(Problem(file_name, "empty file: the header row is required", row=1))
         return False
@@ -248,7 +250,7 @@ def _header_ok(file_name: str, header: list[str], columns: list[str], doc: Docum
                     code="missing_column",
                 )
             )
-    return len(doc.problems) == before
+    return True
 
 
 def read_json(name: str, data: bytes) -> Document:
