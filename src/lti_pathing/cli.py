@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import zipfile
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -73,3 +76,122 @@ def export(path: Path, slug: str | None, fmt: str, no_people: bool) -> None:
         document = service.document(people=not no_people)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     click.echo(f"wrote {path}")
+
+
+def _tenant(session: Any, slug: str | None, create: bool = False) -> Any:
+    """The tenant a command acts on (DEFAULT_TENANT without --tenant); a clean error if unknown."""
+    from lti_pathing.errors import NotFound
+    from lti_pathing.services.tenants import TenantService
+
+    tenants = TenantService(session)
+    wanted = slug or current_app.config["DEFAULT_TENANT"]
+    try:
+        return tenants.get_or_create(wanted) if create else tenants.by_slug(wanted)
+    except NotFound as error:
+        raise click.ClickException(error.message) from None
+
+
+def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False) -> None:
+    """Import what `read()` returns; print the report, or every error and exit with status 2."""
+    from lti_pathing.db import transaction
+    from lti_pathing.errors import LtiPathingError
+    from lti_pathing.services.transfer.importer import ImportRejected, ImportService
+
+    try:
+        with transaction(current_app) as session:
+            service = ImportService(session, _tenant(session, slug, create))
+            report = service.import_document(read(), dry_run)
+    except ImportRejected as rejected:
+        for problem in rejected.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(rejected.problems)} error(s); nothing was written", err=True)
+        raise SystemExit(2) from None
+    except LtiPathingError as error:
+        raise click.ClickException(error.message) from None
+    for line in report.lines():
+        click.echo(line)
+    done = "would change" if dry_run else "changed"
+    click.echo(
+        f"{done} {report.changed} record(s)" + (" (dry run: nothing written)" if dry_run else "")
+    )
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+@click.option("--dry-run", is_flag=True, help="Check and count, but write nothing.")
+def import_(path: Path, slug: str | None, dry_run: bool) -> None:
+    """Import a JSON document, a CSV file, or a folder or ZIP of CSV files (all or nothing)."""
+    from lti_pathing.services.transfer.reader import read_path
+
+    def read() -> Any:
+        try:
+            return read_path(path)
+        except (OSError, zipfile.BadZipFile) as error:
+            raise click.ClickException(f"cannot read {path}: {error}") from None
+
+    _run_import(slug, dry_run, read)
+
+
+@main.command("seed-demo")
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+def seed_demo(slug: str | None) -> None:
+    """Create the tenant if needed and import the sample organisation (safe to repeat)."""
+    from lti_pathing.services.transfer.reader import read_json
+
+    data = resources.files("lti_pathing").joinpath("sample_data/catalog.json").read_bytes()
+    _run_import(slug, False, lambda: read_json("catalog.json", data), create=True)
+
+
+@main.group("token")
+def token() -> None:
+    """API tokens for the REST API."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+def token_create(name: str, slug: str | None) -> None:
+    """Create a token and print its secret (shown only this once)."""
+    from lti_pathing.db import transaction
+    from lti_pathing.services.api_tokens import ApiTokenService
+
+    with transaction(current_app) as session:
+        created, secret = ApiTokenService(session, _tenant(session, slug)).create_token(name)
+        prefix = created.prefix
+    click.echo(secret)
+    click.echo(f"token {prefix} created; store the secret now, it is not shown again", err=True)
+
+
+@token.command("list")
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+def token_list(slug: str | None) -> None:
+    """List tokens: prefix, name, created, last used, revoked."""
+    from lti_pathing.db import transaction
+    from lti_pathing.services.api_tokens import ApiTokenService
+
+    def when(value: Any) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+    with transaction(current_app) as session:
+        for t in ApiTokenService(session, _tenant(session, slug)).list_tokens():
+            state = f"revoked {when(t.revoked_at)}" if t.revoked_at else "active"
+            click.echo(f"{t.prefix}  {t.name}  created {when(t.created_at)}  "
+                       f"last used {when(t.last_used_at)}  {state}")  # fmt: skip
+
+
+@token.command("revoke")
+@click.argument("prefix")
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+def token_revoke(prefix: str, slug: str | None) -> None:
+    """Revoke the token with this prefix; it is refused from now on."""
+    from lti_pathing.db import transaction
+    from lti_pathing.errors import LtiPathingError
+    from lti_pathing.services.api_tokens import ApiTokenService
+
+    try:
+        with transaction(current_app) as session:
+            ApiTokenService(session, _tenant(session, slug)).revoke_token(prefix)
+    except LtiPathingError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"token {prefix} revoked")

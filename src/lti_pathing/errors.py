@@ -40,6 +40,13 @@ class NotFound(LtiPathingError):
     code = "not_found"
 
 
+class Unauthenticated(LtiPathingError):
+    """No valid credentials (an unknown, malformed or revoked API token)."""
+
+    status = 401
+    code = "unauthenticated"
+
+
 class PermissionDenied(LtiPathingError):
     """The acting user may not do this."""
 

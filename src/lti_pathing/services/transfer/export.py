@@ -88,7 +88,7 @@ class ExportService(TenantService):
     @staticmethod
     def csv_tables(doc: dict[str, Any]) -> list[tuple[str, list[str], list[dict[str, Any]]]]:
         """Flatten the JSON document into (file name, header, rows) per CSV file."""
-        tables = _csv_columns()
+        tables = csv_columns()
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
         rows["skill_categories"] = doc["skill_categories"]
         rows["job_families"] = doc["job_families"]
@@ -190,7 +190,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_columns() -> dict[str, list[str]]:
+def csv_columns() -> dict[str, list[str]]:
     """Every CSV file of the format, in import order, with its full header."""
     return {
         "skill_categories": ["id", "name"],

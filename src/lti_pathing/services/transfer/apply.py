@@ -1,0 +1,321 @@
+"""Write a checked import: upsert by external id, touching only what differs.
+
+Runs only after `checks.check` found nothing wrong, so every reference resolves. A value equal to
+the stored one is never assigned, so an unchanged row causes no UPDATE and no new version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lti_pathing.models import (
+    Activity,
+    ActivityMentor,
+    ActivityOutcome,
+    ActivityPrereq,
+    ActivitySkillPrereq,
+    CareerPath,
+    Cohort,
+    JobFamily,
+    Lms,
+    LmsCourseLink,
+    LmsIdentity,
+    Mentor,
+    Person,
+    Role,
+    RoleSkill,
+    Skill,
+    SkillCategory,
+    SkillLevel,
+    Tenant,
+)
+from lti_pathing.services.base import Clock
+from lti_pathing.services.transfer.reader import CHILDREN, KEYS, Document, Row
+from lti_pathing.services.transfer.stored import Stored
+
+# Parent tables in writing order: model, and column -> (attribute, referenced table or None).
+Columns = dict[str, tuple[str, str | None]]
+_plain: str | None = None  # a column that is a plain value, not a reference
+ENTITIES: dict[str, tuple[type[Any], Columns]] = {
+    "skill_categories": (SkillCategory, {"id": ("external_id", None), "name": ("name", None)}),
+    "skills": (Skill, {
+        "id": ("external_id", None), "name": ("name", None),
+        "category": ("category", "skill_categories"), "description": ("description", None),
+        "source_uri": ("source_uri", None),
+    }),
+    "job_families": (JobFamily, {
+        "id": ("external_id", None), "name": ("name", None), "description": ("description", None),
+    }),
+    "roles": (Role, {
+        "id": ("external_id", None), "title": ("title", None), "family": ("family", "job_families"),
+        "track": ("track", None), "level": ("level", None), "level_rank": ("level_rank", None),
+        "critical": ("critical", None), "description": ("description", None),
+    }),
+    "people": (Person, {
+        "employee_id": ("external_id", None), "name": ("name", None), "email": ("email", None),
+        "manager_employee_id": ("manager", "people"), "current_role": ("current_role", "roles"),
+        "target_role": ("target_role", "roles"), "hours_per_week": ("hours_per_week", None),
+        "active": ("active", None),
+    }),
+    "mentors": (Mentor, {
+        "person": ("person", "people"), "capacity": ("capacity", None), "active": ("active", None),
+    }),
+    "activities": (Activity, {
+        name: (name, _plain) for name in (
+            "title", "kind", "provider", "url", "duration_weeks", "hours_per_week", "cost",
+            "currency", "earliest_start", "latest_end", "seats", "active", "description",
+        )
+    } | {"id": ("external_id", None)}),
+}  # fmt: skip
+DEFAULTS: dict[tuple[str, str], Any] = {
+    ("roles", "critical"): False,
+    ("activities", "cost"): Decimal(0),
+    ("activities", "active"): True,
+    ("mentors", "active"): True,
+    ("people", "active"): True,
+    ("role_skills", "weight"): Decimal(1),
+}
+IDENTITY_COLUMNS = {"moodle_user_id": Lms.moodle, "canvas_user_id": Lms.canvas, "lti_subject": None}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would do, in a dry run), per entity."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def count(self, entity: str, outcome: str) -> None:
+        """Add one created / updated / unchanged entity."""
+        tally = self.counts.setdefault(entity, {"created": 0, "updated": 0, "unchanged": 0})
+        tally[outcome] += 1
+
+    @property
+    def changed(self) -> int:
+        """How many entities were created or updated."""
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        """One human line per entity."""
+        return [
+            f"{entity}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for entity, c in self.counts.items()
+        ]
+
+
+def _set(obj: Any, attribute: str, value: Any) -> bool:
+    current = getattr(obj, attribute)
+    if current is value or (not hasattr(value, "_sa_instance_state") and current == value):
+        return False
+    setattr(obj, attribute, value)
+    return True
+
+
+class Writer:
+    """Applies one checked document to one tenant."""
+
+    def __init__(
+        self, session: Session, tenant: Tenant, doc: Document, stored: Stored, clock: Clock
+    ) -> None:
+        self.session, self.tenant, self.doc, self.clock = session, tenant, doc, clock
+        self.objects: dict[str, dict[Any, Any]] = {t: dict(stored.of(t)) for t in ENTITIES}
+        self.report = ImportReport()
+
+    def run(self) -> ImportReport:
+        """Write every table in order (parents before children); return the counts."""
+        with self.session.no_autoflush:
+            for table in ENTITIES:
+                self._table(table)
+        return self.report
+
+    def _table(self, table: str) -> None:
+        model, columns = ENTITIES[table]
+        key_column = KEYS[table][0]
+        rows = self.doc.rows.get(table, [])
+        created = set()
+        for row in rows:
+            key = row.values[key_column]
+            if key not in self.objects[table]:
+                obj = model(tenant_id=self.tenant.id)
+                self.session.add(obj)
+                self.objects[table][key] = obj
+                created.add(key)
+        seen = set()
+        for row in rows:
+            key = row.values[key_column]
+            obj = self.objects[table][key]
+            changed = self._fields(table, row, obj, columns, key in created)
+            changed = self._children(table, key, obj) or changed
+            seen.add(key)
+            self._count(table, key in created, changed, obj)
+        for key in sorted(self._given_parents(table) - seen):
+            obj = self.objects[table][key]
+            self._count(table, False, self._children(table, key, obj), obj)
+
+    def _count(self, table: str, created: bool, changed: bool, obj: Any) -> None:
+        if changed and not created and not self.session.is_modified(obj, include_collections=False):
+            obj.updated_at = (
+                self.clock()
+            )  # only children changed: still a new version of the parent
+        self.report.count(table, "created" if created else "updated" if changed else "unchanged")
+
+    def _fields(self, table: str, row: Row, obj: Any, columns: Any, new: bool) -> bool:
+        changed = False
+        for column, (attribute, target) in columns.items():
+            if column not in row.present and not new:
+                continue  # an absent optional column leaves the stored value alone
+            value = row.values.get(column)
+            if value is None:
+                value = DEFAULTS.get((table, column))
+            elif target is not None:
+                value = self.objects[target][value]
+            changed = _set(obj, attribute, value) or changed
+        if table == "people":
+            for column, lms in IDENTITY_COLUMNS.items():
+                if column in row.present:
+                    changed = self._identity(obj, lms, row.values.get(column)) or changed
+        return changed
+
+    def _identity(self, person: Person, lms: Lms | None, value: str | None) -> bool:
+        attribute = "lms_user_id" if lms is not None else "subject"
+        mine = [
+            i for i in person.identities
+            if i.issuer == "" and i.lms == lms and getattr(i, attribute) is not None
+        ]  # fmt: skip
+        if value is None:
+            for identity in mine:
+                person.identities.remove(identity)
+            return bool(mine)
+        if mine:
+            return _set(mine[0], attribute, value)
+        identity = LmsIdentity(tenant_id=self.tenant.id, lms=lms, issuer="", client_id="")
+        setattr(identity, attribute, value)
+        person.identities.append(identity)
+        return True
+
+    def _given_parents(self, table: str) -> set[str]:
+        found: set[str] = set()
+        for child, (parent, *_rest) in CHILDREN.items():
+            if parent == table:
+                found |= self.doc.given.get(child, set())
+        return found
+
+    def _children(self, table: str, key: str, obj: Any) -> bool:
+        changed = False
+        for child, (parent, parent_column, *_rest) in CHILDREN.items():
+            if parent != table or key not in self.doc.given.get(child, ()):
+                continue
+            rows = self._groups(child, parent_column).get(key, [])
+            changed = SYNCS[child](self, obj, rows) or changed
+        return changed
+
+    def _groups(self, child: str, parent_column: str) -> dict[str, list[Row]]:
+        cache: dict[str, dict[str, list[Row]]] = self.__dict__.setdefault("_group_cache", {})
+        if child not in cache:
+            groups: dict[str, list[Row]] = defaultdict(list)
+            for row in self.doc.rows.get(child, []):
+                groups[row.values[parent_column]].append(row)
+            cache[child] = groups
+        return cache[child]
+
+    def sync(
+        self, collection: list[Any], current: dict[Any, Any], wanted: dict[Any, dict[str, Any]],
+        make: Callable[[], Any],
+    ) -> bool:  # fmt: skip
+        """Make a child collection hold exactly `wanted` (key -> attributes), reusing rows."""
+        changed = False
+        for key, attributes in wanted.items():
+            row = current.pop(key, None)
+            if row is None:
+                row = make()
+                row.tenant_id = self.tenant.id
+                collection.append(row)
+                changed = True
+            for attribute, value in attributes.items():
+                changed = _set(row, attribute, value) or changed
+        for row in current.values():
+            collection.remove(row)
+            changed = True
+        return changed
+
+    def ref(self, table: str, key: Any) -> Any:
+        """The entity (stored or created by this import) with this key."""
+        return self.objects[table][key]
+
+
+def _skill_levels(w: Writer, skill: Skill, rows: list[Row]) -> bool:
+    wanted = {r.values["level"]: {"level": r.values["level"], "name": r.values["name"],
+              "description": r.values.get("description")} for r in rows}  # fmt: skip
+    return w.sync(skill.levels, {lv.level: lv for lv in skill.levels}, wanted, SkillLevel)
+
+
+def _role_skills(w: Writer, role: Role, rows: list[Row]) -> bool:
+    wanted = {
+        r.values["skill"]: {"skill": w.ref("skills", r.values["skill"]), "level": r.values["level"],
+                            "weight": r.values.get("weight") or DEFAULTS[("role_skills", "weight")]}
+        for r in rows
+    }  # fmt: skip
+    current = {rs.skill.external_id: rs for rs in role.skills}
+    return w.sync(role.skills, current, wanted, RoleSkill)
+
+
+def _career_paths(w: Writer, role: Role, rows: list[Row]) -> bool:
+    wanted = {r.values["to_role"]: {"to_role": w.ref("roles", r.values["to_role"]),
+              "kind": r.values["kind"]} for r in rows}  # fmt: skip
+    return w.sync(role.paths, {p.to_role.external_id: p for p in role.paths}, wanted, CareerPath)
+
+
+def _skill_rows(model: type[Any], attribute: str) -> Callable[[Writer, Activity, list[Row]], bool]:
+    def sync(w: Writer, activity: Activity, rows: list[Row]) -> bool:
+        collection = getattr(activity, attribute)
+        wanted = {r.values["skill"]: {"skill": w.ref("skills", r.values["skill"]),
+                  "level": r.values["level"]} for r in rows}  # fmt: skip
+        return w.sync(collection, {r.skill.external_id: r for r in collection}, wanted, model)
+
+    return sync
+
+
+def _prereqs(w: Writer, activity: Activity, rows: list[Row]) -> bool:
+    wanted = {r.values["requires"]: {"requires": w.ref("activities", r.values["requires"])}
+              for r in rows}  # fmt: skip
+    current = {p.requires.external_id: p for p in activity.prereqs}
+    return w.sync(activity.prereqs, current, wanted, ActivityPrereq)
+
+
+def _cohorts(w: Writer, activity: Activity, rows: list[Row]) -> bool:
+    wanted = {r.values["id"]: {"external_id": r.values["id"], "starts_on": r.values["starts_on"],
+              "seats": r.values.get("seats")} for r in rows}  # fmt: skip
+    current = {c.external_id: c for c in activity.cohorts}
+    return w.sync(activity.cohorts, current, wanted, Cohort)
+
+
+def _mentors(w: Writer, activity: Activity, rows: list[Row]) -> bool:
+    wanted = {r.values["mentor"]: {"mentor": w.ref("mentors", r.values["mentor"])} for r in rows}
+    current = {m.mentor.person.external_id: m for m in activity.mentors}
+    return w.sync(activity.mentors, current, wanted, ActivityMentor)
+
+
+def _links(w: Writer, activity: Activity, rows: list[Row]) -> bool:
+    wanted = {r.values["lms"]: {"lms": r.values["lms"], "course_id": r.values["course_id"],
+              "issuer": ""} for r in rows}  # fmt: skip
+    current = {link.lms: link for link in activity.lms_links if link.issuer == ""}
+    return w.sync(activity.lms_links, current, wanted, LmsCourseLink)
+
+
+SYNCS: dict[str, Callable[[Writer, Any, list[Row]], bool]] = {
+    "skill_levels": _skill_levels,
+    "role_skills": _role_skills,
+    "career_paths": _career_paths,
+    "activity_outcomes": _skill_rows(ActivityOutcome, "outcomes"),
+    "activity_skill_prereqs": _skill_rows(ActivitySkillPrereq, "skill_prereqs"),
+    "activity_prereqs": _prereqs,
+    "cohorts": _cohorts,
+    "activity_mentors": _mentors,
+    "lms_links": _links,
+}
