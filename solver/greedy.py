@@ -1,11 +1,11 @@
 """The greedy baseline: a quick feasible plan, used by benchmarks and as CP-SAT's warm start.
 
-Learners are planned in request order against one shared ledger of mentor load and seats. Every
-learner's pins are placed first (all learners' pins before anyone's free choices, so one learner's
-choices never take what another's pins need); then, per learner, the activity adding the most
-weighted closure per hour of effort is placed at its earliest feasible start, until nothing more
-fits. When nothing adds closure directly, a one-level lookahead places the prerequisite providers
-of a blocked useful activity together with it.
+Learners are planned in request order against one shared ledger of mentor load and seats. All
+learners' pins are placed first, so no one's free choices take what a pin needs; a pin whose
+prerequisites nothing pinned provides gets providers placed before it (a few levels deep). Then,
+per learner, the activity adding the most weighted closure per hour of effort is placed at its
+earliest feasible start, until nothing more fits. When nothing adds closure directly, a one-level
+lookahead places the prerequisite providers of a blocked useful activity together with it.
 """
 
 from __future__ import annotations
@@ -14,50 +14,34 @@ from solver.instance import Activity, Learner, PlanRequest
 from solver.measure import learner_plan
 from solver.solution import PlanItem, PlanResponse
 
+_PIN_DEPTH = 3  # levels of prerequisite providers placed to support a pin
+_DEEPER_TRIES = 4  # options tried per prerequisite when their own providers must be placed too
+
 
 def greedy(request: PlanRequest) -> PlanResponse:
     """A feasible plan for every learner, built greedily ("infeasible" if pins cannot fit)."""
-    ledger = Ledger(request)
-    states = [LearnerState(request, learner, ledger) for learner in request.learners]
-    reasons = [reason for state in states for reason in _place_pins(request, state)]
+    ledger = _Ledger(request)
+    catalog = _Catalog(request)
+    planners = [
+        _Planner(request, _LearnerState(request, learner, ledger), catalog)
+        for learner in request.learners
+    ]
+    # Every pin takes its hours, mentor and seat before anything else is chosen.
+    reasons = [reason for planner in planners for reason in planner.reserve_pins()]
+    reasons += [reason for planner in planners for reason in planner.support_pins()]
     if not reasons:
-        catalog = _Catalog(request)
-        for state in states:
-            _Planner(request, state, catalog).run()
-    plans = tuple(learner_plan(request, s.learner, s.items.values()) for s in states)
+        for planner in planners:
+            planner.run()
+    plans = tuple(learner_plan(request, p.learner, p.state.items.values()) for p in planners)
     if reasons:
         return PlanResponse("infeasible", plans, {"method": "greedy", "reason": "; ".join(reasons)})
     return PlanResponse("feasible", plans, {"method": "greedy"})
 
 
-def _place_pins(request: PlanRequest, state: LearnerState) -> list[str]:
-    """Place the learner's pins in start order; say why for each one that cannot be placed."""
-    reasons: list[str] = []
-    learner = state.learner
-    for pin in sorted(learner.pinned, key=lambda p: (p.start_week, p.activity)):
-        name = f"{learner.id}: pinned {pin.activity} at week {pin.start_week}"
-        activity = request.activity_by_id.get(pin.activity)
-        if activity is None:
-            reasons.append(f"{name}: unknown activity")
-        elif not state.available(activity):
-            reasons.append(f"{name}: excluded, completed or pinned twice")
-        elif (ready := state.ready_week(activity)) is None or ready > pin.start_week:
-            reasons.append(f"{name}: its prerequisites do not hold by then")
-        elif not state.allowed_start(activity, pin.start_week):
-            reasons.append(f"{name}: outside its window, cohorts or the deadline")
-        else:
-            item = state.fit(activity, pin.start_week, pin.mentor)
-            if item is None:
-                reasons.append(f"{name}: no hours, mentor, seat or budget left for it")
-            else:
-                state.place(activity, item)
-    return reasons
-
-
 class _Planner:
     """Greedy choices for one learner, on top of what is already placed."""
 
-    def __init__(self, request: PlanRequest, state: LearnerState, catalog: _Catalog) -> None:
+    def __init__(self, request: PlanRequest, state: _LearnerState, catalog: _Catalog) -> None:
         self.request = request
         self.state = state
         self.learner: Learner = state.learner
@@ -65,10 +49,55 @@ class _Planner:
         self.order = catalog.order
         self.failed_from: dict[str, int] = {}  # activity -> earliest start that found no slot
 
+    def reserve_pins(self) -> list[str]:
+        """Place the pins at their weeks (prerequisites aside); say why any cannot be placed."""
+        reasons: list[str] = []
+        state = self.state
+        for pin in sorted(self.learner.pinned, key=lambda p: (p.start_week, p.activity)):
+            name = f"{self.learner.id}: pinned {pin.activity} at week {pin.start_week}"
+            activity = self.request.activity_by_id.get(pin.activity)
+            if activity is None:
+                reasons.append(f"{name}: unknown activity")
+            elif not state.available(activity):
+                reasons.append(f"{name}: excluded, completed or pinned twice")
+            elif not state.allowed_start(activity, pin.start_week):
+                reasons.append(f"{name}: outside its window, cohorts or the deadline")
+            elif (item := state.fit(activity, pin.start_week, pin.mentor)) is None:
+                reasons.append(f"{name}: no hours, mentor, seat or budget left for it")
+            else:
+                state.place(activity, item)
+        return reasons
+
+    def support_pins(self) -> list[str]:
+        """Place what the pins' prerequisites need before them; drop (and name) pins left unmet."""
+        acts = self.request.activity_by_id
+        pinned = {pin.activity for pin in self.learner.pinned} & self.state.items.keys()
+        for item in sorted((self.state.items[aid] for aid in pinned), key=lambda i: i.start_week):
+            if not self._holds(acts[item.activity], item.start_week):
+                self._place_providers(acts[item.activity], item.start_week, _PIN_DEPTH)
+        reasons: list[str] = []
+        while unmet := [
+            aid
+            for aid, item in self.state.items.items()
+            if not self._holds(acts[aid], item.start_week)
+        ]:
+            for aid in unmet:
+                self.state.remove(acts[aid])
+                if aid in pinned:
+                    reasons.append(
+                        f"{self.learner.id}: pinned {aid}: its prerequisites cannot be met by then"
+                    )
+        return reasons
+
     def run(self) -> None:
         """Place activities until nothing more fits."""
         while self._place_direct() or self._place_with_lookahead():
             pass
+
+    def _holds(self, activity: Activity, start: int | None) -> bool:
+        """Whether the prerequisites hold at `start` (at some week, if None) with what is placed."""
+        ready = self.state.ready_week(activity)
+        return ready is not None and (start is None or ready <= start)
 
     def _closure(self, activity: Activity) -> int:
         """Weighted closure the activity would add to the plan's final levels."""
@@ -80,10 +109,10 @@ class _Planner:
                 gain += target.weight_milli * max(0, min(level, target.level) - now)
         return gain
 
-    def _useful(self) -> list[tuple[Activity, int]]:
+    def _useful(self) -> list[Activity]:
         """Activities adding closure, best closure per hour first (zero-hour ones first)."""
         seen: set[str] = set()
-        scored: list[tuple[bool, float, int, Activity, int]] = []
+        scored: list[tuple[bool, float, int, Activity]] = []
         for skill, target in self.learner.target.items():
             if self.state.final.get(skill, 0) >= target.level:
                 continue
@@ -95,13 +124,13 @@ class _Planner:
                 if gain > 0 and self.state.affordable(activity):
                     effort = activity.quarter_hours * activity.duration_weeks
                     ratio = -gain / effort if effort else -float(gain)
-                    scored.append((effort > 0, ratio, self.order[activity.id], activity, gain))
+                    scored.append((effort > 0, ratio, self.order[activity.id], activity))
         scored.sort(key=lambda t: t[:3])
-        return [(activity, gain) for *_, activity, gain in scored]
+        return [activity for *_, activity in scored]
 
     def _place_direct(self) -> bool:
         """Place the best useful activity whose prerequisites are met; False if none fits."""
-        for activity, _ in self._useful():
+        for activity in self._useful():
             ready = self.state.ready_week(activity)
             if ready is None or self.failed_from.get(activity.id, ready + 1) <= ready:
                 continue
@@ -116,7 +145,7 @@ class _Planner:
 
     def _place_with_lookahead(self) -> bool:
         """Place a blocked useful activity together with providers of its missing prerequisites."""
-        for activity, _ in self._useful():
+        for activity in self._useful():
             if self.state.ready_week(activity) is not None:
                 continue
             placed = self._place_providers(activity)
@@ -130,50 +159,74 @@ class _Planner:
                     self.state.remove(provider)
         return False
 
-    def _place_providers(self, blocked: Activity) -> list[Activity] | None:
-        """Place a provider per unmet prerequisite of `blocked`; None (all undone) if one fails."""
+    def _place_providers(
+        self, blocked: Activity, by: int | None = None, depth: int = 1
+    ) -> list[Activity] | None:
+        """Place a provider per prerequisite `blocked` lacks by `by`; None if one fails."""
         placed: list[Activity] = []
-        for options in self._unmet(blocked):
-            if any(o.id in self.state.items for o in options):
+        for options in self._unmet(blocked, by):
+            if any(self._ends_by(o, by) for o in options):
                 continue  # an earlier provider already covers it
-            provider = self._first_fitting(options, blocked)
-            if provider is None:
+            providers = self._first_fitting(options, blocked, by, depth)
+            if providers is None:
                 for done in reversed(placed):
                     self.state.remove(done)
                 return None
-            placed.append(provider)
+            placed += providers
         return placed
 
-    def _unmet(self, blocked: Activity) -> list[list[Activity]]:
-        """For each prerequisite of `blocked` not met now, the activities that would meet it."""
+    def _ends_by(self, activity: Activity, by: int | None) -> bool:
+        """Whether the activity is placed and ends by week `by` (any week if None)."""
+        item = self.state.items.get(activity.id)
+        return item is not None and (by is None or item.end_week <= by)
+
+    def _unmet(self, blocked: Activity, by: int | None) -> list[list[Activity]]:
+        """For each prerequisite of `blocked` not met by week `by`, what would meet it."""
         state = self.state
         unmet: list[list[Activity]] = []
         for skill, needed in blocked.requires_skills.items():
-            if state.final.get(skill, 0) < needed:
-                unmet.append(
-                    [a for a in self.providers.get(skill, ()) if a.grants[skill] >= needed]
-                )
+            if state.level_by(skill, by) < needed:
+                providers = self.providers.get(skill, ())
+                unmet.append([a for a in providers if a.grants[skill] >= needed])
         for before in blocked.requires_activities:
-            if before not in state.items and before not in self.learner.completed:
-                activity = self.request.activity_by_id.get(before)
+            activity = self.request.activity_by_id.get(before)
+            if before not in self.learner.completed and (
+                activity is None or not self._ends_by(activity, by)
+            ):
                 unmet.append([activity] if activity is not None else [])
         return unmet
 
-    def _first_fitting(self, options: list[Activity], blocked: Activity) -> Activity | None:
-        """Place the least-effort option that is ready and fits; return it (None if none does)."""
+    def _first_fitting(
+        self, options: list[Activity], blocked: Activity, by: int | None, depth: int
+    ) -> list[Activity] | None:
+        """Place the least-effort option that fits by `by` (with, below depth 1, its own
+        providers); return what was placed, or None."""
         state = self.state
         candidates = sorted(
             (o for o in options if o.id != blocked.id and state.available(o)),
             key=lambda a: (a.quarter_hours * a.duration_weeks, self.order[a.id]),
         )
+        deeper = _DEEPER_TRIES
         for activity in candidates:
-            ready = state.ready_week(activity)
-            if ready is None or not state.affordable(activity):
+            if not state.affordable(activity):
                 continue
-            item = state.earliest(activity, ready)
+            before: list[Activity] = []
+            latest = None if by is None else by - activity.duration_weeks
+            if not self._holds(activity, latest):
+                if depth <= 1 or deeper == 0:
+                    continue
+                deeper -= 1
+                got = self._place_providers(activity, latest, depth - 1)
+                if got is None:
+                    continue
+                before = got
+            ready = state.ready_week(activity)
+            item = None if ready is None else state.earliest(activity, ready, finish_by=by)
             if item is not None:
                 state.place(activity, item)
-                return activity
+                return [*before, activity]
+            for done in reversed(before):
+                state.remove(done)
         return None
 
 
@@ -188,7 +241,7 @@ class _Catalog:
                 self.providers.setdefault(skill, []).append(activity)
 
 
-class Ledger:
+class _Ledger:
     """What all learners share: each mentor's free places and each activity's seats, per week."""
 
     def __init__(self, request: PlanRequest) -> None:
@@ -231,10 +284,10 @@ class Ledger:
                 free[w] -= sign
 
 
-class LearnerState:
+class _LearnerState:
     """One learner's placed items, weekly load and levels, on top of the shared ledger."""
 
-    def __init__(self, request: PlanRequest, learner: Learner, ledger: Ledger) -> None:
+    def __init__(self, request: PlanRequest, learner: Learner, ledger: _Ledger) -> None:
         self.request = request
         self.learner = learner
         self.ledger = ledger
@@ -280,6 +333,17 @@ class LearnerState:
                 return None
         return ready
 
+    def level_by(self, skill: str, week: int | None) -> int:
+        """The skill's level at the start of `week` (at the plan's end if None)."""
+        if week is None:
+            return self.final.get(skill, 0)
+        granted = [
+            self.request.activity_by_id[aid].grants.get(skill, 0)
+            for aid, item in self.items.items()
+            if item.end_week <= week
+        ]
+        return max([self.initial.get(skill, 0), *granted])
+
     def allowed_start(self, activity: Activity, start: int) -> bool:
         """Whether `start` respects the window, the cohorts and the learner's deadline."""
         end = start + activity.duration_weeks
@@ -303,14 +367,19 @@ class LearnerState:
                 return PlanItem(activity.id, start, end, m)
         return None
 
-    def earliest(self, activity: Activity, ready: int) -> PlanItem | None:
-        """The item at the earliest feasible start from week `ready` on (None if none is)."""
+    def earliest(
+        self, activity: Activity, ready: int, finish_by: int | None = None
+    ) -> PlanItem | None:
+        """The item at the earliest feasible start from week `ready` on, ending by `finish_by`."""
         low = max(ready, activity.earliest_start, 0)
+        high = self.end if finish_by is None else min(self.end, finish_by)
         if activity.start_weeks is not None:
             starts: list[int] | range = sorted(s for s in activity.start_weeks if s >= low)
         else:
-            starts = range(low, self.end - activity.duration_weeks + 1)
+            starts = range(low, high - activity.duration_weeks + 1)
         for start in starts:
+            if start + activity.duration_weeks > high:
+                break
             if self.allowed_start(activity, start):
                 item = self.fit(activity, start)
                 if item is not None:

@@ -100,27 +100,35 @@ def test_learners_in_order_share_the_mentors() -> None:
     assert ana_plan.items[-1] == PlanItem("sql-3", 5, 7, "max")
 
 
-def test_pins_are_placed_first_and_kept() -> None:
-    pinned = replace(ANA, pinned=(Pin("sql-3", 8, "mia"), Pin("sql-1-long", 0)))
-    response = greedy(ladder(pinned))
-    assert_valid(ladder(pinned), response)
-    items = response.plans[0].items
-    assert PlanItem("sql-1-long", 0, 4) in items
-    assert PlanItem("sql-3", 8, 10, "mia") in items
-    assert [i.activity for i in items] == ["sql-1-long", "sql-2", "sql-3"]
+def test_pins_are_kept_and_their_prerequisites_placed_before_them() -> None:
+    # Nothing pinned teaches sql 2 by week 8, so sql-1 and sql-2 are placed ahead of the pin.
+    pinned = replace(ANA, pinned=(Pin("sql-3", 8, "mia"), Pin("sql-1-long", 8)))
+    request = ladder(pinned)
+    response = greedy(request)
+    assert response.status == "feasible"
+    assert_valid(request, response)
+    assert response.plans[0].items == (
+        PlanItem("sql-1", 0, 2),
+        PlanItem("sql-2", 3, 5),
+        PlanItem("sql-1-long", 8, 12),
+        PlanItem("sql-3", 8, 10, "mia"),
+    )
 
 
 def test_pins_that_cannot_be_placed_make_the_response_infeasible() -> None:
     pinned = replace(
         ANA,
         excluded=frozenset({"sql-1-long"}),
-        pinned=(Pin("sql-1", 0), Pin("sql-1-long", 0), Pin("sql-3", 0)),
+        pinned=(Pin("sql-1", 0), Pin("sql-1-long", 0), Pin("sql-3", 0), Pin("sql-2", 2)),
     )
     request = ladder(pinned)
     response = greedy(request)
     assert response.status == "infeasible"
-    assert "sql-1-long at week 0: excluded" in response.stats["reason"]
-    assert "sql-3 at week 0: its prerequisites" in response.stats["reason"]
+    assert response.stats["reason"].split("; ") == [
+        "ana: pinned sql-1-long at week 0: excluded, completed or pinned twice",
+        "ana: pinned sql-2 at week 2: no hours, mentor, seat or budget left for it",
+        "ana: pinned sql-3: its prerequisites cannot be met by then",
+    ]
     assert response.plans[0].items == (PlanItem("sql-1", 0, 2),)
     assert check_response(request, response) == []
 
