@@ -164,7 +164,7 @@ def _ladder_step(
 
 
 def _cost(rng: random.Random, kind: str) -> int:
-    """Often free (always likely for mentoring, shadowing, stretch), else 1-2000 whole units."""
+    """Free for most mentoring, shadowing, stretch and peer groups, often else; or 1-2000 units."""
     free_chance = 0.8 if kind in ("mentorship", "shadowing", "stretch", "peer_group") else 0.4
     if rng.random() < free_chance:
         return 0

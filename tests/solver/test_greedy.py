@@ -38,7 +38,7 @@ def ladder(*learners: Learner) -> PlanRequest:
     return PlanRequest(12, (Skill("sql", 3),), LADDER, MENTORS, learners or (ANA,))
 
 
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=60)
 @given(seed=st.integers(), size=st.sampled_from([20, 80, 300]))
 def test_single_learner_plans_are_valid(seed: int, size: int) -> None:
     request = generate.single_learner_request(size, seed=seed)
@@ -47,14 +47,14 @@ def test_single_learner_plans_are_valid(seed: int, size: int) -> None:
     assert_valid(request, response)
 
 
-@settings(deadline=None, max_examples=10)
+@settings(deadline=None, max_examples=20)
 @given(seed=st.integers())
 def test_team_plans_share_mentors_and_seats_validly(seed: int) -> None:
     request = generate.team_request(4, 80, seed=seed, mentors=2, seated_stretch=0.3)
     assert_valid(request, greedy(request))
 
 
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=300)
 @given(request=tiny_requests())
 def test_tiny_plans_are_valid_and_keep_their_pins(request: PlanRequest) -> None:
     response = greedy(request)
