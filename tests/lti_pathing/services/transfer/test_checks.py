@@ -329,3 +329,17 @@ def test_a_child_file_sets_the_children_of_every_parent_it_names(
     activity = ImportService(session, tenant).by_external_id(Activity, "a")
     assert activity is not None and activity.outcomes == [] and activity.version == 2
     assert report.counts["activities"]["updated"] == 1 and report.changed == 1
+
+
+def test_a_zip_archive_of_the_folder_imports_like_the_folder(
+    session: Session, tenant: Tenant, tmp_path: Path
+) -> None:
+    import zipfile
+
+    source = folder(tmp_path, **CATALOG)
+    archive = tmp_path / "catalog.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        for path in source.iterdir():
+            packed.write(path, f"export/{path.name}")
+    assert ImportService(session, tenant).import_path(archive).changed == 6
+    assert ImportService(session, tenant).import_path(source).changed == 0
