@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from lti_pathing.cli import main
@@ -67,3 +68,72 @@ def test_export_of_an_unknown_tenant_fails_cleanly(app: Flask, tmp_path: Path) -
 def test_plan_command_needs_no_app(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", "--help"])
     assert result.exit_code == 0 and "Solve a planning request" in result.output
+
+
+def test_seed_demo_creates_the_tenant_and_repeating_it_changes_nothing(
+    app: Flask, session: Session
+) -> None:
+    from lti_pathing.models import Person, Tenant
+
+    first = run(app, "seed-demo", "--tenant", "demo")
+    assert first.exit_code == 0, first.output
+    assert "people: 200 created, 0 updated, 0 unchanged" in first.output
+    assert "activities: 314 created" in first.output
+    tenant = session.scalars(select(Tenant).where(Tenant.slug == "demo")).one()
+    assert len(session.scalars(select(Person).where(Person.tenant_id == tenant.id)).all()) == 200
+    again = run(app, "seed-demo", "--tenant", "demo")
+    assert again.exit_code == 0 and "changed 0 record(s)" in again.output
+
+
+def test_import_prints_every_error_and_exits_2_without_writing(
+    app: Flask, session: Session, tenant: Any, tmp_path: Path
+) -> None:
+    from lti_pathing.models import Person
+
+    folder = tmp_path / "hris"
+    folder.mkdir()
+    (folder / "people.csv").write_text(
+        "employee_id,name,active\nE1,Ann,yes\nE2,Bo,true\nE2,Bo again,true\n", encoding="utf-8"
+    )
+    result = run(app, "import", str(folder), "--tenant", "acme")
+    assert result.exit_code == 2
+    assert "people.csv:2: active: 'yes' is not true or false" in result.stderr
+    assert "people.csv:4: employee_id: duplicate of line 3 (E2)" in result.stderr
+    assert "2 error(s); nothing was written" in result.stderr and "Traceback" not in result.output
+    assert session.scalars(select(Person)).all() == []
+
+
+def test_import_dry_run_then_import(
+    app: Flask, session: Session, tenant: Any, tmp_path: Path
+) -> None:
+    from lti_pathing.models import Person
+
+    people = tmp_path / "people.csv"
+    people.write_text("employee_id,name,manager_employee_id\nE2,Bo,E1\nE1,Ann,\n", encoding="utf-8")
+    dry = run(app, "import", str(people), "--tenant", "acme", "--dry-run")
+    assert dry.exit_code == 0 and "would change 2 record(s) (dry run" in dry.output
+    assert session.scalars(select(Person)).all() == []
+    done = run(app, "import", str(people), "--tenant", "acme")
+    assert done.exit_code == 0 and "people: 2 created, 0 updated, 0 unchanged" in done.output
+    missing = run(app, "import", str(tmp_path / "nope.json"), "--tenant", "acme")
+    assert missing.exit_code == 2 and "nope.json: no such file or folder" in missing.stderr
+
+
+def test_token_create_list_revoke(app: Flask, session: Session, tenant: Any) -> None:
+    from lti_pathing.errors import Unauthenticated
+    from lti_pathing.services.api_tokens import authenticate
+
+    created = run(app, "token", "create", "ci", "--tenant", "acme")
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip()
+    prefix = secret.split("_")[1]
+    assert authenticate(session, secret).slug == "acme"
+    listed = run(app, "token", "list", "--tenant", "acme")
+    assert prefix in listed.output and "active" in listed.output and secret not in listed.output
+    assert run(app, "token", "revoke", prefix, "--tenant", "acme").exit_code == 0
+    assert "revoked" in run(app, "token", "list", "--tenant", "acme").output
+    session.expire_all()
+    with pytest.raises(Unauthenticated):
+        authenticate(session, secret)
+    unknown = app.test_cli_runner().invoke(main, ["token", "revoke", "nope", "--tenant", "acme"])
+    assert unknown.exit_code == 1 and "no API token with prefix 'nope'" in unknown.output
