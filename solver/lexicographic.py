@@ -147,11 +147,3 @@ def _hint_in_model(pm: PlanModel, plans: Plans | None) -> bool:
             ):
                 return False
     return True
-
-
-def merge(plans: Sequence[Plans]) -> Plans:
-    """Combine per-learner plan dicts."""
-    out: Plans = {}
-    for p in plans:
-        out.update(p)
-    return out

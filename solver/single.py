@@ -40,9 +40,10 @@ def solve_learner(
     first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
     if first.status != "optimal" or first.plans is None:
         return first, scope
-    closure = tier_values(request, first.plans)["closure"]
+    values = tier_values(request, first.plans)
+    closure = values["closure"]
     best = first.plans
-    ready = tier_values(request, best)["readiness"]
+    ready = values["readiness"]
     lower = scope.readiness_bound if closure == scope.closure_bound_milli else 0
     phases = list(first.phases)
     # Narrow the catalog to this learner's candidates (plus completed items for initial levels).
