@@ -16,9 +16,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     config.load(app, test_config)
 
-    from lti_pathing import db, errors, health
+    from flask_wtf.csrf import CSRFProtect
+
+    from lti_pathing import crypto, db, errors, health
 
     db.init_app(app)
+    crypto.init_app(app)
     errors.init_app(app)
+    # Every HTML form post carries a CSRF token; views that take posts from elsewhere (LTI
+    # login/launch from the platform, the token-authenticated REST API) are exempted where
+    # they are registered.
+    app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
     return app

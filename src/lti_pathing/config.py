@@ -81,6 +81,15 @@ def _database_url(value: Any) -> str | None:
     raise ValueError("must be a sqlite:/// or postgresql:// URL")
 
 
+def _encryption_keys(value: Any) -> str | None:
+    keys = _optional_str(value)
+    if keys is not None:
+        from lti_pathing.crypto import parse_keys
+
+        parse_keys(keys)
+    return keys
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SECRET_KEY",
@@ -97,6 +106,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PAGE_SIZE", 200, _int_between(1, 1000), "largest page a client may ask for"),
     Setting(
         "MAX_CONTENT_LENGTH", 16 * 1024 * 1024, _int_between(1024, 1 << 30), "largest upload, bytes"
+    ),
+    Setting(
+        "ENCRYPTION_KEYS",
+        None,
+        _encryption_keys,
+        "Fernet keys (comma-separated, newest first) for secrets at rest; "
+        "generated into the instance folder if unset",
     ),
 )
 # Names read from the environment by other parts (the test suite's own database switch).
