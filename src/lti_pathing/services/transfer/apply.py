@@ -126,12 +126,19 @@ class Writer:
         self.session, self.tenant, self.doc, self.clock = session, tenant, doc, clock
         self.objects: dict[str, dict[Any, Any]] = {t: dict(stored.of(t)) for t in ENTITIES}
         self.report = ImportReport()
+        # LMS ids are unique per tenant, so an import that swaps two people's ids would clash
+        # half-way through the flush; new values are set only after the old ones are cleared.
+        self.identity_values: list[tuple[LmsIdentity, str, str]] = []
 
     def run(self) -> ImportReport:
         """Write every table in order (parents before children); return the counts."""
         with self.session.no_autoflush:
             for table in ENTITIES:
                 self._table(table)
+        if self.identity_values:
+            self.session.flush()
+            for identity, attribute, value in self.identity_values:
+                setattr(identity, attribute, value)
         return self.report
 
     def _table(self, table: str) -> None:
@@ -192,11 +199,15 @@ class Writer:
             for identity in mine:
                 person.identities.remove(identity)
             return bool(mine)
+        if mine and getattr(mine[0], attribute) == value:
+            return False
         if mine:
-            return _set(mine[0], attribute, value)
-        identity = LmsIdentity(tenant_id=self.tenant.id, lms=lms, issuer="", client_id="")
-        setattr(identity, attribute, value)
-        person.identities.append(identity)
+            identity = mine[0]
+            setattr(identity, attribute, None)  # cleared now, set after the flush (see run)
+        else:
+            identity = LmsIdentity(tenant_id=self.tenant.id, lms=lms, issuer="", client_id="")
+            person.identities.append(identity)
+        self.identity_values.append((identity, attribute, value))
         return True
 
     def _given_parents(self, table: str) -> set[str]:

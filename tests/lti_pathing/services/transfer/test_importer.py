@@ -222,3 +222,20 @@ def test_entities_absent_from_an_import_are_left_alone(work: Session, larkspur: 
     )
     assert report.counts == {"skill_categories": {"created": 1, "updated": 0, "unchanged": 0}}
     assert counts(work, larkspur) == ROW_COUNTS | {SkillCategory: 9}
+
+
+def test_people_swapping_lms_ids_import_cleanly(work: Session, larkspur: Tenant) -> None:
+    doc = ExportService(work, larkspur).document()
+    with_ids = [p for p in doc["people"] if p.get("moodle_user_id")][:2]
+    first, second = with_ids[0], with_ids[1]
+    first["moodle_user_id"], second["moodle_user_id"] = (
+        second["moodle_user_id"],
+        first["moodle_user_id"],
+    )
+    report = ImportService(work, larkspur).import_document(
+        read_json("doc.json", json.dumps(doc).encode())
+    )
+    assert report.counts["people"]["updated"] == 2
+    after = {p["employee_id"]: p for p in ExportService(work, larkspur).document()["people"]}
+    assert after[first["employee_id"]]["moodle_user_id"] == first["moodle_user_id"]
+    assert after[second["employee_id"]]["moodle_user_id"] == second["moodle_user_id"]
