@@ -8,18 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from lti_pathing.models import (
-    Activity,
-    CareerPath,
-    JobFamily,
-    Lms,
-    Mentor,
-    Person,
-    Role,
-    Skill,
-    SkillCategory,
-)
+from lti_pathing.models import Activity, Lms, Person, Role, Skill
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.transfer.stored import load_stored
 
 FORMAT = "lti-pathing.catalog"
 VERSION = 1
@@ -40,36 +31,38 @@ class ExportService(TenantService):
 
     def document(self, people: bool = True) -> dict[str, Any]:
         """The whole tenant as the JSON document of the import format."""
+        # Everything with its children in a few queries (the importer's loader); the
+        # many-to-one references below then resolve from the session's identity map.
+        stored = load_stored(self.session, self.tenant)
         doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
         doc["skill_categories"] = [
-            {"id": c.external_id, "name": c.name} for c in self._all(SkillCategory)
+            {"id": c.external_id, "name": c.name} for c in _sorted(stored.skill_categories)
         ]
-        doc["skills"] = [self._skill(s) for s in self._all(Skill)]
+        doc["skills"] = [self._skill(s) for s in _sorted(stored.skills)]
         doc["job_families"] = [
             {"id": f.external_id, "name": f.name, "description": f.description}
-            for f in self._all(JobFamily)
+            for f in _sorted(stored.job_families)
         ]
-        roles = self._all(Role)
+        roles = _sorted(stored.roles)
         doc["roles"] = [self._role(r) for r in roles]
         doc["career_paths"] = sorted(
             (
-                {"from_role": p.from_role.external_id, "to_role": p.to_role.external_id,
+                {"from_role": r.external_id, "to_role": p.to_role.external_id,
                  "kind": p.kind.value}
-                for p in self.session.scalars(self.scoped(CareerPath))
+                for r in roles for p in r.paths
             ),
             key=lambda row: (row["from_role"], row["to_role"]),
         )  # fmt: skip
-        doc["activities"] = [self._activity(a) for a in self._all(Activity)]
-        mentors = self.session.scalars(self.scoped(Mentor)).all()
+        doc["activities"] = [self._activity(a) for a in _sorted(stored.activities)]
         doc["mentors"] = sorted(
             (
-                {"person": m.person.external_id, "capacity": m.capacity, "active": m.active}
-                for m in mentors
+                {"person": key, "capacity": m.capacity, "active": m.active}
+                for key, m in stored.mentors.items()
             ),
             key=lambda row: row["person"],
         )
         if people:
-            doc["people"] = [self._person(p) for p in self._all(Person)]
+            doc["people"] = [self._person(p) for p in _sorted(stored.people)]
         return doc
 
     def write_csv(self, folder: Path, people: bool = True) -> list[Path]:
@@ -113,9 +106,6 @@ class ExportService(TenantService):
         if "people" not in doc:
             del tables["people"]
         return [(name, header, rows[name]) for name, header in tables.items()]
-
-    def _all(self, model: Any) -> list[Any]:
-        return list(self.session.scalars(self.scoped(model).order_by(model.external_id)))
 
     def _skill(self, skill: Skill) -> dict[str, Any]:
         return {
@@ -180,6 +170,10 @@ class ExportService(TenantService):
             "moodle_user_id": ids.get(Lms.moodle), "canvas_user_id": ids.get(Lms.canvas),
             "lti_subject": subject, "active": p.active,
         }  # fmt: skip
+
+
+def _sorted(by_key: dict[str, Any]) -> list[Any]:
+    return [by_key[key] for key in sorted(by_key)]
 
 
 def _cell(value: Any) -> str:

@@ -239,3 +239,19 @@ def test_people_swapping_lms_ids_import_cleanly(work: Session, larkspur: Tenant)
     after = {p["employee_id"]: p for p in ExportService(work, larkspur).document()["people"]}
     assert after[first["employee_id"]]["moodle_user_id"] == first["moodle_user_id"]
     assert after[second["employee_id"]]["moodle_user_id"] == second["moodle_user_id"]
+
+
+def test_export_reads_the_tenant_in_a_few_queries(work: Session, larkspur: Tenant) -> None:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    work.expire_all()  # nothing cached from earlier tests: every row must be read
+    event.listen(work.connection(), "before_cursor_execute", record)
+    try:
+        doc = ExportService(work, larkspur).document()
+    finally:
+        event.remove(work.connection(), "before_cursor_execute", record)
+    assert len(doc["activities"]) == 314 and len(doc["people"]) == 200
+    assert len(statements) < 40, "export loads per row (N+1)"
