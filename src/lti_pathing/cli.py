@@ -28,6 +28,15 @@ def main() -> None:
     """lti-pathing: career pathing inside the LMS."""
 
 
+def _register_groups() -> None:
+    from lti_pathing.lms.cli import lms
+
+    main.add_command(lms)
+
+
+_register_groups()
+
+
 @main.command("plan", with_appcontext=False)
 @click.argument("request_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--time-limit", type=float, default=None, help="Override options.time_limit_s.")

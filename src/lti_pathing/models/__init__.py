@@ -11,6 +11,13 @@ from lti_pathing.models.catalog import (
     LmsCourseLink,
 )
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.lms import (
+    CompletionChannel,
+    CompletionRecord,
+    LmsConnection,
+    LmsSyncRun,
+    SyncStatus,
+)
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -44,13 +51,17 @@ __all__ = [
     "AppendOnlyViolation",
     "CareerPath",
     "Cohort",
+    "CompletionChannel",
+    "CompletionRecord",
     "Evidence",
     "EvidenceSource",
     "ItemStatus",
     "JobFamily",
     "Lms",
+    "LmsConnection",
     "LmsCourseLink",
     "LmsIdentity",
+    "LmsSyncRun",
     "Mentor",
     "PathKind",
     "Person",
@@ -64,6 +75,7 @@ __all__ = [
     "Skill",
     "SkillCategory",
     "SkillLevel",
+    "SyncStatus",
     "Tenant",
     "Track",
 ]

@@ -1,0 +1,1 @@
+"""Completion sources (Moodle, Canvas, CSV), the sync over them, and AGS score passback."""

@@ -1,0 +1,207 @@
+"""One HTTP session wrapper for every LMS call: timeouts, retries with backoff, typed errors.
+
+Retried: connection errors and timeouts, 429, 5xx, and whatever `is_throttled` says is a
+throttle (Canvas answers 403 "Rate Limit Exceeded"). The wait before retry n is
+`backoff * factor**(n-1)`, or the server's `Retry-After` (seconds or an HTTP date) when it sends
+one; a server asking for longer than `max_wait` is not waited for (the call fails now and the
+next sync retries). When a response carries a remaining-quota header below `low_water`, the
+next call is delayed in proportion, so a long sync slows down instead of being throttled.
+
+Tokens never reach a log line or an error message: `mask` removes the known secrets and any
+`wstoken=` / `access_token=` value from what is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from lti_pathing.db import utcnow
+from lti_pathing.lms.errors import (
+    LmsError,
+    LmsMalformedResponse,
+    LmsServerError,
+    LmsThrottled,
+    LmsTimeout,
+)
+
+log = logging.getLogger("lti_pathing.lms")
+
+Sleep = Callable[[float], None]
+Clock = Callable[[], dt.datetime]
+SECRET_PARAMS = re.compile(r"((?:ws)?token|access_token|password)=([^&\s\"']+)", re.IGNORECASE)
+BEARER = re.compile(r"(Bearer\s+)[^\s\"']+", re.IGNORECASE)
+
+
+def mask(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every known secret and every token-looking parameter value replaced."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    text = SECRET_PARAMS.sub(r"\1=***", text)
+    return BEARER.sub(r"\1***", text)
+
+
+def retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date), if valid."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry; the defaults suit a background sync."""
+
+    attempts: int = 4
+    backoff: float = 1.0
+    factor: float = 2.0
+    max_wait: float = 120.0
+
+    def wait(self, attempt: int) -> float:
+        """Backoff before retry number `attempt` (1-based), capped at `max_wait`."""
+        return float(min(self.max_wait, self.backoff * self.factor ** (attempt - 1)))
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Slow down when the LMS reports little quota left (Canvas `X-Rate-Limit-Remaining`)."""
+
+    header: str
+    low_water: float = 100.0
+    pause: float = 5.0
+
+    def delay(self, headers: Mapping[str, str]) -> float:
+        """How long to pause before the next call, given the last response's headers."""
+        raw = headers.get(self.header)
+        try:
+            remaining = float(raw) if raw is not None else None
+        except ValueError:
+            return 0.0
+        if remaining is None or remaining >= self.low_water:
+            return 0.0
+        return self.pause * (self.low_water - max(remaining, 0.0)) / self.low_water
+
+
+class LmsHttp:
+    """A `requests.Session` bound to one LMS, with the retry, throttle and masking rules."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        secrets: Iterable[str] = (),
+        headers: Mapping[str, str] | None = None,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retry: RetryPolicy | None = None,
+        throttle: Throttle | None = None,
+        is_throttled: Callable[[requests.Response], bool] | None = None,
+        sleep: Sleep = time.sleep,
+        clock: Clock = utcnow,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.secrets = [s for s in secrets if s]
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.throttle = throttle
+        self.is_throttled = is_throttled or (lambda response: False)
+        self.sleep = sleep
+        self.clock = clock
+        self.session = session or requests.Session()
+        self.session.headers.update(headers or {})
+        self._pause = 0.0
+
+    def url(self, path: str) -> str:
+        """An absolute URL: `path` as is when absolute (pagination links), else under base_url."""
+        return path if path.startswith(("http://", "https://")) else self.base_url + path
+
+    def mask(self, text: str) -> str:
+        """`text` safe to log or show: this connection's secrets removed."""
+        return mask(text, self.secrets)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Send a request with retries: the first response not retried, or a typed error."""
+        url = self.url(path)
+        shown = self.mask(f"{method} {url}")
+        failure: LmsError | None = None
+        for attempt in range(1, self.retry.attempts + 1):
+            if self._pause > 0:
+                self.sleep(self._pause)
+                self._pause = 0.0
+            response, failure, wait = self._attempt(method, url, shown, attempt, kwargs)
+            if response is not None:
+                return response
+            if attempt == self.retry.attempts:
+                break
+            assert failure is not None
+            if wait > self.retry.max_wait:
+                raise type(failure)(
+                    f"{failure.message}; the LMS asked to wait {wait:.0f} s, longer than "
+                    f"{self.retry.max_wait:.0f} s — try again later"
+                )
+            log.warning("%s: %s; retry %d in %.1f s", shown, failure.message, attempt, wait)
+            self.sleep(wait)
+        assert failure is not None
+        raise type(failure)(f"{failure.message} (after {self.retry.attempts} attempts)")
+
+    def _attempt(
+        self, method: str, url: str, shown: str, attempt: int, kwargs: dict[str, Any]
+    ) -> tuple[requests.Response | None, LmsError | None, float]:
+        """One try: (response, None, 0) when usable, else (None, error, wait before retry)."""
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout:
+            return None, LmsTimeout(f"{shown} timed out"), self.retry.wait(attempt)
+        except requests.ConnectionError as error:
+            reason = self.mask(type(error).__name__)
+            return (
+                None,
+                LmsTimeout(f"{shown} could not connect ({reason})"),
+                self.retry.wait(attempt),
+            )
+        except requests.RequestException as error:
+            raise LmsError(f"{shown} failed: {self.mask(str(error))}") from None
+        log.info("%s -> %d", shown, response.status_code)
+        if self.throttle is not None:
+            self._pause = self.throttle.delay(response.headers)
+        status = response.status_code
+        if status == 429 or self.is_throttled(response):
+            throttled = LmsThrottled(f"{shown} was throttled ({status})")
+            return None, throttled, self._wait(response, attempt)
+        if status >= 500:
+            failed = LmsServerError(f"{shown} failed with {status}")
+            return None, failed, self._wait(response, attempt)
+        return response, None, 0.0
+
+    def _wait(self, response: requests.Response, attempt: int) -> float:
+        asked = retry_after(response.headers.get("Retry-After"), self.clock())
+        return asked if asked is not None else self.retry.wait(attempt)
+
+    def json(self, response: requests.Response) -> Any:
+        """The response body as JSON, or LmsMalformedResponse naming the call (never the token)."""
+        try:
+            return response.json()
+        except ValueError:
+            shown = self.mask(f"{response.request.method} {response.url}")
+            snippet = self.mask(response.text[:80])
+            raise LmsMalformedResponse(
+                f"{shown} answered {response.status_code} with a body that is not JSON: {snippet!r}"
+            ) from None

@@ -1,0 +1,204 @@
+"""Moodle web services (REST, JSON): a person's course and activity completions.
+
+Shapes and quirks follow the recordings in tests/fixtures/moodle-4.5/webservice: errors come as
+HTTP 200 `{exception, errorcode, message}`; an unknown user has an empty course list; course
+completion lags until Moodle's cron has run (we trust `completed`, never the criteria alone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import requests
+
+from lti_pathing.db import utcnow
+from lti_pathing.lms.errors import (
+    LmsAccessError,
+    LmsAuthError,
+    LmsConnectionBroken,
+    LmsError,
+    LmsMalformedResponse,
+    LmsRemoteError,
+)
+from lti_pathing.lms.http import Clock, LmsHttp, RetryPolicy, Sleep
+from lti_pathing.lms.source import Failure, Fetched, PersonFetch, Wanted, course_key, module_key
+
+ENDPOINT = "/webservice/rest/server.php"
+# errorcode -> what it means for the whole connection (anything else fails one call only).
+BROKEN = {
+    "invalidtoken": LmsAuthError,
+    "accessexception": LmsAccessError,  # the function is not in the token's service
+    "servicenotavailable": LmsAccessError,
+}
+# Course-level answers that are facts about the course, not failures: nothing to fetch there.
+NOT_APPLICABLE = {"nocriteriaset", "usernotenroled"}
+STATES = {0: "incomplete", 1: "complete", 2: "complete-pass", 3: "complete-fail"}
+DONE_STATES = {1, 2}
+
+
+class MoodleClient:
+    """Calls Moodle web-service functions with the connection's token."""
+
+    def __init__(self, http: LmsHttp, token: str) -> None:
+        self.http = http
+        self.token = token
+
+    def call(self, function: str, **params: str) -> Any:
+        """Call one function; its JSON answer, or the typed error Moodle's errorcode means."""
+        form = {"wstoken": self.token, "wsfunction": function, "moodlewsrestformat": "json"}
+        response = self.http.request("POST", ENDPOINT, data={**form, **params})
+        if response.status_code != 200:
+            raise LmsRemoteError(
+                f"Moodle {function} answered HTTP {response.status_code}",
+                f"http_{response.status_code}",
+            )
+        body = self.http.json(response)
+        if isinstance(body, dict) and "exception" in body:
+            code = str(body.get("errorcode") or "unknown")
+            message = self.http.mask(f"Moodle {function}: {body.get('message', '')} ({code})")
+            if code in BROKEN:
+                raise BROKEN[code](message, {"remote_code": code})
+            raise LmsRemoteError(message, code)
+        return body
+
+    def site_info(self) -> dict[str, Any]:
+        """Who the token belongs to and which functions it may call (a connection check)."""
+        body = self.call("core_webservice_get_site_info")
+        info: dict[str, Any] = _expect(body, dict, "core_webservice_get_site_info")
+        return info
+
+    def users_courses(self, user_id: str) -> list[dict[str, Any]]:
+        """Courses the user is enrolled in, with `completed` and `progress` (cheap first pass)."""
+        body = self.call("core_enrol_get_users_courses", userid=user_id)
+        courses: list[dict[str, Any]] = _expect(body, list, "core_enrol_get_users_courses")
+        return courses
+
+    def course_completion(self, course_id: str, user_id: str) -> dict[str, Any]:
+        """The user's course completion status (`completionstatus.completed` and criteria)."""
+        body = self.call(
+            "core_completion_get_course_completion_status", courseid=course_id, userid=user_id
+        )
+        status = _expect(body, dict, "core_completion_get_course_completion_status")
+        inner = status.get("completionstatus")
+        if not isinstance(inner, dict) or not isinstance(inner.get("completed"), bool):
+            raise LmsMalformedResponse(
+                "Moodle core_completion_get_course_completion_status: no completionstatus"
+            )
+        return inner
+
+    def activities_completion(self, course_id: str, user_id: str) -> list[dict[str, Any]]:
+        """Completion state of every activity (course module) of a course for the user."""
+        body = self.call(
+            "core_completion_get_activities_completion_status", courseid=course_id, userid=user_id
+        )
+        statuses = _expect(body, dict, "core_completion_get_activities_completion_status")
+        found: list[dict[str, Any]] = _expect(statuses.get("statuses"), list, "statuses")
+        return found
+
+
+def _expect(value: Any, kind: type, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise LmsMalformedResponse(f"Moodle {what}: expected a JSON {kind.__name__}")
+    return value
+
+
+def _instant(seconds: Any) -> dt.datetime | None:
+    if isinstance(seconds, int) and seconds > 0:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return None
+
+
+class MoodleSource:
+    """A person's completions from Moodle, for the courses and modules the catalog links."""
+
+    def __init__(self, client: MoodleClient, clock: Clock = utcnow) -> None:
+        self.client = client
+        self.clock = clock
+
+    def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
+        """One cheap call for the course list, then detail calls only where something is new."""
+        result = PersonFetch()
+        enrolled = {str(c.get("id")): c for c in self.client.users_courses(lms_user_id)}
+        for course_id in sorted(wanted.courses & enrolled.keys()):
+            if course_key("moodle", course_id) not in wanted.known:
+                self._course(lms_user_id, course_id, enrolled[course_id], result)
+        by_course: dict[str, set[str]] = defaultdict(set)
+        for course_id, module_id in wanted.modules:
+            if module_key("moodle", course_id, module_id) not in wanted.known:
+                by_course[course_id].add(module_id)
+        for course_id in sorted(by_course.keys() & enrolled.keys()):
+            self._modules(lms_user_id, course_id, by_course[course_id], enrolled[course_id], result)
+        return result
+
+    def _course(
+        self, user_id: str, course_id: str, course: dict[str, Any], result: PersonFetch
+    ) -> None:
+        if course.get("enablecompletion") is False:
+            result.skipped.append(f"course {course_id}: completion tracking is off")
+            return
+        if course.get("completed") is False:  # not complete yet (or cron has not run)
+            return
+        status = self._guarded(result, course_id, self.client.course_completion, course_id, user_id)
+        if status is None or not status["completed"]:
+            return
+        times = [_instant(c.get("timecompleted")) for c in status.get("completions") or []]
+        done = max((t for t in times if t is not None), default=None) or self.clock()
+        key = course_key("moodle", course_id)
+        result.completions.append(Fetched(key, course_id, None, done, "completed"))
+
+    def _modules(
+        self,
+        user_id: str,
+        course_id: str,
+        modules: set[str],
+        course: dict[str, Any],
+        result: PersonFetch,
+    ) -> None:
+        if course.get("enablecompletion") is False:
+            result.skipped.append(f"course {course_id}: completion tracking is off")
+            return
+        statuses = self._guarded(
+            result, course_id, self.client.activities_completion, course_id, user_id
+        )
+        for status in statuses or []:
+            module_id = str(status.get("cmid"))
+            state = status.get("state")
+            if module_id not in modules or state not in DONE_STATES:
+                continue
+            raw = f"state {state} ({STATES[state]})"
+            if status.get("overrideby") is not None:
+                raw += f", overridden by Moodle user {status['overrideby']}"
+            done = _instant(status.get("timecompleted")) or self.clock()
+            key = module_key("moodle", course_id, module_id)
+            result.completions.append(Fetched(key, course_id, module_id, done, raw))
+
+    def _guarded(self, result: PersonFetch, course_id: str, call: Any, *args: str) -> Any:
+        """Run one detail call; a failure of that course is recorded, not raised."""
+        try:
+            return call(*args)
+        except LmsConnectionBroken:
+            raise
+        except LmsRemoteError as error:
+            if error.remote_code in NOT_APPLICABLE:
+                result.skipped.append(f"course {course_id}: {error.remote_code}")
+            else:
+                result.failures.append(Failure(error.remote_code, error.message, course_id))
+        except LmsError as error:
+            result.failures.append(Failure(error.code, error.message, course_id))
+        return None
+
+
+def moodle_http(
+    base_url: str,
+    token: str,
+    *,
+    sleep: Sleep | None = None,
+    clock: Clock = utcnow,
+    retry: RetryPolicy | None = None,
+    session: requests.Session | None = None,
+) -> LmsHttp:
+    """The HTTP wrapper set up for Moodle (the token travels in the form body, masked in logs)."""
+    extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+    return LmsHttp(base_url, secrets=[token], retry=retry, clock=clock, session=session, **extra)

@@ -1,0 +1,81 @@
+"""A tenant's LMS connections: the admin enters a URL and a token; the token is kept encrypted."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from lti_pathing import crypto
+from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.models import Lms, LmsConnection, LmsSyncRun
+from lti_pathing.services.base import TenantService
+
+
+def normalise_url(value: str) -> str:
+    """The LMS base URL without a trailing slash; Invalid unless it is a plain http(s) URL."""
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Invalid(
+            "not an LMS address",
+            {"url": ["must be an http(s) URL such as https://lms.example.org"]},
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise Invalid(
+            "not an LMS address", {"url": ["give the site address only (no query, no credentials)"]}
+        )
+    return url
+
+
+class LmsConnectionService(TenantService):
+    """Create, list and retire the tenant's LMS connections."""
+
+    def connect(self, kind: Lms, url: str, token: str) -> LmsConnection:
+        """Add a connection, or replace the token of the one with this kind and URL."""
+        base_url = normalise_url(url)
+        token = token.strip()
+        if len(token) < 8 or any(c.isspace() for c in token):
+            raise Invalid(
+                "not a token", {"token": ["an LMS token is at least 8 characters, no spaces"]}
+            )
+        found = self.session.scalar(
+            self.scoped(LmsConnection).where(
+                LmsConnection.kind == kind, LmsConnection.base_url == base_url
+            )
+        )
+        connection = found or LmsConnection(kind=kind, base_url=base_url)
+        connection.token_encrypted = crypto.encrypt(token)
+        connection.token_hint = crypto.mask(token)
+        connection.active = True
+        if found is None:
+            return self.add(connection)
+        self.flush()
+        return connection
+
+    def list_connections(self) -> list[LmsConnection]:
+        """Every connection of the tenant (tokens only as their masked hint)."""
+        stmt = self.scoped(LmsConnection).order_by(LmsConnection.kind, LmsConnection.base_url)
+        return list(self.session.scalars(stmt))
+
+    def active(self) -> list[LmsConnection]:
+        """The connections a sync uses."""
+        return [c for c in self.list_connections() if c.active]
+
+    def by_kind(self, kind: Lms) -> LmsConnection:
+        """The tenant's active connection of this kind; NotFound if none."""
+        for connection in self.active():
+            if connection.kind == kind:
+                return connection
+        raise NotFound(f"no active {kind.value} connection; add one with: lti-pathing lms connect")
+
+    def last_run(self, connection: LmsConnection) -> LmsSyncRun | None:
+        """The most recent sync run of a connection."""
+        return self.session.scalar(
+            select(LmsSyncRun)
+            .where(
+                LmsSyncRun.tenant_id == self.tenant.id, LmsSyncRun.connection_id == connection.id
+            )
+            .order_by(LmsSyncRun.id.desc())
+            .limit(1)
+        )
