@@ -1,0 +1,195 @@
+"""Token endpoint, AGS and NRPS: what a tool with a valid, a foreign or a broken token gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask.testing import FlaskClient
+
+from lti_pathing.devplatform.services import LINEITEM, MEMBERSHIP_RO, RESULT_RO, SCORE
+from tests.lti_pathing.devplatform.conftest import assertion, token_request
+
+ALL = f"{LINEITEM} {SCORE} {RESULT_RO} {MEMBERSHIP_RO}"
+BASE = "/api/lti/{client}/course-101"
+
+
+def get_token(client: FlaskClient, key: rsa.RSAPrivateKey, client_id: str, scope: str = ALL) -> str:
+    response = client.post("/token", data=token_request(key, client_id, scope))
+    assert response.status_code == 200, response.text
+    token: str = response.json["access_token"]
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_token_is_issued_for_a_valid_assertion(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    response = client.post("/token", data=token_request(tool_key, "client-a", ALL))
+    assert response.status_code == 200
+    assert response.json["token_type"] == "bearer" and response.json["expires_in"] == 3600
+    assert set(response.json["scope"].split()) == set(ALL.split())
+
+
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"aud": "http://localhost/elsewhere"}, "invalid_client"),
+        ({"exp": 1}, "invalid_client"),
+        ({"sub": "client-b"}, "invalid_client"),
+        ({"iss": "nobody", "sub": "nobody"}, "invalid_client"),
+        ({"jti": None}, "invalid_client"),
+    ],
+)
+def test_token_refuses_a_bad_assertion(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey, changes: dict[str, Any], code: str
+) -> None:
+    response = client.post("/token", data=token_request(tool_key, "client-a", ALL, **changes))
+    assert response.status_code in (400, 401)
+    assert response.json["error"] == code
+
+
+def test_token_refuses_a_foreign_signature_and_a_replay(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    response = client.post("/token", data=token_request(other, "client-a", ALL))
+    assert response.status_code == 401 and response.json["error"] == "invalid_client"
+    form = token_request(tool_key, "client-a", ALL)
+    assert client.post("/token", data=form).status_code == 200
+    assert client.post("/token", data=form).status_code == 401
+    bad = {**form, "grant_type": "password", "client_assertion": assertion(tool_key, "client-a")}
+    assert client.post("/token", data=bad).json["error"] == "unsupported_grant_type"
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer not-a-jwt", "Bearer a.b.c", "Bearer", "Basic abc", "Bearer x y", ""]
+)
+def test_a_malformed_bearer_gets_401_not_500(client: FlaskClient, header: str) -> None:
+    response = client.get(
+        BASE.format(client="client-a") + "/memberships", headers={"Authorization": header}
+    )
+    assert response.status_code == 401
+    assert "Bearer" in response.headers["WWW-Authenticate"]
+
+
+def test_a_token_of_one_client_opens_nothing_of_another(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    token_a = get_token(client, tool_key, "client-a")
+    assert (
+        client.get(
+            BASE.format(client="client-a") + "/lineitems", headers=bearer(token_a)
+        ).status_code
+        == 200
+    )
+    response = client.get(BASE.format(client="client-b") + "/lineitems", headers=bearer(token_a))
+    assert response.status_code == 403
+
+
+def test_a_token_without_the_scope_is_refused(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    token = get_token(client, tool_key, "client-a", scope=MEMBERSHIP_RO)
+    response = client.post(BASE.format(client="client-a") + "/lineitems", headers=bearer(token),
+                           json={"label": "Plan", "scoreMaximum": 10})  # fmt: skip
+    assert response.status_code == 403
+
+
+def test_line_item_score_and_results_round_trip(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    headers = bearer(get_token(client, tool_key, "client-a"))
+    base = BASE.format(client="client-a")
+    body = {"label": "Career plan", "scoreMaximum": 100, "tag": "plan"}
+    created = client.post(base + "/lineitems", headers=headers, json=body)
+    assert created.status_code == 201
+    item_url = created.json["id"]
+    path = item_url.removeprefix("http://localhost")
+    assert client.get(base + "/lineitems?tag=plan", headers=headers).json[0]["id"] == item_url
+    assert client.get(base + "/lineitems?tag=other", headers=headers).json == []
+    score = {"userId": "dev-user-73566", "scoreGiven": 40, "scoreMaximum": 100,
+             "activityProgress": "InProgress", "gradingProgress": "FullyGraded",
+             "timestamp": "2026-01-01T10:00:00Z"}  # fmt: skip
+    assert client.post(path + "/scores", headers=headers, json=score).status_code == 200
+    older = {**score, "scoreGiven": 10, "timestamp": "2025-01-01T10:00:00Z"}
+    assert client.post(path + "/scores", headers=headers, json=older).status_code == 409
+    results = client.get(path + "/results", headers=headers).json
+    assert [(r["userId"], r["resultScore"], r["resultMaximum"]) for r in results] == [
+        ("dev-user-73566", 40, 100)
+    ]
+    assert results[0]["scoreOf"] == item_url
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"label": "", "scoreMaximum": 1}, {"label": "x", "scoreMaximum": 0}, {"label": "x"}, ["x"]],
+)
+def test_bad_line_items_are_refused(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey, body: Any
+) -> None:
+    headers = bearer(get_token(client, tool_key, "client-a"))
+    assert (
+        client.post(
+            BASE.format(client="client-a") + "/lineitems", headers=headers, json=body
+        ).status_code
+        == 400
+    )
+
+
+def test_scores_for_strangers_or_without_progress_are_refused(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    headers = bearer(get_token(client, tool_key, "client-a"))
+    item = client.post(BASE.format(client="client-a") + "/lineitems", headers=headers,
+                       json={"label": "Plan", "scoreMaximum": 1}).json["id"]  # fmt: skip
+    path = item.removeprefix("http://localhost") + "/scores"
+    good = {"userId": "dev-user-73566", "activityProgress": "Completed",
+            "gradingProgress": "FullyGraded", "timestamp": "2026-01-01T10:00:00Z"}  # fmt: skip
+    assert (
+        client.post(path, headers=headers, json={**good, "userId": "stranger"}).status_code == 400
+    )
+    assert (
+        client.post(path, headers=headers, json={**good, "activityProgress": ""}).status_code == 400
+    )
+    assert client.post(path, headers=headers, json={**good, "timestamp": "soon"}).status_code == 400
+
+
+def test_memberships_page_with_link_next_to_the_end(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    headers = bearer(get_token(client, tool_key, "client-a", MEMBERSHIP_RO))
+    url = BASE.format(client="client-a") + "/memberships"
+    seen = []
+    pages = 0
+    while url:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        assert response.mimetype == "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+        seen += [m["user_id"] for m in response.json["members"]]
+        assert response.json["context"]["id"] == "course-101"
+        link = response.headers.get("Link", "")
+        url = link.split(">")[0].removeprefix("<").removeprefix("http://localhost") if link else ""
+        pages += 1
+    assert pages == 2  # 3 people, page size 2
+    assert seen == ["dev-user-73566", "dev-user-20478", "dev-user-75924"]
+
+
+def test_memberships_limit_role_filter_and_bad_paging(
+    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    headers = bearer(get_token(client, tool_key, "client-a", MEMBERSHIP_RO))
+    url = BASE.format(client="client-a") + "/memberships"
+    page2 = client.get(url + "?limit=1&page=2", headers=headers)
+    assert [m["user_id"] for m in page2.json["members"]] == ["dev-user-20478"]
+    assert "page=3" in page2.headers["Link"] and "limit=1" in page2.headers["Link"]
+    last = client.get(url + "?limit=1&page=3", headers=headers)
+    assert "Link" not in last.headers
+    instructors = client.get(url + "?role=Instructor", headers=headers).json["members"]
+    assert [m["name"] for m in instructors] == ["Kwame Asante"]
+    assert client.get(url + "?page=two", headers=headers).status_code == 400
+    assert client.get(url + "?limit=0", headers=headers).status_code == 400
