@@ -28,4 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # they are registered.
     app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
+
+    from lti_pathing import lti
+    from lti_pathing.web import home
+
+    lti.init_app(app)
+    app.register_blueprint(home.bp)
     return app

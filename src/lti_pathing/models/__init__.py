@@ -11,6 +11,7 @@ from lti_pathing.models.catalog import (
     LmsCourseLink,
 )
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.lti import PlatformDeployment, PlatformRegistration, ToolKey
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -58,6 +59,8 @@ __all__ = [
     "PlanEvent",
     "PlanItem",
     "PlanStatus",
+    "PlatformDeployment",
+    "PlatformRegistration",
     "Role",
     "RoleLevel",
     "RoleSkill",
@@ -65,5 +68,6 @@ __all__ = [
     "SkillCategory",
     "SkillLevel",
     "Tenant",
+    "ToolKey",
     "Track",
 ]
