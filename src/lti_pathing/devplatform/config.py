@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+COURSE_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"
 INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
 STUDENT = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"
 
@@ -93,6 +94,9 @@ class PlatformConfig:
     private_key_pem: str = ""
     # Members per NRPS page when the tool gives no `limit`.
     nrps_page_size: int = 10
+    # Sent in the tool_platform claim: "canvas" makes the tool read `canvas_user_id` as the
+    # LMS user id (how the demo people match the sample organisation's people).
+    product_family_code: str = "canvas"
     secret_key: str = "devplatform-not-secret"
 
     def __post_init__(self) -> None:
@@ -158,7 +162,7 @@ def demo_people() -> list[PlatformPerson]:
         ),
         PlatformPerson(
             "dev-user-75924", "Kwame Asante", "kwame.asante@example.com",
-            (INSTRUCTOR, INSTITUTION_ADMIN), "75924", "L&D admin",
+            (COURSE_ADMIN, INSTITUTION_ADMIN), "75924", "L&D admin",
         ),
     ]  # fmt: skip
 

@@ -146,7 +146,7 @@ def _fill_claims(
     launch.set_extra_claims({
         "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
             "guid": issuer, "name": "lti-pathing development platform",
-            "product_family_code": "lti-pathing-devplatform",
+            "product_family_code": state.config.product_family_code,
         },
     })  # fmt: skip
     if msg.kind == "deep_link":
