@@ -195,3 +195,23 @@ def token_revoke(prefix: str, slug: str | None) -> None:
     except LtiPathingError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"token {prefix} revoked")
+
+
+def _add_devplatform() -> None:
+    # The development platform needs the `demo` extra (lti1p3platform); without it the command
+    # says how to install it instead of breaking every other command.
+    try:
+        from lti_pathing.devplatform.cli import devplatform
+    except ImportError as error:
+        reason = str(error)
+
+        @main.command("devplatform")
+        def devplatform_missing() -> None:
+            """Run the development LTI platform (needs: pip install 'lti-pathing[demo]')."""
+            raise click.ClickException(f"{reason}: install it with pip install 'lti-pathing[demo]'")
+
+        return
+    main.add_command(devplatform)
+
+
+_add_devplatform()
