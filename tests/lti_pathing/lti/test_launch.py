@@ -85,7 +85,7 @@ def test_the_same_user_launching_again_is_the_same_person(
         pytest.param(
             {"name": None, "given_name": None, "family_name": None, "email": None},
             id="no name or email",
-        ),  # fmt: skip
+        ),
         pytest.param({"iat": int(time.time()) + 30}, id="iat 30 s ahead, within leeway"),
         pytest.param({"exp": int(time.time()) - 30}, id="expired 30 s ago, within leeway"),
     ],
