@@ -28,6 +28,13 @@ def main() -> None:
     """lti-pathing: career pathing inside the LMS."""
 
 
+def _add_lti_commands() -> None:
+    from lti_pathing.lti.commands import keys, platform
+
+    main.add_command(platform)
+    main.add_command(keys)
+
+
 @main.command("plan", with_appcontext=False)
 @click.argument("request_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--time-limit", type=float, default=None, help="Override options.time_limit_s.")
@@ -195,6 +202,9 @@ def token_revoke(prefix: str, slug: str | None) -> None:
     except LtiPathingError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"token {prefix} revoked")
+
+
+_add_lti_commands()
 
 
 def _add_devplatform() -> None:

@@ -233,6 +233,13 @@ class ToolOIDCLogin(FlaskOIDCLogin):
 
     cookie_check_template_name = "lti/cookie_check.html"
 
+    def redirect(self, launch_url: str, js_redirect: bool = False) -> Response:
+        """Refuse an unknown platform before the cookie check, then go on as the library does."""
+        if self._cookies_check and not self._is_new_window_request():
+            self.validate_oidc_login()
+        response: Response = super().redirect(launch_url, js_redirect)
+        return response
+
     def get_cookies_allowed_js_check(self) -> Response:
         """The page that tests cookies, then continues here or offers a new window."""
         protocol, params = self.get_cookies_allowed_js_check_params()
