@@ -225,3 +225,18 @@ def _add_devplatform() -> None:
 
 
 _add_devplatform()
+
+
+@main.command("registration-link")
+@click.option(
+    "--base-url", required=True, help="The tool's public URL, e.g. https://lti.example.com"
+)
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+def registration_link(base_url: str, slug: str | None) -> None:
+    """Print the LTI dynamic registration URL for Moodle or Canvas (valid for 7 days)."""
+    from lti_pathing.db import transaction
+    from lti_pathing.lti.registration import invite_url
+
+    with transaction(current_app) as session:
+        tenant = _tenant(session, slug)
+        click.echo(invite_url(base_url, tenant.slug))

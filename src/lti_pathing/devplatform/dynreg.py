@@ -62,7 +62,8 @@ def register_start() -> str:
     tool = request.args.get("tool_url") or state.config.clients[0].tool.registration
     token = state.new_registration_token(flavour)
     config_url = f"{state.config.issuer}/.well-known/openid-configuration/{flavour}"
-    frame = f"{tool}?{urlencode({'openid_configuration': config_url, 'registration_token': token})}"
+    query = urlencode({"openid_configuration": config_url, "registration_token": token})
+    frame = f"{tool}{'&' if '?' in tool else '?'}{query}"
     return render_template("devplatform/register.html", state=state, frame=frame, flavour=flavour)
 
 

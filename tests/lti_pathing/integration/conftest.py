@@ -113,6 +113,9 @@ def lti_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LtiServers
     platform_app = create_platform_app(config)
     tool.start(app)
     platform.start(platform_app)
+    # The tool makes its key on first use: make it now, committed, before tests read it from
+    # their own sessions while the platform fetches the JWKS (SQLite allows one writer).
+    requests.get(f"{tool.url}/.well-known/jwks.json", timeout=30).raise_for_status()
     yield LtiServers(tool, platform, app, platform_app)
     tool.stop()
     platform.stop()
