@@ -193,3 +193,26 @@ def test_memberships_limit_role_filter_and_bad_paging(
     assert [m["name"] for m in instructors] == ["Kwame Asante"]
     assert client.get(url + "?page=two", headers=headers).status_code == 400
     assert client.get(url + "?limit=0", headers=headers).status_code == 400
+
+
+def test_registration_shapes_differ_by_flavour(client: FlaskClient) -> None:
+    moodle = client.get("/.well-known/openid-configuration/moodle")
+    assert moodle.status_code == 200
+    configuration = moodle.json["https://purl.imsglobal.org/spec/lti-platform-configuration"]
+    assert configuration["messages_supported"] == [
+        "LtiResourceLinkRequest",
+        "LtiDeepLinkingRequest",
+    ]
+    # Canvas wants the registration token on the configuration request too.
+    assert client.get("/.well-known/openid-configuration/canvas").status_code == 401
+    token = client.get("/register/start?flavour=canvas&tool_url=http://127.0.0.1:9/r").text
+    assert "registration_token=" in token
+
+
+def test_registration_endpoint_needs_the_token_and_a_sound_request(client: FlaskClient) -> None:
+    assert client.post("/register/endpoint/moodle", json={}).status_code == 401
+    page = client.get("/register/start?flavour=moodle&tool_url=http://127.0.0.1:9/r").text
+    token = page.split("registration_token=")[1].split('"')[0]
+    bad = client.post("/register/endpoint/moodle", json={"application_type": "web"},
+                      headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert bad.status_code == 400 and "redirect_uris" in bad.json["error_description"]
