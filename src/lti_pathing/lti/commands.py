@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from lti_pathing.db import transaction
 from lti_pathing.errors import Invalid, LtiPathingError
@@ -21,7 +22,7 @@ def _fail(error: LtiPathingError) -> click.ClickException:
     return click.ClickException("\n".join(lines))
 
 
-@click.group("platform")
+@click.group("platform", cls=AppGroup)
 def platform() -> None:
     """LTI 1.3 platforms (LMS registrations) of a tenant."""
 
@@ -113,7 +114,7 @@ def platform_enable(issuer: str, client_id: str | None, slug: str | None) -> Non
     _set_active(slug, issuer, client_id, True)
 
 
-@click.group("keys")
+@click.group("keys", cls=AppGroup)
 def keys() -> None:
     """The tool's signing keys (published at /.well-known/jwks.json)."""
 
