@@ -19,12 +19,13 @@ KEY_FILE = "devplatform_key.pem"
 def register_with_tool(app: Flask, config: PlatformConfig, tenant_slug: str) -> bool:
     """Register the platform's clients with the tool (idempotent); True if anything was added."""
     from lti_pathing.db import transaction
-    from lti_pathing.models import PlatformDeployment, PlatformRegistration
+    from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+    from lti_pathing.models import PlatformRegistration
     from lti_pathing.services.tenants import TenantService
 
     added = False
     with transaction(app) as session:
-        tenant = TenantService(session).get_or_create(tenant_slug)
+        service = PlatformService(session, TenantService(session).get_or_create(tenant_slug))
         for client in config.clients:
             row = session.scalar(
                 select(PlatformRegistration).where(
@@ -33,18 +34,15 @@ def register_with_tool(app: Flask, config: PlatformConfig, tenant_slug: str) -> 
                 )
             )
             if row is None:
-                row = PlatformRegistration(
-                    tenant_id=tenant.id, issuer=config.issuer, client_id=client.client_id,
-                    name="development platform", auth_login_url=f"{config.issuer}/auth",
-                    auth_token_url=f"{config.issuer}/token",
+                service.add_platform(PlatformSpec(
+                    issuer=config.issuer, client_id=client.client_id,
+                    auth_login_url=f"{config.issuer}/auth", auth_token_url=f"{config.issuer}/token",
                     key_set_url=f"{config.issuer}/.well-known/jwks.json",
-                )  # fmt: skip
-                session.add(row)
+                    deployment_ids=[client.deployment_id], name="development platform",
+                ))  # fmt: skip
                 added = True
-            if client.deployment_id not in {d.deployment_id for d in row.deployments}:
-                row.deployments.append(
-                    PlatformDeployment(tenant_id=row.tenant_id, deployment_id=client.deployment_id)
-                )
+            elif client.deployment_id not in {d.deployment_id for d in row.deployments}:
+                service.add_deployments(row, [client.deployment_id])
                 added = True
     return added
 

@@ -29,7 +29,7 @@ from lti_pathing.devplatform.config import (
     generate_private_key,
 )
 from lti_pathing.devplatform.state import EXTENSION, PlatformState
-from lti_pathing.models import PlatformDeployment, PlatformRegistration
+from lti_pathing.lti.platforms import PlatformService, PlatformSpec
 from lti_pathing.services.tenants import TenantService
 from lti_pathing.services.transfer.importer import ImportService
 from lti_pathing.services.transfer.reader import read_json
@@ -70,17 +70,13 @@ class LtiServers:
 def register_platform(app: Flask, issuer: str, tenant_slug: str = TENANT) -> None:
     """Register the platform with the tool: one registration per client id, with its deployment."""
     with transaction(app) as session:
-        tenant = TenantService(session).get_or_create(tenant_slug)
+        service = PlatformService(session, TenantService(session).get_or_create(tenant_slug))
         for client_id, deployment_id in CLIENTS:
-            row = PlatformRegistration(
-                tenant_id=tenant.id, issuer=issuer, client_id=client_id, name="devplatform",
+            service.add_platform(PlatformSpec(
+                issuer=issuer, client_id=client_id, name="devplatform",
                 auth_login_url=f"{issuer}/auth", auth_token_url=f"{issuer}/token",
-                key_set_url=f"{issuer}/.well-known/jwks.json",
-            )  # fmt: skip
-            row.deployments.append(
-                PlatformDeployment(tenant_id=tenant.id, deployment_id=deployment_id)
-            )
-            session.add(row)
+                key_set_url=f"{issuer}/.well-known/jwks.json", deployment_ids=[deployment_id],
+            ))  # fmt: skip
 
 
 def seed_sample(app: Flask, tenant_slug: str = TENANT) -> None:
