@@ -76,7 +76,7 @@ def platform(config: PlatformConfig) -> Flask:
 
 
 @pytest.fixture
-def client(platform: Flask) -> FlaskClient:
+def lms(platform: Flask) -> FlaskClient:
     """A browser on the platform."""
     return platform.test_client()
 

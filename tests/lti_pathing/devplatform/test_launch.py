@@ -16,11 +16,11 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
 def start_login(
-    client: FlaskClient, sub: str = LEARNER_SUB, path: str = "/launch/link-1"
+    lms: FlaskClient, sub: str = LEARNER_SUB, path: str = "/launch/link-1"
 ) -> dict[str, str]:
     """Sign in as `sub`, open a link; the query the tool's login URL receives."""
-    client.get(f"/as/{sub}")
-    response = client.get(path)
+    lms.get(f"/as/{sub}")
+    response = lms.get(path)
     assert response.status_code == 302
     return {k: v[0] for k, v in parse_qs(urlsplit(response.location).query).items()}
 
@@ -37,14 +37,14 @@ def auth_params(login: dict[str, str], config: PlatformConfig, **changes: str) -
     return params
 
 
-def id_token(client: FlaskClient, params: dict[str, str], config: PlatformConfig) -> dict[str, Any]:
+def id_token(lms: FlaskClient, params: dict[str, str], config: PlatformConfig) -> dict[str, Any]:
     """Send the authentication request; decode and verify the auto-posted id_token."""
-    response = client.post("/auth", data=params)
+    response = lms.post("/auth", data=params)
     assert response.status_code == 200, response.text
     form = forms(response.text)[0]
     assert form["action"] == params["redirect_uri"]
     assert form["fields"]["state"] == params["state"]
-    jwks = client.get("/.well-known/jwks.json").json
+    jwks = lms.get("/.well-known/jwks.json").json
     key = jwt.PyJWK(jwks["keys"][0])
     claims: dict[str, Any] = jwt.decode(
         form["fields"]["id_token"], key, algorithms=["RS256"], audience=params["client_id"]
@@ -54,9 +54,9 @@ def id_token(client: FlaskClient, params: dict[str, str], config: PlatformConfig
 
 
 def test_login_initiation_sends_every_oidc_parameter(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    login = start_login(client)
+    login = start_login(lms)
     assert login["iss"] == "http://localhost"
     assert login["login_hint"] == LEARNER_SUB
     assert login["client_id"] == "client-a"
@@ -66,9 +66,9 @@ def test_login_initiation_sends_every_oidc_parameter(
 
 
 def test_launch_id_token_carries_the_person_course_and_services(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    claims = id_token(client, auth_params(start_login(client), config), config)
+    claims = id_token(lms, auth_params(start_login(lms), config), config)
     assert claims["iss"] == "http://localhost"
     assert claims["sub"] == LEARNER_SUB
     assert claims["nonce"] == "nonce-1"
@@ -87,65 +87,63 @@ def test_launch_id_token_carries_the_person_course_and_services(
 
 
 def test_a_link_of_the_second_client_launches_with_its_client_id(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    claims = id_token(
-        client, auth_params(start_login(client, path="/launch/link-2"), config), config
-    )
+    claims = id_token(lms, auth_params(start_login(lms, path="/launch/link-2"), config), config)
     assert claims["aud"] == "client-b"
     assert claims[CLAIM + "deployment_id"] == "deploy-b"
 
 
-def refused(client: FlaskClient, params: dict[str, str]) -> tuple[int, str]:
-    response = client.post("/auth", data=params)
+def refused(lms: FlaskClient, params: dict[str, str]) -> tuple[int, str]:
+    response = lms.post("/auth", data=params)
     assert 'name="id_token"' not in response.text
     return response.status_code, response.text
 
 
 def test_authorization_refuses_an_unregistered_redirect_uri(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    params = auth_params(start_login(client), config, redirect_uri="http://127.0.0.1:1/steal")
-    assert refused(client, params)[0] == 400
+    params = auth_params(start_login(lms), config, redirect_uri="http://127.0.0.1:1/steal")
+    assert refused(lms, params)[0] == 400
 
 
 def test_authorization_refuses_a_missing_nonce_or_state(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    assert refused(client, auth_params(start_login(client), config, nonce=""))[0] == 400
-    assert refused(client, auth_params(start_login(client), config, state=""))[0] == 400
+    assert refused(lms, auth_params(start_login(lms), config, nonce=""))[0] == 400
+    assert refused(lms, auth_params(start_login(lms), config, state=""))[0] == 400
 
 
-def test_message_hint_is_single_use(client: FlaskClient, config: PlatformConfig) -> None:
-    params = auth_params(start_login(client), config)
-    id_token(client, params, config)
-    status, text = refused(client, params)
+def test_message_hint_is_single_use(lms: FlaskClient, config: PlatformConfig) -> None:
+    params = auth_params(start_login(lms), config)
+    id_token(lms, params, config)
+    status, text = refused(lms, params)
     assert status == 400 and "already used" in text
 
 
 def test_authorization_refuses_another_user_or_client(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    login = start_login(client)
-    assert refused(client, auth_params(login, config, login_hint="dev-user-20478"))[0] == 400
-    login = start_login(client)
-    assert refused(client, auth_params(login, config, client_id="client-b"))[0] == 400
-    login = start_login(client)
-    client.get("/as/dev-user-20478")  # someone else signs in on this browser meanwhile
-    assert refused(client, auth_params(login, config))[0] == 403
+    login = start_login(lms)
+    assert refused(lms, auth_params(login, config, login_hint="dev-user-20478"))[0] == 400
+    login = start_login(lms)
+    assert refused(lms, auth_params(login, config, client_id="client-b"))[0] == 400
+    login = start_login(lms)
+    lms.get("/as/dev-user-20478")  # someone else signs in on this browser meanwhile
+    assert refused(lms, auth_params(login, config))[0] == 403
 
 
 def test_wrong_response_type_and_unknown_client_are_refused(
-    client: FlaskClient, config: PlatformConfig
+    lms: FlaskClient, config: PlatformConfig
 ) -> None:
-    assert refused(client, auth_params(start_login(client), config, response_type="code"))[0] == 400
-    assert refused(client, auth_params(start_login(client), config, client_id="nope"))[0] == 400
+    assert refused(lms, auth_params(start_login(lms), config, response_type="code"))[0] == 400
+    assert refused(lms, auth_params(start_login(lms), config, client_id="nope"))[0] == 400
 
 
-def test_home_and_course_pages_look_like_an_lms(client: FlaskClient) -> None:
-    home = client.get("/").text
+def test_home_and_course_pages_look_like_an_lms(lms: FlaskClient) -> None:
+    home = lms.get("/").text
     assert "Kenji Mwangi" in home and "L&amp;D admin" in home
-    assert client.get("/course").status_code == 302  # nobody picked yet
-    client.get(f"/as/{LEARNER_SUB}")
-    page = client.get("/course?link=link-1").text
+    assert lms.get("/course").status_code == 302  # nobody picked yet
+    lms.get(f"/as/{LEARNER_SUB}")
+    page = lms.get("/course?link=link-1").text
     assert '<iframe src="/launch/link-1"' in page

@@ -15,8 +15,8 @@ ALL = f"{LINEITEM} {SCORE} {RESULT_RO} {MEMBERSHIP_RO}"
 BASE = "/api/lti/{client}/course-101"
 
 
-def get_token(client: FlaskClient, key: rsa.RSAPrivateKey, client_id: str, scope: str = ALL) -> str:
-    response = client.post("/token", data=token_request(key, client_id, scope))
+def get_token(lms: FlaskClient, key: rsa.RSAPrivateKey, client_id: str, scope: str = ALL) -> str:
+    response = lms.post("/token", data=token_request(key, client_id, scope))
     assert response.status_code == 200, response.text
     token: str = response.json["access_token"]
     return token
@@ -27,9 +27,9 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_token_is_issued_for_a_valid_assertion(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    response = client.post("/token", data=token_request(tool_key, "client-a", ALL))
+    response = lms.post("/token", data=token_request(tool_key, "client-a", ALL))
     assert response.status_code == 200
     assert response.json["token_type"] == "bearer" and response.json["expires_in"] == 3600
     assert set(response.json["scope"].split()) == set(ALL.split())
@@ -46,31 +46,31 @@ def test_token_is_issued_for_a_valid_assertion(
     ],
 )
 def test_token_refuses_a_bad_assertion(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey, changes: dict[str, Any], code: str
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey, changes: dict[str, Any], code: str
 ) -> None:
-    response = client.post("/token", data=token_request(tool_key, "client-a", ALL, **changes))
+    response = lms.post("/token", data=token_request(tool_key, "client-a", ALL, **changes))
     assert response.status_code in (400, 401)
     assert response.json["error"] == code
 
 
 def test_token_refuses_a_foreign_signature_and_a_replay(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    response = client.post("/token", data=token_request(other, "client-a", ALL))
+    response = lms.post("/token", data=token_request(other, "client-a", ALL))
     assert response.status_code == 401 and response.json["error"] == "invalid_client"
     form = token_request(tool_key, "client-a", ALL)
-    assert client.post("/token", data=form).status_code == 200
-    assert client.post("/token", data=form).status_code == 401
+    assert lms.post("/token", data=form).status_code == 200
+    assert lms.post("/token", data=form).status_code == 401
     bad = {**form, "grant_type": "password", "client_assertion": assertion(tool_key, "client-a")}
-    assert client.post("/token", data=bad).json["error"] == "unsupported_grant_type"
+    assert lms.post("/token", data=bad).json["error"] == "unsupported_grant_type"
 
 
 @pytest.mark.parametrize(
     "header", ["Bearer not-a-jwt", "Bearer a.b.c", "Bearer", "Basic abc", "Bearer x y", ""]
 )
-def test_a_malformed_bearer_gets_401_not_500(client: FlaskClient, header: str) -> None:
-    response = client.get(
+def test_a_malformed_bearer_gets_401_not_500(lms: FlaskClient, header: str) -> None:
+    response = lms.get(
         BASE.format(client="client-a") + "/memberships", headers={"Authorization": header}
     )
     assert response.status_code == 401
@@ -78,47 +78,45 @@ def test_a_malformed_bearer_gets_401_not_500(client: FlaskClient, header: str) -
 
 
 def test_a_token_of_one_client_opens_nothing_of_another(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    token_a = get_token(client, tool_key, "client-a")
+    token_a = get_token(lms, tool_key, "client-a")
     assert (
-        client.get(
-            BASE.format(client="client-a") + "/lineitems", headers=bearer(token_a)
-        ).status_code
+        lms.get(BASE.format(client="client-a") + "/lineitems", headers=bearer(token_a)).status_code
         == 200
     )
-    response = client.get(BASE.format(client="client-b") + "/lineitems", headers=bearer(token_a))
+    response = lms.get(BASE.format(client="client-b") + "/lineitems", headers=bearer(token_a))
     assert response.status_code == 403
 
 
 def test_a_token_without_the_scope_is_refused(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    token = get_token(client, tool_key, "client-a", scope=MEMBERSHIP_RO)
-    response = client.post(BASE.format(client="client-a") + "/lineitems", headers=bearer(token),
+    token = get_token(lms, tool_key, "client-a", scope=MEMBERSHIP_RO)
+    response = lms.post(BASE.format(client="client-a") + "/lineitems", headers=bearer(token),
                            json={"label": "Plan", "scoreMaximum": 10})  # fmt: skip
     assert response.status_code == 403
 
 
 def test_line_item_score_and_results_round_trip(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    headers = bearer(get_token(client, tool_key, "client-a"))
+    headers = bearer(get_token(lms, tool_key, "client-a"))
     base = BASE.format(client="client-a")
     body = {"label": "Career plan", "scoreMaximum": 100, "tag": "plan"}
-    created = client.post(base + "/lineitems", headers=headers, json=body)
+    created = lms.post(base + "/lineitems", headers=headers, json=body)
     assert created.status_code == 201
     item_url = created.json["id"]
     path = item_url.removeprefix("http://localhost")
-    assert client.get(base + "/lineitems?tag=plan", headers=headers).json[0]["id"] == item_url
-    assert client.get(base + "/lineitems?tag=other", headers=headers).json == []
+    assert lms.get(base + "/lineitems?tag=plan", headers=headers).json[0]["id"] == item_url
+    assert lms.get(base + "/lineitems?tag=other", headers=headers).json == []
     score = {"userId": "dev-user-73566", "scoreGiven": 40, "scoreMaximum": 100,
              "activityProgress": "InProgress", "gradingProgress": "FullyGraded",
              "timestamp": "2026-01-01T10:00:00Z"}  # fmt: skip
-    assert client.post(path + "/scores", headers=headers, json=score).status_code == 200
+    assert lms.post(path + "/scores", headers=headers, json=score).status_code == 200
     older = {**score, "scoreGiven": 10, "timestamp": "2025-01-01T10:00:00Z"}
-    assert client.post(path + "/scores", headers=headers, json=older).status_code == 409
-    results = client.get(path + "/results", headers=headers).json
+    assert lms.post(path + "/scores", headers=headers, json=older).status_code == 409
+    results = lms.get(path + "/results", headers=headers).json
     assert [(r["userId"], r["resultScore"], r["resultMaximum"]) for r in results] == [
         ("dev-user-73566", 40, 100)
     ]
@@ -130,11 +128,11 @@ def test_line_item_score_and_results_round_trip(
     [{"label": "", "scoreMaximum": 1}, {"label": "x", "scoreMaximum": 0}, {"label": "x"}, ["x"]],
 )
 def test_bad_line_items_are_refused(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey, body: Any
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey, body: Any
 ) -> None:
-    headers = bearer(get_token(client, tool_key, "client-a"))
+    headers = bearer(get_token(lms, tool_key, "client-a"))
     assert (
-        client.post(
+        lms.post(
             BASE.format(client="client-a") + "/lineitems", headers=headers, json=body
         ).status_code
         == 400
@@ -142,32 +140,28 @@ def test_bad_line_items_are_refused(
 
 
 def test_scores_for_strangers_or_without_progress_are_refused(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    headers = bearer(get_token(client, tool_key, "client-a"))
-    item = client.post(BASE.format(client="client-a") + "/lineitems", headers=headers,
+    headers = bearer(get_token(lms, tool_key, "client-a"))
+    item = lms.post(BASE.format(client="client-a") + "/lineitems", headers=headers,
                        json={"label": "Plan", "scoreMaximum": 1}).json["id"]  # fmt: skip
     path = item.removeprefix("http://localhost") + "/scores"
     good = {"userId": "dev-user-73566", "activityProgress": "Completed",
             "gradingProgress": "FullyGraded", "timestamp": "2026-01-01T10:00:00Z"}  # fmt: skip
-    assert (
-        client.post(path, headers=headers, json={**good, "userId": "stranger"}).status_code == 400
-    )
-    assert (
-        client.post(path, headers=headers, json={**good, "activityProgress": ""}).status_code == 400
-    )
-    assert client.post(path, headers=headers, json={**good, "timestamp": "soon"}).status_code == 400
+    assert lms.post(path, headers=headers, json={**good, "userId": "stranger"}).status_code == 400
+    assert lms.post(path, headers=headers, json={**good, "activityProgress": ""}).status_code == 400
+    assert lms.post(path, headers=headers, json={**good, "timestamp": "soon"}).status_code == 400
 
 
 def test_memberships_page_with_link_next_to_the_end(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    headers = bearer(get_token(client, tool_key, "client-a", MEMBERSHIP_RO))
+    headers = bearer(get_token(lms, tool_key, "client-a", MEMBERSHIP_RO))
     url = BASE.format(client="client-a") + "/memberships"
     seen = []
     pages = 0
     while url:
-        response = client.get(url, headers=headers)
+        response = lms.get(url, headers=headers)
         assert response.status_code == 200
         assert response.mimetype == "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
         seen += [m["user_id"] for m in response.json["members"]]
@@ -180,23 +174,23 @@ def test_memberships_page_with_link_next_to_the_end(
 
 
 def test_memberships_limit_role_filter_and_bad_paging(
-    client: FlaskClient, tool_key: rsa.RSAPrivateKey
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
 ) -> None:
-    headers = bearer(get_token(client, tool_key, "client-a", MEMBERSHIP_RO))
+    headers = bearer(get_token(lms, tool_key, "client-a", MEMBERSHIP_RO))
     url = BASE.format(client="client-a") + "/memberships"
-    page2 = client.get(url + "?limit=1&page=2", headers=headers)
+    page2 = lms.get(url + "?limit=1&page=2", headers=headers)
     assert [m["user_id"] for m in page2.json["members"]] == ["dev-user-20478"]
     assert "page=3" in page2.headers["Link"] and "limit=1" in page2.headers["Link"]
-    last = client.get(url + "?limit=1&page=3", headers=headers)
+    last = lms.get(url + "?limit=1&page=3", headers=headers)
     assert "Link" not in last.headers
-    instructors = client.get(url + "?role=Administrator", headers=headers).json["members"]
+    instructors = lms.get(url + "?role=Administrator", headers=headers).json["members"]
     assert [m["name"] for m in instructors] == ["Kwame Asante"]
-    assert client.get(url + "?page=two", headers=headers).status_code == 400
-    assert client.get(url + "?limit=0", headers=headers).status_code == 400
+    assert lms.get(url + "?page=two", headers=headers).status_code == 400
+    assert lms.get(url + "?limit=0", headers=headers).status_code == 400
 
 
-def test_registration_shapes_differ_by_flavour(client: FlaskClient) -> None:
-    moodle = client.get("/.well-known/openid-configuration/moodle")
+def test_registration_shapes_differ_by_flavour(lms: FlaskClient) -> None:
+    moodle = lms.get("/.well-known/openid-configuration/moodle")
     assert moodle.status_code == 200
     configuration = moodle.json["https://purl.imsglobal.org/spec/lti-platform-configuration"]
     assert configuration["messages_supported"] == [
@@ -204,15 +198,15 @@ def test_registration_shapes_differ_by_flavour(client: FlaskClient) -> None:
         "LtiDeepLinkingRequest",
     ]
     # Canvas wants the registration token on the configuration request too.
-    assert client.get("/.well-known/openid-configuration/canvas").status_code == 401
-    token = client.get("/register/start?flavour=canvas&tool_url=http://127.0.0.1:9/r").text
+    assert lms.get("/.well-known/openid-configuration/canvas").status_code == 401
+    token = lms.get("/register/start?flavour=canvas&tool_url=http://127.0.0.1:9/r").text
     assert "registration_token=" in token
 
 
-def test_registration_endpoint_needs_the_token_and_a_sound_request(client: FlaskClient) -> None:
-    assert client.post("/register/endpoint/moodle", json={}).status_code == 401
-    page = client.get("/register/start?flavour=moodle&tool_url=http://127.0.0.1:9/r").text
+def test_registration_endpoint_needs_the_token_and_a_sound_request(lms: FlaskClient) -> None:
+    assert lms.post("/register/endpoint/moodle", json={}).status_code == 401
+    page = lms.get("/register/start?flavour=moodle&tool_url=http://127.0.0.1:9/r").text
     token = page.split("registration_token=")[1].split('"')[0]
-    bad = client.post("/register/endpoint/moodle", json={"application_type": "web"},
+    bad = lms.post("/register/endpoint/moodle", json={"application_type": "web"},
                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
     assert bad.status_code == 400 and "redirect_uris" in bad.json["error_description"]
