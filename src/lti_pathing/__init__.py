@@ -28,4 +28,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # they are registered.
     app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
+
+    from lti_pathing import lti
+
+    # Views of these modules hang on the `lti` blueprint: imported before it is registered.
+    from lti_pathing.lti import deep_link, lms_config, registration  # noqa: F401
+    from lti_pathing.web import home
+
+    lti.init_app(app)
+    app.register_blueprint(home.bp)
     return app

@@ -28,6 +28,13 @@ def main() -> None:
     """lti-pathing: career pathing inside the LMS."""
 
 
+def _add_lti_commands() -> None:
+    from lti_pathing.lti.commands import keys, platform
+
+    main.add_command(platform)
+    main.add_command(keys)
+
+
 def _register_groups() -> None:
     from lti_pathing.lms.cli import lms
 
@@ -204,3 +211,41 @@ def token_revoke(prefix: str, slug: str | None) -> None:
     except LtiPathingError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"token {prefix} revoked")
+
+
+_add_lti_commands()
+
+
+def _add_devplatform() -> None:
+    # The development platform needs the `demo` extra (lti1p3platform); without it the command
+    # says how to install it instead of breaking every other command.
+    try:
+        from lti_pathing.devplatform.cli import devplatform
+    except ImportError as error:
+        reason = str(error)
+
+        @main.command("devplatform")
+        def devplatform_missing() -> None:
+            """Run the development LTI platform (needs: pip install 'lti-pathing[demo]')."""
+            raise click.ClickException(f"{reason}: install it with pip install 'lti-pathing[demo]'")
+
+        return
+    main.add_command(devplatform)
+
+
+_add_devplatform()
+
+
+@main.command("registration-link")
+@click.option(
+    "--base-url", required=True, help="The tool's public URL, e.g. https://lti.example.com"
+)
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
+def registration_link(base_url: str, slug: str | None) -> None:
+    """Print the LTI dynamic registration URL for Moodle or Canvas (valid for 7 days)."""
+    from lti_pathing.db import transaction
+    from lti_pathing.lti.registration import invite_url
+
+    with transaction(current_app) as session:
+        tenant = _tenant(session, slug)
+        click.echo(invite_url(base_url, tenant.slug))

@@ -81,6 +81,19 @@ def _database_url(value: Any) -> str | None:
     raise ValueError("must be a sqlite:/// or postgresql:// URL")
 
 
+def _cache_url(value: Any) -> str | None:
+    url = _optional_str(value)
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be a redis://, rediss:// or unix:// URL (or unset for a file cache)")
+    return url
+
+
+def _secure_cookies(value: Any) -> str | bool:
+    if value in ("auto", True, False):
+        return value  # type: ignore[no-any-return]
+    raise ValueError('must be "auto" (Secure when the request came over TLS), true or false')
+
+
 def _encryption_keys(value: Any) -> str | None:
     keys = _optional_str(value)
     if keys is not None:
@@ -113,6 +126,37 @@ SETTINGS: tuple[Setting, ...] = (
         _encryption_keys,
         "Fernet keys (comma-separated, newest first) for secrets at rest; "
         "generated into the instance folder if unset",
+    ),
+    Setting(
+        "CACHE_URL",
+        None,
+        _cache_url,
+        "shared cache of LTI launches, nonces and service tokens: Redis URL, "
+        "or unset for a file cache in the instance folder (one machine only)",
+    ),
+    Setting(
+        "PROXY_COUNT",
+        0,
+        _int_between(0, 5),
+        "reverse proxies in front of the tool whose X-Forwarded-* headers are trusted",
+    ),
+    Setting(
+        "SECURE_COOKIES",
+        "auto",
+        _secure_cookies,
+        "cookies Secure; SameSite=None; Partitioned (for the LMS iframe): auto = over TLS",
+    ),
+    Setting(
+        "LTI_COOKIE_CHECK",
+        True,
+        _bool,
+        "LTI login first checks that the browser keeps cookies in the iframe",
+    ),
+    Setting(
+        "KEY_OVERLAP_DAYS",
+        7,
+        _int_between(0, 365),
+        "days a retired tool key stays in the JWKS after `keys rotate`",
     ),
 )
 # Names read from the environment by other parts (the test suite's own database switch).

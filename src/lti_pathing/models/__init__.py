@@ -18,6 +18,7 @@ from lti_pathing.models.lms import (
     LmsSyncRun,
     SyncStatus,
 )
+from lti_pathing.models.lti import PlatformDeployment, PlatformRegistration, ToolKey
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -69,6 +70,8 @@ __all__ = [
     "PlanEvent",
     "PlanItem",
     "PlanStatus",
+    "PlatformDeployment",
+    "PlatformRegistration",
     "Role",
     "RoleLevel",
     "RoleSkill",
@@ -77,5 +80,6 @@ __all__ = [
     "SkillLevel",
     "SyncStatus",
     "Tenant",
+    "ToolKey",
     "Track",
 ]

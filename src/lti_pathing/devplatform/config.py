@@ -1,0 +1,173 @@
+"""What the development platform knows: its issuer and key, the tool it launches, people, a course.
+
+Everything is plain data so tests and the `lti-pathing devplatform` command build it the same way;
+`demo_config()` is the bundled demo (three people of the sample organisation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+# LTI role URIs the demo people carry.
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+COURSE_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"
+INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+STUDENT = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"
+
+
+@dataclass(frozen=True)
+class ToolUrls:
+    """Where the tool lives, as the platform sees it."""
+
+    login: str
+    launch: str
+    jwks: str
+    deep_link: str
+    registration: str
+
+    @classmethod
+    def for_base(cls, base: str) -> ToolUrls:
+        """The lti-pathing endpoints under one base URL (e.g. http://127.0.0.1:5000)."""
+        base = base.rstrip("/")
+        return cls(
+            login=f"{base}/lti/login",
+            launch=f"{base}/lti/launch",
+            jwks=f"{base}/.well-known/jwks.json",
+            deep_link=f"{base}/lti/launch",
+            registration=f"{base}/lti/register",
+        )
+
+
+@dataclass(frozen=True)
+class Client:
+    """One registration of the tool on this platform: a client_id and its deployment."""
+
+    client_id: str
+    deployment_id: str
+    tool: ToolUrls
+    title: str = "lti-pathing"
+    # More redirect URIs the tool registered (dynamic registration); launch and deep-link URLs
+    # are always allowed.
+    redirect_uris: tuple[str, ...] = ()
+
+    def allows_redirect(self, uri: str) -> bool:
+        """True if the authorization response may be posted to `uri`."""
+        return uri in {self.tool.launch, self.tool.deep_link, *self.redirect_uris}
+
+
+@dataclass(frozen=True)
+class PlatformPerson:
+    """A user of the platform: LTI `sub`, name, email, course roles, Canvas-style user id."""
+
+    sub: str
+    name: str
+    email: str | None
+    roles: tuple[str, ...]
+    canvas_user_id: str | None = None
+    label: str = ""  # what the home page says about them ("learner", "their manager", ...)
+
+
+@dataclass(frozen=True)
+class Course:
+    """The one course (LTI context) of the platform."""
+
+    id: str = "course-101"
+    label: str = "CAREER-101"
+    title: str = "Growing at Larkspur"
+
+
+@dataclass
+class PlatformConfig:
+    """Everything `create_platform_app` needs."""
+
+    issuer: str
+    clients: list[Client]
+    people: list[PlatformPerson]
+    course: Course = field(default_factory=Course)
+    private_key_pem: str = ""
+    # Members per NRPS page when the tool gives no `limit`.
+    nrps_page_size: int = 10
+    # Sent in the tool_platform claim: "canvas" makes the tool read `canvas_user_id` as the
+    # LMS user id (how the demo people match the sample organisation's people).
+    product_family_code: str = "canvas"
+    secret_key: str = "devplatform-not-secret"
+
+    def __post_init__(self) -> None:
+        self.issuer = self.issuer.rstrip("/")
+        if not self.private_key_pem:
+            self.private_key_pem = generate_private_key()
+        if not self.clients:
+            raise ValueError("the platform needs at least one client (tool registration)")
+        if len({c.client_id for c in self.clients}) != len(self.clients):
+            raise ValueError("client ids must be unique")
+
+    def person(self, sub: str) -> PlatformPerson | None:
+        """The person with this `sub`, if any."""
+        return next((p for p in self.people if p.sub == sub), None)
+
+
+def generate_private_key() -> str:
+    """A fresh 2048-bit RSA private key, PEM (PKCS#8)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+@lru_cache(maxsize=16)
+def public_key_pem(private_pem: str) -> str:
+    """The public half of a PEM private key, PEM (SubjectPublicKeyInfo)."""
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def stored_private_key(path: Path) -> str:
+    """The key kept at `path` (so the tool's cached JWKS stays valid across restarts)."""
+    if path.exists():
+        return path.read_text()
+    pem = generate_private_key()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(pem)
+    path.chmod(0o600)
+    return pem
+
+
+DEMO_CLIENT_ID = "devplatform-client"
+DEMO_DEPLOYMENT_ID = "devplatform-deployment-1"
+
+
+def demo_people() -> list[PlatformPerson]:
+    """A learner, their manager and an L&D admin of the sample organisation (Larkspur)."""
+    return [
+        PlatformPerson(
+            "dev-user-73566", "Kenji Mwangi", "kenji.mwangi@example.com",
+            (LEARNER, STUDENT), "73566", "learner (software engineer II)",
+        ),
+        PlatformPerson(
+            "dev-user-20478", "Aisha Okafor", "aisha.okafor@example.com",
+            (LEARNER,), "20478", "their manager (engineering manager)",
+        ),
+        PlatformPerson(
+            "dev-user-75924", "Kwame Asante", "kwame.asante@example.com",
+            (COURSE_ADMIN, INSTITUTION_ADMIN), "75924", "L&D admin",
+        ),
+    ]  # fmt: skip
+
+
+def demo_config(issuer: str, tool_base: str, private_key_pem: str = "") -> PlatformConfig:
+    """The bundled demo: one client of the tool at `tool_base`, the three demo people."""
+    client = Client(DEMO_CLIENT_ID, DEMO_DEPLOYMENT_ID, ToolUrls.for_base(tool_base))
+    return PlatformConfig(issuer, [client], demo_people(), private_key_pem=private_key_pem)

@@ -1,0 +1,160 @@
+"""`lti-pathing platform …` (manual registration) and `lti-pathing keys …` (the tool's keys)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lti_pathing.db import transaction
+from lti_pathing.errors import Invalid, LtiPathingError
+
+TENANT_HELP = "Tenant slug (default: DEFAULT_TENANT)."
+
+
+def _fail(error: LtiPathingError) -> click.ClickException:
+    """A one-line CLI error from a domain error, field problems included."""
+    lines = [error.message]
+    if isinstance(error, Invalid) and isinstance(error.errors, dict):
+        lines += [f"  --{k.replace('_', '-')}: {'; '.join(v)}" for k, v in error.errors.items()]
+    return click.ClickException("\n".join(lines))
+
+
+@click.group("platform", cls=AppGroup)
+def platform() -> None:
+    """LTI 1.3 platforms (LMS registrations) of a tenant."""
+
+
+@platform.command("add")
+@click.option(
+    "--issuer", required=True, help="The platform's issuer (iss), e.g. https://lms.example.edu"
+)
+@click.option("--client-id", required=True, help="The client id the platform gave the tool.")
+@click.option(
+    "--deployment-id", "deployment_ids", multiple=True, help="Deployment id (repeatable)."
+)
+@click.option("--auth-login-url", required=True, help="The platform's OIDC authorization endpoint.")
+@click.option("--auth-token-url", required=True, help="The platform's OAuth 2 token endpoint.")
+@click.option("--key-set-url", required=True, help="The platform's public key set (JWKS) URL.")
+@click.option("--name", default="", help="A label for administrators.")
+@click.option("--pending-deployment", is_flag=True, help="Record the first launch's deployment id.")
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_deployment: bool,
+                 **fields: str) -> None:  # fmt: skip
+    """Register the tool with a platform (issuer + client_id) and its deployment ids."""
+    from lti_pathing.cli import _tenant
+    from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+
+    spec = PlatformSpec(
+        issuer=fields["issuer"],
+        client_id=fields["client_id"],
+        auth_login_url=fields["auth_login_url"],
+        auth_token_url=fields["auth_token_url"],
+        key_set_url=fields["key_set_url"],
+        name=fields["name"],
+        deployment_ids=list(deployment_ids),
+        deployment_pending=pending_deployment,
+    )
+    try:
+        with transaction(current_app) as session:
+            row = PlatformService(session, _tenant(session, slug, create=True)).add_platform(spec)
+            summary = f"{row.issuer} client_id {row.client_id}"
+    except LtiPathingError as error:
+        raise _fail(error) from None
+    click.echo(f"registered {summary}")
+
+
+@platform.command("list")
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_list(slug: str | None) -> None:
+    """List registrations: issuer, client_id, deployments, state."""
+    from lti_pathing.cli import _tenant
+    from lti_pathing.lti.platforms import PlatformService
+
+    with transaction(current_app) as session:
+        for row in PlatformService(session, _tenant(session, slug)).list_platforms():
+            deployments = ", ".join(
+                d.deployment_id + ("" if d.active else " (disabled)") for d in row.deployments
+            ) or ("pending first launch" if row.deployment_pending else "none")
+            state = "active" if row.active else "disabled"
+            click.echo(f"{row.issuer}  client_id {row.client_id}  deployments: {deployments}  "
+                       f"{state}")  # fmt: skip
+
+
+def _set_active(slug: str | None, issuer: str, client_id: str | None, active: bool) -> None:
+    from lti_pathing.cli import _tenant
+    from lti_pathing.lti.platforms import PlatformService
+
+    try:
+        with transaction(current_app) as session:
+            service = PlatformService(session, _tenant(session, slug))
+            service.set_platform_active(service.find(issuer, client_id), active)
+    except LtiPathingError as error:
+        raise _fail(error) from None
+    click.echo(f"{issuer} {'enabled' if active else 'disabled'}")
+
+
+@platform.command("disable")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None, help="Needed when the issuer has several.")
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_disable(issuer: str, client_id: str | None, slug: str | None) -> None:
+    """Refuse logins and launches from a registration (kept, can be enabled again)."""
+    _set_active(slug, issuer, client_id, False)
+
+
+@platform.command("enable")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None, help="Needed when the issuer has several.")
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_enable(issuer: str, client_id: str | None, slug: str | None) -> None:
+    """Accept logins and launches from a disabled registration again."""
+    _set_active(slug, issuer, client_id, True)
+
+
+@click.group("keys", cls=AppGroup)
+def keys() -> None:
+    """The tool's signing keys (published at /.well-known/jwks.json)."""
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys: kid, state (signing, published, expired), created, retired."""
+    from lti_pathing.db import utcnow
+    from lti_pathing.lti.keys import key_service
+
+    with transaction(current_app) as session:
+        service = key_service(session)
+        service.ensure_key()
+        for key in service.all_keys():
+            state = key.state(utcnow(), service.overlap)
+            click.echo(f"{key.kid}  {state}  created {_when(key.created_at)}  "
+                       f"retired {_when(key.retired_at)}")  # fmt: skip
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Make a new signing key; the old one stays in the JWKS for KEY_OVERLAP_DAYS."""
+    from lti_pathing.lti.keys import key_service
+
+    with transaction(current_app) as session:
+        service = key_service(session)
+        key = service.rotate()
+        kid, days = key.kid, service.overlap.days
+    click.echo(f"new signing key {kid}; retired keys stay published for {days} day(s)")
+
+
+@keys.command("prune")
+def keys_prune() -> None:
+    """Delete retired keys whose overlap period is over."""
+    from lti_pathing.lti.keys import key_service
+
+    with transaction(current_app) as session:
+        pruned = key_service(session).prune()
+    click.echo(f"pruned {len(pruned)} key(s)" + (": " + ", ".join(pruned) if pruned else ""))

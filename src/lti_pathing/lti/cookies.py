@@ -1,0 +1,49 @@
+"""Cookies that survive the LMS iframe: `Secure; SameSite=None; Partitioned` over TLS.
+
+A browser sends a cookie set inside a cross-site iframe only if it is `SameSite=None; Secure`, and
+(with third-party cookies blocked) only if it is `Partitioned` (CHIPS). Those flags need TLS, so
+with `SECURE_COOKIES = "auto"` they are set exactly when the request came over https — as seen
+through `PROXY_COUNT` trusted proxies (ProxyFix) — and a plain http://localhost dev server keeps
+ordinary cookies. The same decision feeds pylti1p3's own login cookies (see adapter.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+def secure_cookies() -> bool:
+    """Whether this request's cookies get Secure; SameSite=None; Partitioned."""
+    setting = current_app.config["SECURE_COOKIES"]
+    if setting == "auto":
+        return request.is_secure
+    return bool(setting)
+
+
+class IframeSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with the iframe flags decided per request."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when the request qualifies (see `secure_cookies`)."""
+        return secure_cookies()
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """None (sent in the cross-site iframe) when secure, else Lax."""
+        return "None" if secure_cookies() else "Lax"
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        """Partitioned (CHIPS) when secure."""
+        return secure_cookies()
+
+
+def init_app(app: Flask) -> None:
+    """Trust `PROXY_COUNT` proxies' X-Forwarded-* headers and use the iframe session cookie."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count
+        )
+    app.session_interface = IframeSessionInterface()
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -1,0 +1,70 @@
+"""Deep linking: an instructor or admin places "My career plan" in a course.
+
+The launch view (launch.py) validates the LtiDeepLinkingRequest, signs the user in and sends
+them here with the launch id. Course staff (instructors, administrators) see what the tool offers
+and confirm; the tool answers the platform with a signed LtiDeepLinkingResponse, auto-posted to
+the platform's `deep_link_return_url`. Learners are refused: they may not change the course.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request, url_for
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException
+
+from lti_pathing.auth import actor_or_raise
+from lti_pathing.errors import PermissionDenied
+from lti_pathing.lti import adapter, bp
+from lti_pathing.lti.identity import CLAIM
+from lti_pathing.lti.roles import is_course_staff
+
+TITLE = "My career plan"
+SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+def _staff_launch(launch_id: str) -> adapter.ToolMessageLaunch:
+    """The deep-linking launch of this signed-in user, if they are course staff."""
+    actor = actor_or_raise()
+    if actor.launch.get("launch_id") != launch_id:
+        raise PermissionDenied("this deep-linking request belongs to another launch")
+    launch = adapter.restore_launch(launch_id)
+    claims: dict[str, Any] = dict(launch.get_launch_data())
+    if not launch.is_deep_link_launch():
+        raise PermissionDenied("this launch is not a deep-linking request")
+    if not is_course_staff(claims.get(CLAIM + "roles") or []):
+        raise PermissionDenied(
+            "only instructors and administrators can add lti-pathing to a course"
+        )
+    return launch
+
+
+def content_item() -> DeepLinkResource:
+    """The one thing the tool offers: a link that opens the learner's career plan."""
+    return (
+        DeepLinkResource()
+        .set_url(url_for("lti.launch", _external=True))
+        .set_title(TITLE)
+        .set_custom_params({"placement": "career_plan"})
+    )
+
+
+@bp.route("/deep-link", methods=["GET", "POST"])
+def deep_link() -> str:
+    """GET: offer "My career plan"; POST (confirmed): sign the response and post it back."""
+    launch_id = request.values.get("launch_id", "")
+    launch = _staff_launch(launch_id)
+    settings: dict[str, Any] = dict(launch.get_launch_data().get(SETTINGS) or {})  # type: ignore[call-overload]
+    if request.method == "GET":
+        return render_template(
+            "lti/deep_link.html", launch_id=launch_id, title=TITLE,
+            platform_title=settings.get("title") or "your course",
+        )  # fmt: skip
+    try:
+        token = launch.get_deep_link().get_response_jwt([content_item()])
+    except LtiException as error:
+        raise adapter.refused(error) from error
+    return render_template(
+        "lti/autopost.html", action=settings["deep_link_return_url"], fields={"JWT": token}
+    )

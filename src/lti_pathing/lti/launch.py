@@ -1,0 +1,117 @@
+"""`/lti/launch`: the platform posts the id_token here; a valid one signs the user in.
+
+Everything is checked before anything is written (see adapter.py): signature, kid, exp/iat with
+60 s leeway, iss/aud/azp, nonce and state, the deployment of *that* client, the message claims.
+A failure is a 400 page saying why, with no session and no rows. A valid launch finds or creates
+the person (identity.py), maps roles (roles.py), signs them in and sends them to the landing page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, redirect, url_for
+from pylti1p3.exception import LtiException, OIDCException
+from werkzeug.wrappers import Response
+
+from lti_pathing import db
+from lti_pathing.auth import Actor, sign_in
+from lti_pathing.lti import adapter, bp
+from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
+from lti_pathing.lti.roles import tool_roles
+from lti_pathing.lti.tool_conf import DatabaseToolConf
+from lti_pathing.models import PlatformDeployment, PlatformRegistration, Tenant
+
+RESOURCE_LINK = "LtiResourceLinkRequest"
+DEEP_LINKING = "LtiDeepLinkingRequest"
+# The deep-linking view (lti/deep_link.py) registers this endpoint; it gets `?launch_id=`.
+DEEP_LINK_ENDPOINT = "lti.deep_link"
+
+
+@bp.post("/launch")
+def launch() -> Response:
+    """Validate the launch, sign the user in, and redirect to the landing page."""
+    conf = adapter.tool_conf()
+    message = adapter.message_launch(conf)
+    try:
+        message.validate()
+        claims: dict[str, Any] = dict(message.get_launch_data())
+    except (LtiException, OIDCException) as error:
+        raise adapter.refused(error) from error
+    message_type = claims[CLAIM + "message_type"]
+    if message_type not in (RESOURCE_LINK, DEEP_LINKING):
+        raise adapter.LtiRefused(
+            f"LTI launch refused: message type {message_type!r} is not supported"
+        )
+    if message_type == DEEP_LINKING and DEEP_LINK_ENDPOINT not in current_app.view_functions:
+        raise adapter.LtiRefused("LTI launch refused: deep linking is not available yet")
+    registration = conf.registration_row(claims["iss"], message.get_client_id())
+    record_pending_deployment(conf)
+    actor = sign_in_launch(registration, claims, message.get_launch_id())
+    current_app.logger.info(
+        "LTI launch: person %s of tenant %s via %s", actor.person_id, actor.tenant_id, registration
+    )
+    if message_type == DEEP_LINKING:
+        return redirect(url_for(DEEP_LINK_ENDPOINT, launch_id=message.get_launch_id()))
+    return redirect(url_for("home.index"))
+
+
+def record_pending_deployment(conf: DatabaseToolConf) -> None:
+    """Store the deployment id a registration made without one carried in its first launch."""
+    if conf.pending_deployment is None:
+        return
+    row, deployment_id = conf.pending_deployment
+    row.deployments.append(PlatformDeployment(tenant_id=row.tenant_id, deployment_id=deployment_id))
+    row.deployment_pending = False
+    db.session().flush()
+
+
+def launch_info(
+    registration: PlatformRegistration, claims: Mapping[str, Any], launch_id: str
+) -> dict[str, str]:
+    """What services need later to call back into the LMS for this launch (kept in the session)."""
+    context = claims.get(CLAIM + "context") or {}
+    link = claims.get(CLAIM + "resource_link") or {}
+    info = {
+        "registration_id": str(registration.id),
+        "issuer": registration.issuer,
+        "client_id": registration.client_id,
+        "deployment_id": str(claims[CLAIM + "deployment_id"]),
+        "context_id": str(context.get("id") or ""),
+        "resource_link_id": str(link.get("id") or ""),
+        "message_type": str(claims[CLAIM + "message_type"]),
+        "launch_id": launch_id,
+    }
+    return info
+
+
+def sign_in_launch(
+    registration: PlatformRegistration, claims: Mapping[str, Any], launch_id: str
+) -> Actor:
+    """Find or create the person for a validated launch and start their session."""
+    session = db.session()
+    tenant = session.get(Tenant, registration.tenant_id)
+    if tenant is None or not tenant.active:
+        raise adapter.LtiRefused("LTI launch refused: this organisation is not active")
+    people = LaunchIdentityService(session, tenant)
+    person = people.person_for(LaunchUser.from_claims(claims, registration.client_id))
+    roles = set(tool_roles(_roles_claim(claims)))
+    if people.has_reports(person):
+        roles.add("manager")
+    actor = Actor(
+        tenant_id=tenant.id,
+        person_id=person.id,
+        name=person.name,
+        roles=frozenset(roles),
+        launch=launch_info(registration, claims, launch_id),
+    )
+    sign_in(actor)
+    return actor
+
+
+def _roles_claim(claims: Mapping[str, Any]) -> list[str]:
+    roles = claims.get(CLAIM + "roles")
+    if isinstance(roles, str):
+        return [roles]
+    return [r for r in roles if isinstance(r, str)] if isinstance(roles, list) else []

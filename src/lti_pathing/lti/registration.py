@@ -1,0 +1,168 @@
+"""`/lti/register`: LTI dynamic registration, as Moodle and Canvas run it.
+
+An administrator of a tenant makes a registration link (`lti-pathing registration-link`), signed
+and valid for a week, and pastes it into the LMS. The LMS opens it with `openid_configuration` and
+`registration_token`; the tool reads the platform's configuration (sending the token as a Bearer
+header, which Canvas requires), posts its own configuration to the registration endpoint (Bearer
+again), stores the registration as rows of the tenant and answers with the page that posts
+`org.imsglobal.lti.close`. Moodle returns a deployment id; Canvas does not, so the registration
+waits for its first launch to record it. `messages_supported` may list strings (Moodle 4.0-4.3)
+or objects (Moodle 4.5, Canvas).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from flask import current_app, render_template, request, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from lti_pathing import db
+from lti_pathing.errors import Invalid, NotFound, PermissionDenied
+from lti_pathing.lti import adapter, bp
+from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+from lti_pathing.services.tenants import TenantService
+
+INVITE_SALT = "lti-dynamic-registration"
+INVITE_MAX_AGE_S = 7 * 24 * 3600
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+SCOPES = (
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+)
+CANVAS_CUSTOM = {
+    "canvas_user_id": "$Canvas.user.id",
+    "canvas_course_id": "$Canvas.course.id",
+    "canvas_api_base_url": "$Canvas.api.baseUrl",
+}
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITE_SALT)
+
+
+def invite_url(base_url: str, tenant_slug: str) -> str:
+    """The registration link for a tenant (paste it into Moodle or Canvas), valid for a week."""
+    token = _serializer().dumps({"tenant": tenant_slug})
+    return f"{base_url.rstrip('/')}/lti/register?invite={token}"
+
+
+def _invited_tenant(invite: str) -> str:
+    try:
+        data = _serializer().loads(invite, max_age=INVITE_MAX_AGE_S)
+    except SignatureExpired:
+        raise PermissionDenied("this registration link has expired: make a new one") from None
+    except BadSignature:
+        raise PermissionDenied(
+            "registration needs a link made by `lti-pathing registration-link` (this one is "
+            "missing or altered)"
+        ) from None
+    return str(data["tenant"])
+
+
+def _fetch_json(method: str, url: str, token: str, **kwargs: Any) -> dict[str, Any]:
+    """One call to the platform with the registration token; Invalid with the reason if it fails."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    try:
+        response = adapter.http_session().request(method, url, headers=headers, **kwargs)
+    except requests.RequestException as error:
+        raise Invalid(f"could not reach the platform at {url}: {error}") from None
+    if response.status_code >= 400:
+        raise Invalid(
+            f"the platform answered {response.status_code} at {url}: {response.text[:300]}"
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        raise Invalid(f"the platform's answer at {url} is not JSON") from None
+    if not isinstance(body, dict):
+        raise Invalid(f"the platform's answer at {url} is not a JSON object")
+    return body
+
+
+def message_types(platform_configuration: dict[str, Any]) -> set[str]:
+    """The message types a platform supports, whether listed as strings or as objects."""
+    listed = platform_configuration.get("messages_supported") or []
+    types = {
+        m if isinstance(m, str) else m.get("type") for m in listed if isinstance(m, str | dict)
+    }
+    return {t for t in types if isinstance(t, str)}
+
+
+def registration_request(openid: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """The tool's configuration, shaped for this platform (Canvas gets placements and fields)."""
+    platform = openid.get(PLATFORM_CONFIGURATION) or {}
+    canvas = platform.get("product_family_code") == "canvas"
+    launch = f"{base_url}/lti/launch"
+    messages: list[dict[str, Any]] = []
+    if "LtiDeepLinkingRequest" in message_types(platform):
+        message: dict[str, Any] = {"type": "LtiDeepLinkingRequest", "target_link_uri": launch,
+                                   "label": "My career plan"}  # fmt: skip
+        if canvas:
+            message["placements"] = ["link_selection"]
+        messages.append(message)
+    supported = set(openid.get("scopes_supported") or SCOPES)
+    tool: dict[str, Any] = {
+        "domain": urlsplit(base_url).netloc, "target_link_uri": launch,
+        "description": "Career pathing: skill gaps, development plans, manager approval.",
+        "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+        "messages": messages,
+    }  # fmt: skip
+    if canvas:
+        tool["custom_parameters"] = dict(CANVAS_CUSTOM)
+        tool["https://canvas.instructure.com/lti/privacy_level"] = "public"
+    return {
+        "application_type": "web", "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": f"{base_url}/lti/login", "redirect_uris": [launch],
+        "client_name": "lti-pathing", "jwks_uri": f"{base_url}/.well-known/jwks.json",
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(s for s in SCOPES if s in supported),
+        TOOL_CONFIGURATION: tool,
+    }  # fmt: skip
+
+
+def _spec(openid: dict[str, Any], answer: dict[str, Any]) -> PlatformSpec:
+    missing = [k for k in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+               if not isinstance(openid.get(k), str)]  # fmt: skip
+    if missing:
+        raise Invalid(f"the platform's OpenID configuration lacks {', '.join(missing)}")
+    if not isinstance(answer.get("client_id"), str) or not answer["client_id"]:
+        raise Invalid("the platform's registration answer has no client_id")
+    deployment = (answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id")
+    product = (openid.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code") or "LMS"
+    return PlatformSpec(
+        issuer=openid["issuer"], client_id=answer["client_id"],
+        auth_login_url=openid["authorization_endpoint"], auth_token_url=openid["token_endpoint"],
+        key_set_url=openid["jwks_uri"], deployment_ids=[str(deployment)] if deployment else [],
+        deployment_pending=not deployment, name=f"{product} (dynamic registration)",
+    )  # fmt: skip
+
+
+@bp.get("/register")
+def register() -> str:
+    """Run a dynamic registration the LMS opened, then tell the LMS to close its window."""
+    slug = _invited_tenant(request.args.get("invite", ""))
+    config_url = request.args.get("openid_configuration", "")
+    token = request.args.get("registration_token", "")
+    if not config_url or not token:
+        raise Invalid("open this link from the LMS's dynamic registration: it adds "
+                      "openid_configuration and registration_token")  # fmt: skip
+    session = db.session()
+    try:
+        tenant = TenantService(session).by_slug(slug)
+    except NotFound:
+        raise Invalid(f"the tenant {slug!r} of this registration link no longer exists") from None
+    openid = _fetch_json("GET", config_url, token)
+    endpoint = openid.get("registration_endpoint")
+    if not isinstance(endpoint, str) or not endpoint:
+        raise Invalid("the platform's OpenID configuration names no registration_endpoint")
+    base_url = url_for("home.index", _external=True).rstrip("/")
+    answer = _fetch_json("POST", endpoint, token, json=registration_request(openid, base_url))
+    row = PlatformService(session, tenant).add_platform(_spec(openid, answer))
+    return render_template("lti/registered.html", registration=row)

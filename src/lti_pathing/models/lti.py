@@ -1,0 +1,100 @@
+"""LTI 1.3: the platforms registered with the tool, their deployments, and the tool's own keys.
+
+A registration is one (issuer, client_id) pair: a platform may register the tool many times (every
+Canvas cloud school shares one issuer), so the pair is unique across all tenants; the launch finds
+its tenant through it. Deployments belong to one registration only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
+
+from lti_pathing.db import Base, Flag, Timestamp, intpk, utcnow
+from lti_pathing.models.base import TenantOwned, Timestamped
+
+Url = String(500)
+
+
+class PlatformRegistration(TenantOwned, Timestamped, Base):
+    """The tool as registered in one LMS: issuer + client_id, and the platform's endpoints."""
+
+    __tablename__ = "lti_registration"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: Mapped[intpk]
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200), default="")  # a label for admins
+    auth_login_url: Mapped[str] = mapped_column(Url)  # the platform's OIDC authorization endpoint
+    auth_token_url: Mapped[str] = mapped_column(Url)  # OAuth 2 token endpoint (AGS, NRPS)
+    auth_audience: Mapped[str | None] = mapped_column(Url)  # token `aud` when not the token URL
+    key_set_url: Mapped[str | None] = mapped_column(Url)  # the platform's JWKS
+    key_set: Mapped[str | None] = mapped_column(Text)  # or its JWKS pasted in, as JSON text
+    # Registered without a deployment id (Canvas dynamic registration): the first valid launch
+    # records the deployment it carries, and clears this flag.
+    deployment_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    active: Mapped[Flag]
+
+    deployments: Mapped[list[PlatformDeployment]] = relationship(
+        back_populates="registration",
+        cascade="all, delete-orphan",
+        order_by="PlatformDeployment.id",
+    )
+
+    def key_set_json(self) -> dict[str, Any] | None:
+        """The stored JWKS as a dict, when one was pasted in."""
+        return json.loads(self.key_set) if self.key_set else None
+
+    def __repr__(self) -> str:
+        return f"<PlatformRegistration {self.issuer} {self.client_id}>"
+
+
+class PlatformDeployment(TenantOwned, Timestamped, Base):
+    """A deployment id the platform sends in launches, valid for its registration only."""
+
+    __tablename__ = "lti_deployment"
+    __table_args__ = (UniqueConstraint("registration_id", "deployment_id"),)
+
+    id: Mapped[intpk]
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True
+    )
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    active: Mapped[Flag]
+
+    registration: Mapped[PlatformRegistration] = relationship(back_populates="deployments")
+
+
+class ToolKey(Base):
+    """An RSA key pair of the tool (not of a tenant: one JWKS for the whole tool).
+
+    The newest activated, unretired key signs; retired keys stay published in the JWKS until
+    `retired_at` + the overlap period, so platforms that cached the old key set keep working.
+    """
+
+    __tablename__ = "lti_tool_key"
+
+    id: Mapped[intpk]
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_key: Mapped[str] = mapped_column(Text)  # PEM, encrypted with crypto.encrypt
+    public_jwk: Mapped[str] = mapped_column(Text)  # JSON of the public JWK (kid, alg, use)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    activated_at: Mapped[Timestamp | None]
+    retired_at: Mapped[Timestamp | None]
+
+    def jwk(self) -> dict[str, Any]:
+        """The public JWK as a dict."""
+        data: dict[str, Any] = json.loads(self.public_jwk)
+        return data
+
+    def state(self, now: dt.datetime, overlap: dt.timedelta) -> str:
+        """'signing', 'published' (retired, still in the JWKS), 'expired' or 'pending'."""
+        if self.retired_at is not None:
+            return "published" if self.retired_at + overlap > now else "expired"
+        return "signing" if self.activated_at is not None else "pending"

@@ -1,0 +1,1 @@
+"""HTML blueprints per audience (learner, manager, admin) and the landing page."""

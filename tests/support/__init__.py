@@ -1,0 +1,1 @@
+"""Helpers shared by test tiers (live servers, a form-following browser)."""
