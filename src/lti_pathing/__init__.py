@@ -28,4 +28,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # they are registered.
     app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
+
+    from lti_pathing import api
+
+    api.init_app(app)
     return app
