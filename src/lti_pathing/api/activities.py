@@ -84,12 +84,15 @@ class ActivityIn(ma.Schema):
     @ma.validates_schema
     def check(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Hours in quarter hours; a window that ends after it starts."""
+        errors: dict[str, list[str]] = {}
         hours = data.get("hours_per_week")
         if hours is not None and (hours * 4) % 1 != 0:
-            raise ma.ValidationError("must be a multiple of 0.25 hours", "hours_per_week")
+            errors["hours_per_week"] = ["must be a multiple of 0.25 hours"]
         start, end = data.get("earliest_start"), data.get("latest_end")
         if start is not None and end is not None and start >= end:
-            raise ma.ValidationError("must be after earliest_start", "latest_end")
+            errors["latest_end"] = ["must be after earliest_start"]
+        if errors:
+            raise ma.ValidationError(errors)
 
 
 class ActivityUpdate(ActivityIn):
