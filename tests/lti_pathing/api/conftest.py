@@ -21,26 +21,27 @@ class ApiClient:
         self.client = client
         self.secret = secret
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+    def call(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+        """Send a request; a path without a leading slash is relative to /api/v1/."""
         headers = {"Authorization": f"Bearer {self.secret}", **kwargs.pop("headers", {})}
         url = path if path.startswith("/") else f"/api/v1/{path}"
         return self.client.open(url, method=method, headers=headers, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         """GET with the token."""
-        return self._call("GET", path, **kwargs)
+        return self.call("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs: Any) -> TestResponse:
         """POST with the token."""
-        return self._call("POST", path, **kwargs)
+        return self.call("POST", path, **kwargs)
 
     def patch(self, path: str, **kwargs: Any) -> TestResponse:
         """PATCH with the token."""
-        return self._call("PATCH", path, **kwargs)
+        return self.call("PATCH", path, **kwargs)
 
     def delete(self, path: str, **kwargs: Any) -> TestResponse:
         """DELETE with the token."""
-        return self._call("DELETE", path, **kwargs)
+        return self.call("DELETE", path, **kwargs)
 
 
 @pytest.fixture
