@@ -115,6 +115,11 @@ def test_validation_errors_name_the_field(api: ApiClient) -> None:
     )
     assert "name" in duplicate["errors"]
 
+    same_id = ok(
+        api.post("skills", json={"external_id": "sql", "name": "Other", "levels": SCALE}), 409
+    )
+    assert same_id["code"] == "conflict"
+
     no_version = ok(api.patch("skills/1", json={"name": "Nope"}), 422)
     assert "version" in no_version["errors"]
 
