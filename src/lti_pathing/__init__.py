@@ -37,4 +37,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     lti.init_app(app)
     app.register_blueprint(home.bp)
+
+    from lti_pathing import api
+
+    api.init_app(app)
     return app

@@ -120,9 +120,23 @@ def render_error(error: LtiPathingError) -> Response | tuple[str, int]:
     return render_template("error.html", error=error), error.status
 
 
+def _field_errors(messages: Any) -> Any:
+    """Request-parsing errors by field (JSON object keys as text), locations merged."""
+    if isinstance(messages, dict):
+        return {str(key): _field_errors(value) for key, value in messages.items()}
+    return messages
+
+
 def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
     if exc.code is None or not _wants_json():
         return exc
+    # webargs (the REST API's request parsing) attaches {"messages": {location: {field: [...]}}}.
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if exc.code == 422 and isinstance(messages, dict):
+        merged: dict[str, Any] = {}
+        for by_field in messages.values():
+            merged.update(_field_errors(by_field))
+        return render_error(Invalid(f"invalid fields: {', '.join(sorted(merged))}", merged))
     error = LtiPathingError(exc.description or exc.name)
     error.status, error.code = exc.code, exc.name.lower().replace(" ", "_")
     return render_error(error)

@@ -8,8 +8,19 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 
-from lti_pathing.errors import Invalid, Reference
-from lti_pathing.models import CareerPath, JobFamily, PathKind, Person, Plan, Role, RoleSkill, Skill
+from lti_pathing.errors import Conflict, Invalid, Reference
+from lti_pathing.models import (
+    CareerPath,
+    JobFamily,
+    PathKind,
+    Person,
+    Plan,
+    Role,
+    RoleLevel,
+    RoleSkill,
+    Skill,
+    Track,
+)
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.listing import ListQuery, Page, filtered, paginate
 
@@ -33,7 +44,7 @@ class JobArchitectureService(TenantService):
     def list_families(self, query: ListQuery) -> Page[JobFamily]:
         """Job families matching the query, by name."""
         stmt = filtered(self.scoped(JobFamily), JobFamily, query, ("name", "external_id"))
-        return paginate(self.session, stmt.order_by(JobFamily.name), query)
+        return paginate(self.session, stmt.order_by(JobFamily.name, JobFamily.id), query)
 
     def create_family(self, fields: Mapping[str, Any]) -> JobFamily:
         """Add a job family."""
@@ -51,6 +62,14 @@ class JobArchitectureService(TenantService):
         self.flush()
         return family
 
+    def set_family_active(
+        self, family_id: int, expected_version: int | None, active: bool
+    ) -> JobFamily:
+        """Retire (active=False) or restore a job family."""
+        family = self.get(JobFamily, family_id)
+        self.set_active(family, expected_version, active)
+        return family
+
     def delete_family(self, family_id: int, expected_version: int | None) -> None:
         """Delete a family without roles; otherwise refused with the roles listed."""
         family = self.get(JobFamily, family_id)
@@ -60,14 +79,23 @@ class JobArchitectureService(TenantService):
         ]
         self.delete(family, expected_version, refs)
 
-    def list_roles(self, query: ListQuery, family_id: int | None = None) -> Page[Role]:
+    def list_roles(
+        self,
+        query: ListQuery,
+        family_id: int | None = None,
+        level: RoleLevel | None = None,
+        track: Track | None = None,
+    ) -> Page[Role]:
         """Roles matching the query, by family then seniority."""
         stmt = filtered(self.scoped(Role), Role, query, ("title", "external_id", "description"))
         if family_id is not None:
             stmt = stmt.where(Role.family_id == family_id)
-        return paginate(
-            self.session, stmt.order_by(Role.family_id, Role.level_rank, Role.title), query
-        )
+        if level is not None:
+            stmt = stmt.where(Role.level == level)
+        if track is not None:
+            stmt = stmt.where(Role.track == track)
+        order = (Role.family_id, Role.level_rank, Role.title, Role.id)
+        return paginate(self.session, stmt.order_by(*order), query)
 
     def get_role(self, role_id: int) -> Role:
         """One role of the tenant."""
@@ -105,6 +133,12 @@ class JobArchitectureService(TenantService):
         self.set_active(role, expected_version, False)
         return role
 
+    def restore_role(self, role_id: int, expected_version: int | None) -> Role:
+        """Offer a retired role as a target again."""
+        role = self.get(Role, role_id)
+        self.set_active(role, expected_version, True)
+        return role
+
     def delete_role(self, role_id: int, expected_version: int | None) -> None:
         """Delete a role nobody holds, targets or moves into; otherwise refused with the list."""
         role = self.get(Role, role_id)
@@ -129,8 +163,37 @@ class JobArchitectureService(TenantService):
         source, target = self.get(Role, from_role_id), self.get(Role, to_role_id)
         if source.id == target.id:
             raise Invalid("self edge", {"to_role_id": ["a role cannot lead to itself"]})
+        existing = self.scoped(CareerPath).where(
+            CareerPath.from_role_id == source.id, CareerPath.to_role_id == target.id
+        )
+        if self.session.scalar(existing) is not None:
+            raise Conflict(f"a path from {source.title} to {target.title} already exists")
         path = CareerPath(from_role_id=source.id, to_role_id=target.id, kind=kind)
         return self.add(path)
+
+    def list_paths(
+        self,
+        query: ListQuery,
+        from_role_id: int | None = None,
+        to_role_id: int | None = None,
+        kind: PathKind | None = None,
+    ) -> Page[CareerPath]:
+        """Career-path edges, oldest first, optionally from or to a role or of one kind."""
+        stmt = self.scoped(CareerPath)
+        if from_role_id is not None:
+            stmt = stmt.where(CareerPath.from_role_id == from_role_id)
+        if to_role_id is not None:
+            stmt = stmt.where(CareerPath.to_role_id == to_role_id)
+        if kind is not None:
+            stmt = stmt.where(CareerPath.kind == kind)
+        return paginate(self.session, stmt.order_by(CareerPath.id), query)
+
+    def set_path_kind(self, path_id: int, kind: PathKind) -> CareerPath:
+        """Change how a move is typed (edges carry no other data and no version)."""
+        path = self.get(CareerPath, path_id)
+        path.kind = kind
+        self.flush()
+        return path
 
     def remove_path(self, path_id: int) -> None:
         """Remove a career-path edge (nothing refers to edges)."""

@@ -8,7 +8,17 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from lti_pathing.errors import Invalid, Reference
-from lti_pathing.models import ActivityMentor, Evidence, Mentor, Person, Plan, PlanItem, Role
+from lti_pathing.models import (
+    ActivityMentor,
+    Evidence,
+    Lms,
+    LmsIdentity,
+    Mentor,
+    Person,
+    Plan,
+    PlanItem,
+    Role,
+)
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.listing import ListQuery, Page, filtered, paginate
 
@@ -17,39 +27,108 @@ PERSON_FIELDS = frozenset(
      "hours_per_week", "active"}
 )  # fmt: skip
 MENTOR_FIELDS = frozenset({"capacity", "active"})
+# Identities set by an admin or an import name no platform (issuer ""); LTI launches add their own.
+IDENTITY_FIELDS: dict[str, Lms | None] = {
+    "moodle_user_id": Lms.moodle, "canvas_user_id": Lms.canvas, "lti_subject": None,
+}  # fmt: skip
 
 
 class PeopleService(TenantService):
     """Create, edit, list and retire people and mentors; keep reporting lines a forest."""
 
-    def list_people(self, query: ListQuery, manager_id: int | None = None) -> Page[Person]:
+    def list_people(
+        self,
+        query: ListQuery,
+        manager_id: int | None = None,
+        current_role_id: int | None = None,
+        target_role_id: int | None = None,
+    ) -> Page[Person]:
         """People matching the query, by name."""
         stmt = filtered(self.scoped(Person), Person, query, ("name", "external_id", "email"))
-        if manager_id is not None:
-            stmt = stmt.where(Person.manager_id == manager_id)
+        for column, value in (
+            (Person.manager_id, manager_id),
+            (Person.current_role_id, current_role_id),
+            (Person.target_role_id, target_role_id),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
         return paginate(self.session, stmt.order_by(Person.name, Person.id), query)
 
     def get_person(self, person_id: int) -> Person:
         """One person of the tenant."""
         return self.get(Person, person_id)
 
-    def create_person(self, fields: Mapping[str, Any]) -> Person:
-        """Add a person."""
+    def create_person(
+        self, fields: Mapping[str, Any], identities: Mapping[str, str | None] | None = None
+    ) -> Person:
+        """Add a person; `identities` maps IDENTITY_FIELDS names to LMS user ids / LTI subject."""
         person = Person(tenant_id=self.tenant.id)
         self._check_references(fields, None)
         self.apply(person, fields, PERSON_FIELDS)
+        self._set_identities(person, identities or {})
         return self.add(person)
 
     def update_person(
-        self, person_id: int, expected_version: int | None, fields: Mapping[str, Any]
+        self,
+        person_id: int,
+        expected_version: int | None,
+        fields: Mapping[str, Any],
+        identities: Mapping[str, str | None] | None = None,
     ) -> Person:
-        """Change a person (name, roles, manager, budget, active)."""
+        """Change a person (name, roles, manager, budget, active, admin-set LMS identities)."""
         person = self.get(Person, person_id)
         self.check_version(person, expected_version)
         self._check_references(fields, person)
         self.apply(person, fields, PERSON_FIELDS)
+        if self._set_identities(person, identities or {}):
+            self.touch(person)
         self.flush()
         return person
+
+    def restore_person(self, person_id: int, expected_version: int | None) -> Person:
+        """Mark someone who left as active again."""
+        person = self.get(Person, person_id)
+        self.set_active(person, expected_version, True)
+        return person
+
+    def _set_identities(self, person: Person, wanted: Mapping[str, str | None]) -> bool:
+        """Set or clear the admin-set identities named in `wanted` (None clears one)."""
+        changed = False
+        for name, value in wanted.items():
+            lms = IDENTITY_FIELDS[name]
+            attribute = "lms_user_id" if lms is not None else "subject"
+            if value is not None:
+                self._require_unused_identity(person, name, lms, attribute, value)
+            mine = [
+                i for i in person.identities
+                if i.issuer == "" and i.lms == lms and getattr(i, attribute) is not None
+            ]  # fmt: skip
+            if value is None:
+                for identity in mine:
+                    person.identities.remove(identity)
+                changed |= bool(mine)
+            elif mine:
+                changed |= getattr(mine[0], attribute) != value
+                setattr(mine[0], attribute, value)
+            else:
+                identity = LmsIdentity(tenant_id=self.tenant.id, lms=lms, issuer="", client_id="")
+                setattr(identity, attribute, value)
+                person.identities.append(identity)
+                changed = True
+        return changed
+
+    def _require_unused_identity(
+        self, person: Person, name: str, lms: Lms | None, attribute: str, value: str
+    ) -> None:
+        stmt = self.scoped(LmsIdentity).where(
+            LmsIdentity.issuer == "", getattr(LmsIdentity, attribute) == value
+        )
+        if lms is not None:
+            stmt = stmt.where(LmsIdentity.lms == lms)
+        if person.id is not None:
+            stmt = stmt.where(LmsIdentity.person_id != person.id)
+        if self.session.scalar(stmt) is not None:
+            raise Invalid(f"{name} already used", {name: [f"{value!r} belongs to someone else"]})
 
     def retire_person(self, person_id: int, expected_version: int | None) -> Person:
         """Mark someone as having left; their history stays."""
@@ -96,7 +175,7 @@ class PeopleService(TenantService):
         stmt = filtered(stmt, Person, ListQuery(search=query.search), ("name", "external_id"))
         if query.active is not None:
             stmt = stmt.where(Mentor.active.is_(query.active))
-        return paginate(self.session, stmt.order_by(Person.name), query)
+        return paginate(self.session, stmt.order_by(Person.name, Mentor.id), query)
 
     def make_mentor(self, person_id: int, capacity: int) -> Mentor:
         """Make a person a mentor with a capacity of concurrent mentees."""

@@ -139,6 +139,14 @@ class SkillService(TenantService):
         self.flush()
         return category
 
+    def set_category_active(
+        self, category_id: int, expected_version: int | None, active: bool
+    ) -> SkillCategory:
+        """Retire (active=False) or restore a category."""
+        category = self.get(SkillCategory, category_id)
+        self.set_active(category, expected_version, active)
+        return category
+
     def delete_category(self, category_id: int, expected_version: int | None) -> None:
         """Delete an empty category; one holding skills is refused with the list."""
         category = self.get(SkillCategory, category_id)

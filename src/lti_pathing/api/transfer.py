@@ -1,0 +1,71 @@
+"""Import and export of the whole tenant over the API (the `lti-pathing import` JSON format)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, jsonify, request
+
+from lti_pathing.api.core import ApiBlueprint, service
+from lti_pathing.services.transfer.apply import ImportReport
+from lti_pathing.services.transfer.export import ExportService
+from lti_pathing.services.transfer.importer import ImportService
+from lti_pathing.services.transfer.reader import read_json
+
+transfer = ApiBlueprint(
+    "transfer", __name__, url_prefix="/api/v1",
+    description="Import (all or nothing) and export of catalog, job architecture and people; "
+    "the format is docs/import-format.md.",
+)  # fmt: skip
+BLUEPRINTS = (transfer,)
+
+DOCUMENT = {"type": "object", "description": "an lti-pathing.catalog document (version 1)"}
+
+
+class ImportArgs(ma.Schema):
+    """Import options."""
+
+    dry_run = ma.fields.Boolean(
+        load_default=False, metadata={"description": "check and count, write nothing"}
+    )
+
+
+class CountsSchema(ma.Schema):
+    """What happened to one entity."""
+
+    created = ma.fields.Integer()
+    updated = ma.fields.Integer()
+    unchanged = ma.fields.Integer()
+
+
+class ImportReportSchema(ma.Schema):
+    """Per entity, how many were created, updated and unchanged."""
+
+    dry_run = ma.fields.Boolean()
+    changed = ma.fields.Integer()
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CountsSchema))
+
+
+class ExportArgs(ma.Schema):
+    """Export options."""
+
+    people = ma.fields.Boolean(load_default=True, metadata={"description": "include people"})
+
+
+@transfer.route("/import", methods=["POST"])
+@transfer.arguments(ImportArgs, location="query")
+@transfer.doc(requestBody={"required": True, "content": {"application/json": {"schema": DOCUMENT}}})
+@transfer.response(200, ImportReportSchema)
+def import_document(args: dict[str, Any]) -> ImportReport:
+    """Import a JSON document: all or nothing; any bad row is a 422 listing every problem."""
+    document = read_json("request", request.get_data(cache=False))
+    return service(ImportService).import_document(document, dry_run=args["dry_run"])
+
+
+@transfer.route("/export", methods=["GET"])
+@transfer.arguments(ExportArgs, location="query")
+@transfer.response(200, {"type": "object"}, description="the import format, re-importable")
+def export_document(args: dict[str, Any]) -> Response:
+    """The tenant's catalog, job architecture (and people) as one JSON document."""
+    return jsonify(service(ExportService).document(people=args["people"]))
