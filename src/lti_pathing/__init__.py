@@ -28,4 +28,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # they are registered.
     app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
+
+    from lti_pathing.web import admin
+
+    admin.init_app(app)
     return app

@@ -1,0 +1,1 @@
+"""HTML pages, one package of blueprints per audience (learner, manager, admin)."""
