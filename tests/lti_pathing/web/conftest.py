@@ -67,7 +67,11 @@ def make_actor(session: Session) -> Callable[..., Actor]:
     """Factory: an Actor of `tenant` with `roles`, backed by a real person record."""
 
     def make(tenant: Tenant, *roles: str, name: str = "Ada Admin") -> Actor:
-        person = Person(tenant_id=tenant.id, external_id=f"actor-{name.lower()[:20]}", name=name)
+        person = Person(
+            tenant_id=tenant.id,
+            external_id=f"actor-{name.lower().replace(' ', '-')[:20]}",
+            name=name,
+        )
         session.add(person)
         session.flush()
         return Actor(tenant.id, person.id, name, frozenset({"learner", *roles}))

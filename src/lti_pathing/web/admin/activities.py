@@ -7,7 +7,15 @@ from typing import Any
 
 from flask import Blueprint, request
 from wtforms import DateField, Form, IntegerField, StringField, TextAreaField
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from lti_pathing.models import Activity, ActivityKind, Lms
 from lti_pathing.services.activities import ActivityChildren, ActivityService, CohortSpec
@@ -79,7 +87,7 @@ class CohortRow(Form):  # type: ignore[misc]
 class ActivityForm(AdminForm):
     """An activity: what it is, its effort, what it teaches and needs, when and with whom."""
 
-    title = StringField("Title", [InputRequired(), Length(max=200)], filters=[blank_to_none])
+    title = StringField("Title", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
     kind = SelectField("Kind", choices=pairs((k.value, t) for k, t in KIND_LABELS.items()))
     provider = StringField("Provider", [Optional(), Length(max=200)], filters=[blank_to_none])

@@ -115,9 +115,8 @@ def _shown(form_field: Any, value: Any) -> str:
     choices = getattr(form_field, "choices", None)
     if choices:
         for choice in choices:
-            key, text = choice[0], choice[1]
-            if str(key) == str(value if value is not None else ""):
-                return str(text)
+            if str(choice.value) == str(value if value is not None else ""):
+                return str(choice.label)
     return "" if value is None else str(value)
 
 

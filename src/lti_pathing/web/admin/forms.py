@@ -22,7 +22,14 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 NONE_CHOICE = ("", "— none —")
 PICK_CHOICE = ("", "— choose —")
@@ -48,7 +55,7 @@ def external_id_field(label: str = "External id") -> StringField:
     """The stable key imports and exports match records by."""
     return StringField(
         label,
-        [InputRequired(), Length(max=64)],
+        [DataRequired(), Length(max=64)],
         filters=[blank_to_none],
         description="Stable key used by imports and exports (letters, digits, '-', '_', '.').",
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, request
 from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Skill, Track
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
@@ -42,7 +42,7 @@ def _service(ctx: AdminContext) -> JobArchitectureService:
 class FamilyForm(AdminForm):
     """A job family."""
 
-    name = StringField("Name", [InputRequired(), Length(max=200)], filters=[blank_to_none])
+    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
     description = TextAreaField("Description", filters=[blank_to_none])
 
@@ -96,7 +96,7 @@ class RoleSkillRow(Form):  # type: ignore[misc]
 class RoleForm(AdminForm):
     """A role: family, track, level and required skills."""
 
-    title = StringField("Title", [InputRequired(), Length(max=200)], filters=[blank_to_none])
+    title = StringField("Title", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
     family_id = SelectField("Job family", [InputRequired()], coerce=opt_int)
     track = SelectField("Track", choices=pairs((t.value, t.value) for t in Track))

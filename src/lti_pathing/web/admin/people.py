@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint
 from wtforms import IntegerField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from lti_pathing.models import Mentor, Person, Role
 from lti_pathing.services.identities import COLUMNS, IdentityService
@@ -39,7 +39,7 @@ def _identity_field(label: str, hint: str) -> StringField:
 class PersonForm(AdminForm):
     """A person: HRIS id, roles, manager, weekly budget, LMS identities."""
 
-    name = StringField("Name", [InputRequired(), Length(max=200)], filters=[blank_to_none])
+    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field("Employee id")
     email = StringField(
         "Email", [Optional(), Regexp(r"^[^@\s]+@[^@\s]+$", message="not an email address"),

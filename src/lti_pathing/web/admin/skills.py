@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint
 from wtforms import Form, StringField, TextAreaField
-from wtforms.validators import URL, InputRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 from lti_pathing.models import Skill, SkillCategory
 from lti_pathing.services.listing import ListQuery, Page
@@ -30,7 +30,7 @@ from lti_pathing.web.admin.forms import (
 class CategoryForm(AdminForm):
     """A skill category."""
 
-    name = StringField("Name", [InputRequired(), Length(max=200)], filters=[blank_to_none])
+    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
 
 
@@ -69,7 +69,7 @@ class LevelRow(Form):  # type: ignore[misc]
 class SkillForm(AdminForm):
     """A skill and its scale."""
 
-    name = StringField("Name", [InputRequired(), Length(max=200)], filters=[blank_to_none])
+    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
     category_id = SelectField("Category", coerce=opt_int)
     description = TextAreaField("Description", filters=[blank_to_none])

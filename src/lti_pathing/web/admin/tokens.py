@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from lti_pathing.auth import require
 from lti_pathing.models import Person
@@ -23,7 +23,7 @@ class TokenForm(FlaskForm):  # type: ignore[misc]
     """A new token's name."""
 
     name = StringField(
-        "Token name", [InputRequired(), Length(max=200)], filters=[blank_to_none],
+        "Token name", [DataRequired(), Length(max=200)], filters=[blank_to_none],
         description="Who or what will use it, e.g. 'HRIS nightly sync'.",
     )  # fmt: skip
 
