@@ -41,4 +41,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_pathing import api
 
     api.init_app(app)
+
+    from lti_pathing.web import admin
+
+    admin.init_app(app)
     return app

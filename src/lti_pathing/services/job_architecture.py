@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from lti_pathing.errors import Conflict, Invalid, Reference
 from lti_pathing.models import (
@@ -204,6 +205,27 @@ class JobArchitectureService(TenantService):
         """The moves out of a role."""
         stmt = self.scoped(CareerPath).where(CareerPath.from_role_id == self.get(Role, role_id).id)
         return list(self.session.scalars(stmt.order_by(CareerPath.id)))
+
+    def list_paths(
+        self, query: ListQuery, kind: PathKind | None = None, role_id: int | None = None
+    ) -> Page[CareerPath]:
+        """Career-path edges, by source then target role; search matches either role's title."""
+        source, target = aliased(Role), aliased(Role)
+        stmt = (
+            self.scoped(CareerPath)
+            .join(source, CareerPath.from_role_id == source.id)
+            .join(target, CareerPath.to_role_id == target.id)
+        )
+        if query.search:
+            pattern = f"%{query.search.lower()}%"
+            stmt = stmt.where(or_(source.title.ilike(pattern), target.title.ilike(pattern)))
+        if kind is not None:
+            stmt = stmt.where(CareerPath.kind == kind)
+        if role_id is not None:
+            stmt = stmt.where(
+                or_(CareerPath.from_role_id == role_id, CareerPath.to_role_id == role_id)
+            )
+        return paginate(self.session, stmt.order_by(source.title, target.title), query)
 
     def _replace_skills(self, role: Role, specs: Sequence[RoleSkillSpec]) -> bool:
         errors: dict[str, list[str]] = {}

@@ -1,0 +1,175 @@
+"""Admin pages for people (LMS identities, roles, manager) and mentors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from lti_pathing.models import Mentor, Person, Role
+from lti_pathing.services.identities import COLUMNS, IdentityService
+from lti_pathing.services.listing import ListQuery, Page
+from lti_pathing.services.people import PeopleService
+from lti_pathing.web.admin.context import AdminContext, int_arg
+from lti_pathing.web.admin.crud import Column, Filter, Noun, register
+from lti_pathing.web.admin.forms import (
+    NONE_CHOICE,
+    PICK_CHOICE,
+    AdminForm,
+    SelectField,
+    blank_to_none,
+    external_id_field,
+    hours_field,
+    opt_int,
+    set_choices,
+)
+
+PLAIN = ("name", "external_id", "email", "current_role_id", "target_role_id", "manager_id",
+         "hours_per_week")  # fmt: skip
+
+
+def _identity_field(label: str, hint: str) -> StringField:
+    return StringField(label, [Optional(), Length(max=64)], filters=[blank_to_none],
+                       description=hint)  # fmt: skip
+
+
+class PersonForm(AdminForm):
+    """A person: HRIS id, roles, manager, weekly budget, LMS identities."""
+
+    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
+    external_id = external_id_field("Employee id")
+    email = StringField(
+        "Email", [Optional(), Regexp(r"^[^@\s]+@[^@\s]+$", message="not an email address"),
+                  Length(max=255)],
+        filters=[blank_to_none],
+    )  # fmt: skip
+    current_role_id = SelectField("Current role", coerce=opt_int)
+    target_role_id = SelectField("Target role", coerce=opt_int)
+    manager_id = SelectField("Manager", coerce=opt_int)
+    hours_per_week = hours_field("Learning hours per week", required=False)
+    moodle_user_id = _identity_field("Moodle user id", "The numeric user id in Moodle.")
+    canvas_user_id = _identity_field("Canvas user id", "The numeric user id in Canvas.")
+    lti_subject = StringField("LTI subject", [Optional(), Length(max=255)],
+                              filters=[blank_to_none],
+                              description="The LTI 'sub' the LMS sends at launch.")  # fmt: skip
+
+    def prepare(self, options: Mapping[str, Any]) -> None:
+        """Role and manager choices."""
+        set_choices(self.current_role_id, options["roles"], NONE_CHOICE)
+        set_choices(self.target_role_id, options["roles"], NONE_CHOICE)
+        set_choices(self.manager_id, options["people"], NONE_CHOICE)
+
+
+def _fields(form: PersonForm) -> dict[str, Any]:
+    return {name: form[name].data for name in PLAIN}
+
+
+def _identities(form: PersonForm) -> dict[str, str | None]:
+    return {column: form[column].data for column in COLUMNS}
+
+
+def _create(ctx: AdminContext, form: PersonForm) -> Person:
+    person = ctx.service(PeopleService).create_person(_fields(form))
+    ctx.service(IdentityService).set_imported(person.id, _identities(form))
+    return person
+
+
+def _update(ctx: AdminContext, person_id: int, version: int, form: PersonForm) -> Person:
+    person = ctx.service(PeopleService).update_person(person_id, version, _fields(form))
+    ctx.service(IdentityService).set_imported(person_id, _identities(form))
+    return person
+
+
+def _initial(ctx: AdminContext, person: Person) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(person, name) for name in (*PLAIN, "version")}
+    if person.hours_per_week is not None:
+        data["hours_per_week"] = person.hours_per_week.normalize()
+    data.update(ctx.service(IdentityService).imported(person))
+    return data
+
+
+def _list(ctx: AdminContext, query: ListQuery) -> Page[Person]:
+    return ctx.service(PeopleService).list_people(query, manager_id=int_arg("manager"))
+
+
+PEOPLE = Noun(
+    name="people",
+    singular="person",
+    title="People",
+    model=Person,
+    form=PersonForm,
+    columns=(
+        Column("Name", lambda p: p.name, link=True),
+        Column("Employee id", lambda p: p.external_id),
+        Column("Role", lambda p: p.current_role.title if p.current_role else "—"),
+        Column("Manager", lambda p: p.manager.name if p.manager else "—"),
+    ),
+    list_page=_list,
+    initial=_initial,
+    create=_create,
+    update=_update,
+    delete=lambda ctx, i, v: ctx.service(PeopleService).delete_person(i, v),
+    options=lambda ctx: {
+        "roles": ctx.options(Role, "title"),
+        "people": ctx.options(Person, "name"),
+    },
+    filters=(Filter("manager", "Manager", lambda ctx: ctx.options(Person, "name")),),
+    search_label="Search names, employee ids, emails",
+    edit_extra="admin/person_identities.html",
+    extra_context=lambda ctx, person: {
+        "launched": ctx.service(IdentityService).launched(person),
+        "reports": ctx.service(PeopleService).list_people(ListQuery(per_page=50), person.id),
+    },
+)
+
+
+class MentorForm(AdminForm):
+    """A mentor's capacity of concurrent mentees."""
+
+    capacity = IntegerField(
+        "Capacity", [InputRequired(), NumberRange(min=0, max=20)],
+        description="How many mentees at once (0 to 20).",
+    )  # fmt: skip
+
+
+class NewMentorForm(MentorForm):
+    """Make a person a mentor."""
+
+    person_id = SelectField("Person", [InputRequired()], coerce=opt_int)
+
+    def prepare(self, options: Mapping[str, Any]) -> None:
+        """People choices."""
+        set_choices(self.person_id, options["people"], PICK_CHOICE)
+
+
+MENTORS = Noun(
+    name="mentors",
+    singular="mentor",
+    title="Mentors",
+    model=Mentor,
+    form=MentorForm,
+    new_form=NewMentorForm,
+    columns=(
+        Column("Name", lambda m: m.person.name, link=True),
+        Column("Capacity", lambda m: m.capacity),
+    ),
+    list_page=lambda ctx, q: ctx.service(PeopleService).list_mentors(q),
+    initial=lambda ctx, m: {"capacity": m.capacity, "version": m.version},
+    create=lambda ctx, f: ctx.service(PeopleService).make_mentor(f.person_id.data, f.capacity.data),
+    update=lambda ctx, i, v, f: ctx.service(PeopleService).update_mentor(
+        i, v, {"capacity": f.capacity.data}
+    ),
+    delete=lambda ctx, i, v: ctx.service(PeopleService).delete_mentor(i, v),
+    options=lambda ctx: {"people": ctx.options(Person, "name", active_only=True)},
+    search_label="Search names",
+    describe=lambda m: m.person.name,
+)
+
+
+def init(parent: Blueprint) -> None:
+    """Register the people and mentor pages."""
+    register(parent, PEOPLE)
+    register(parent, MENTORS)

@@ -1,0 +1,132 @@
+"""The import/export page (dry run first, all or nothing) and the API tokens page."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lti_pathing.auth import Actor
+from lti_pathing.models import ApiToken, Person, Skill, Tenant
+from lti_pathing.services.api_tokens import authenticate
+from tests.lti_pathing.web.conftest import Browser
+
+
+def count(session: Session, model: Any, tenant: Tenant) -> int:
+    stmt = select(func.count()).select_from(model).where(model.tenant_id == tenant.id)
+    return session.scalar(stmt) or 0
+
+
+def upload(browser: Browser, name: str, data: bytes, kind: str = "auto") -> Any:
+    return browser.post(
+        "/admin/transfer/check", {"file": (io.BytesIO(data), name), "kind": kind},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+
+
+def test_export_then_import_into_another_tenant_dry_run_first(
+    admin: Browser,
+    tenant: Tenant,
+    seed: Callable[..., Any],
+    make_tenant: Callable[..., Tenant],
+    make_actor: Callable[..., Actor],
+    session: Session,
+) -> None:
+    seed(tenant)
+    exported = admin.get("/admin/transfer/export.json")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["Content-Disposition"]
+    document = json.loads(exported.get_data())
+    assert [s["id"] for s in document["skills"]] == ["skill-a"]
+
+    other = make_tenant("other")
+    admin.sign_in(make_actor(other, "admin"))
+    checked = upload(admin, "catalog.json", exported.get_data())
+    assert checked.status_code == 200
+    html = checked.get_data(as_text=True)
+    assert "is valid (dry run: nothing written yet)" in html
+    assert "skills: 1 created, 0 updated, 0 unchanged" in html
+    session.expire_all()
+    assert count(session, Skill, other) == 0
+    applied = admin.post("/admin/transfer/apply")
+    assert applied.status_code == 200
+    assert "Imported catalog.json" in applied.get_data(as_text=True)
+    session.expire_all()
+    assert count(session, Skill, other) == 1 and count(session, Person, other) == 3
+    again = admin.post("/admin/transfer/apply")  # the checked file is used once
+    assert again.status_code == 302
+
+
+def test_csv_zip_export_reimports_unchanged(
+    admin: Browser, tenant: Tenant, seed: Callable[..., Any]
+) -> None:
+    seed(tenant)
+    exported = admin.get("/admin/transfer/export.zip")
+    with zipfile.ZipFile(io.BytesIO(exported.get_data())) as archive:
+        assert "skills.csv" in archive.namelist() and "people.csv" in archive.namelist()
+    html = upload(admin, "export.zip", exported.get_data()).get_data(as_text=True)
+    assert "Nothing would change" in html
+    no_people = admin.get("/admin/transfer/export.zip?people=0")
+    with zipfile.ZipFile(io.BytesIO(no_people.get_data())) as archive:
+        assert "people.csv" not in archive.namelist()
+
+
+def test_bad_people_csv_lists_every_bad_row_and_writes_nothing(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    before = count(session, Person, tenant)
+    data = (
+        b"employee_id,name,manager_employee_id,hours_per_week\n"
+        b"E1,Ann,,3\n"
+        b"E2,,E1,2\n"
+        b"E3,Cid,NOBODY,-1\n"
+    )
+    response = upload(admin, "hris-export.csv", data, kind="people")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "nothing was written" in html
+    assert "<td>people.csv</td><td>3</td><td>name</td>" in html
+    assert "<td>people.csv</td><td>4</td><td>manager_employee_id</td>" in html
+    assert "<td>people.csv</td><td>4</td><td>hours_per_week</td>" in html
+    assert 'action="/admin/transfer/apply"' not in html
+    session.expire_all()
+    assert count(session, Person, tenant) == before
+
+
+def test_not_a_zip_is_reported(admin: Browser) -> None:
+    response = upload(admin, "catalog.zip", b"not a zip")
+    assert response.status_code == 422
+    assert "not a ZIP archive" in response.get_data(as_text=True)
+
+
+def test_token_shown_once_listed_masked_and_revoked(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    created = admin.post("/admin/api-tokens/", {"name": "HRIS sync"})
+    assert created.status_code == 201
+    assert created.headers["Cache-Control"] == "no-store"
+    html = created.get_data(as_text=True)
+    secret = html.split('id="secret-value" readonly value="')[1].split('"')[0]
+    assert secret.startswith("ltp_")
+    assert authenticate(session, secret).id == tenant.id
+    listing = admin.get("/admin/api-tokens/").get_data(as_text=True)
+    assert secret not in listing
+    prefix = secret.split("_")[1]
+    assert f"ltp_{prefix}_••••••••" in listing and "HRIS sync" in listing
+    revoked = admin.post(f"/admin/api-tokens/{prefix}/revoke")
+    assert revoked.status_code == 302
+    session.expire_all()
+    token = session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).one()
+    assert token.revoked_at is not None
+
+
+def test_token_needs_a_name(admin: Browser, app: Flask) -> None:
+    response = admin.post("/admin/api-tokens/", {"name": "  "})
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
