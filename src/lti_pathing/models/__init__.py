@@ -11,6 +11,7 @@ from lti_pathing.models.catalog import (
     LmsCourseLink,
 )
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -47,7 +48,10 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "ItemStatus",
+    "Job",
     "JobFamily",
+    "JobKind",
+    "JobStatus",
     "Lms",
     "LmsCourseLink",
     "LmsIdentity",
