@@ -139,8 +139,6 @@ class Workers:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.running.append(proc)
-        return proc
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGKILL the worker and its children at once (no warm shutdown, no acknowledgement)."""
