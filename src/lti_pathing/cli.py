@@ -249,3 +249,13 @@ def registration_link(base_url: str, slug: str | None) -> None:
     with transaction(current_app) as session:
         tenant = _tenant(session, slug)
         click.echo(invite_url(base_url, tenant.slug))
+
+
+def _register_job_commands() -> None:
+    from lti_pathing.cli_jobs import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_job_commands()

@@ -94,6 +94,22 @@ def _secure_cookies(value: Any) -> str | bool:
     raise ValueError('must be "auto" (Secure when the request came over TLS), true or false')
 
 
+def _number_between(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
+            raise ValueError(f"must be a number more than {low} and at most {high}")
+        return float(value)
+
+    return check
+
+
+def _redis_url(value: Any) -> str | None:
+    url = _optional_str(value)
+    if url is not None and not url.startswith(("redis://", "rediss://")):
+        raise ValueError("must be a redis:// or rediss:// URL")
+    return url
+
+
 def _encryption_keys(value: Any) -> str | None:
     keys = _optional_str(value)
     if keys is not None:
@@ -158,6 +174,47 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(0, 365),
         "days a retired tool key stays in the JWKS after `keys rotate`",
     ),
+    Setting(
+        "SOLVER_TIME_LIMIT_S",
+        10.0,
+        _number_between(0, 3600),
+        "seconds one plan solve may take (explanations included); job time limits follow it",
+    ),
+    Setting(
+        "QUICK_TIME_LIMIT_S",
+        2.0,
+        _number_between(0, 60),
+        "seconds for a quick estimate (time-to-ready on the career-path page)",
+    ),
+    Setting(
+        "PLAN_HORIZON_WEEKS",
+        104,
+        _int_between(4, 520),
+        "weeks a plan may span (a later deadline extends it)",
+    ),
+    Setting(
+        "CELERY_BROKER_URL",
+        None,
+        _redis_url,
+        "Redis URL of the Celery broker; unset: background jobs run in-process (threads)",
+    ),
+    Setting(
+        "CELERY_RESULT_BACKEND",
+        None,
+        _redis_url,
+        "Redis URL for Celery results (default: the broker URL)",
+    ),
+    Setting(
+        "CELERY_VISIBILITY_TIMEOUT",
+        3600,
+        _int_between(1, 7 * 24 * 3600),
+        "seconds before a task of a dead worker is redelivered; longer than the longest task",
+    ),
+    Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
+    Setting(
+        "REPLAN_CHUNK", 20, _int_between(1, 1000), "learners per task in an organisation re-plan"
+    ),
+    Setting("LOG_JSON", True, _bool, "structured JSON logs (one object a line) with a request id"),
 )
 # Names read from the environment by other parts (the test suite's own database switch).
 RESERVED = ("TEST_",)
@@ -166,8 +223,9 @@ RESERVED = ("TEST_",)
 def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill `app.config` from defaults, environment and overrides; validate; derive the rest."""
     app.config.from_mapping({s.name: s.default for s in SETTINGS})
-    if os.environ.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    for plain in ("DATABASE_URL", "CELERY_BROKER_URL"):  # the spellings hosting platforms use
+        if os.environ.get(plain):
+            app.config[plain] = os.environ[plain]
     _reject_unknown_env()
     app.config.from_prefixed_env(PREFIX)
     if test_config is not None:

@@ -290,10 +290,13 @@ class Paths(MethodView):
     @paths.response(200, PathSchema(many=True))
     @paths.paginated()
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
-        """Edges in the order they were added; filter by `from_role_id`, `to_role_id`, `kind`."""
+        """Edges by source then target role title; filter by `from_role_id`, `to_role_id`, `kind`."""
         query = ListQuery(page=pagination_parameters.page, per_page=pagination_parameters.page_size)
         found = service(JobArchitectureService).list_paths(
-            query, args.get("from_role_id"), args.get("to_role_id"), args.get("kind")
+            query,
+            kind=args.get("kind"),
+            from_role_id=args.get("from_role_id"),
+            to_role_id=args.get("to_role_id"),
         )
         return counted(pagination_parameters, found)
 

@@ -19,6 +19,7 @@ from lti_pathing.models.lms import (
     SyncStatus,
 )
 from lti_pathing.models.lti import PlatformDeployment, PlatformRegistration, ToolKey
+from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -57,7 +58,10 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "ItemStatus",
+    "Job",
     "JobFamily",
+    "JobKind",
+    "JobStatus",
     "Lms",
     "LmsConnection",
     "LmsCourseLink",

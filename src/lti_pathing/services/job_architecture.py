@@ -172,23 +172,6 @@ class JobArchitectureService(TenantService):
         path = CareerPath(from_role_id=source.id, to_role_id=target.id, kind=kind)
         return self.add(path)
 
-    def list_paths(
-        self,
-        query: ListQuery,
-        from_role_id: int | None = None,
-        to_role_id: int | None = None,
-        kind: PathKind | None = None,
-    ) -> Page[CareerPath]:
-        """Career-path edges, oldest first, optionally from or to a role or of one kind."""
-        stmt = self.scoped(CareerPath)
-        if from_role_id is not None:
-            stmt = stmt.where(CareerPath.from_role_id == from_role_id)
-        if to_role_id is not None:
-            stmt = stmt.where(CareerPath.to_role_id == to_role_id)
-        if kind is not None:
-            stmt = stmt.where(CareerPath.kind == kind)
-        return paginate(self.session, stmt.order_by(CareerPath.id), query)
-
     def set_path_kind(self, path_id: int, kind: PathKind) -> CareerPath:
         """Change how a move is typed (edges carry no other data and no version)."""
         path = self.get(CareerPath, path_id)
@@ -207,9 +190,17 @@ class JobArchitectureService(TenantService):
         return list(self.session.scalars(stmt.order_by(CareerPath.id)))
 
     def list_paths(
-        self, query: ListQuery, kind: PathKind | None = None, role_id: int | None = None
+        self,
+        query: ListQuery,
+        kind: PathKind | None = None,
+        role_id: int | None = None,
+        from_role_id: int | None = None,
+        to_role_id: int | None = None,
     ) -> Page[CareerPath]:
-        """Career-path edges, by source then target role; search matches either role's title."""
+        """Career-path edges, by source then target role; search matches either role's title.
+
+        `role_id` matches edges from or to that role; `from_role_id`/`to_role_id` one end only.
+        """
         source, target = aliased(Role), aliased(Role)
         stmt = (
             self.scoped(CareerPath)
@@ -225,7 +216,12 @@ class JobArchitectureService(TenantService):
             stmt = stmt.where(
                 or_(CareerPath.from_role_id == role_id, CareerPath.to_role_id == role_id)
             )
-        return paginate(self.session, stmt.order_by(source.title, target.title), query)
+        if from_role_id is not None:
+            stmt = stmt.where(CareerPath.from_role_id == from_role_id)
+        if to_role_id is not None:
+            stmt = stmt.where(CareerPath.to_role_id == to_role_id)
+        order = (source.title, target.title, CareerPath.id)
+        return paginate(self.session, stmt.order_by(*order), query)
 
     def _replace_skills(self, role: Role, specs: Sequence[RoleSkillSpec]) -> bool:
         errors: dict[str, list[str]] = {}

@@ -1,0 +1,216 @@
+"""What each kind of job does, run the same way by a Celery worker or an in-process thread.
+
+Every job writes its results and its own `done` status in one transaction, so a task that is
+delivered again (a worker died before acknowledging it) finds the job done and does nothing, or
+finds nothing written and does it all again: plans are never duplicated.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask
+from sqlalchemy import case, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from lti_pathing.db import transaction, utcnow
+from lti_pathing.errors import LtiPathingError
+from lti_pathing.models import Job, JobKind, JobStatus, Tenant
+
+log = logging.getLogger(__name__)
+
+
+class Retryable(Exception):
+    """A failure worth retrying later (an LMS that did not answer); Celery retries with backoff."""
+
+
+T = TypeVar("T")
+LOCK_RETRIES = 4
+
+
+def retry_locked(attempt: Callable[[], T]) -> T:
+    """Run a whole transaction again when SQLite reports a lock (another writer won the race).
+
+    Jobs hold a transaction while they solve; on SQLite a second writer that committed meanwhile
+    makes the first one's write fail at once. The work is idempotent, so doing it again is safe.
+    PostgreSQL never needs this.
+    """
+    for tries in range(LOCK_RETRIES):
+        try:
+            return attempt()
+        except OperationalError as error:
+            if "locked" not in str(error) or tries == LOCK_RETRIES - 1:
+                raise
+            log.info("database locked; retrying the transaction (%s)", tries + 1)
+            time.sleep(0.2 * (tries + 1))
+    raise AssertionError("unreachable")
+
+
+def mark_running(app: Flask, job_id: int) -> None:
+    """Note that a re-plan has started (chunks may run on many workers at once)."""
+    with transaction(app) as session:
+        job = session.get(Job, job_id)
+        if job is not None and job.status is JobStatus.queued:
+            job.status, job.started_at, job.attempts = JobStatus.running, utcnow(), 1
+
+
+def chunk_done(app: Flask, job_id: int, share: int) -> None:
+    """Add one chunk's share to the progress in one UPDATE (chunks finish concurrently)."""
+    with transaction(app) as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.running)
+            .values(progress=case((Job.progress + share > 95, 95), else_=Job.progress + share))
+        )
+
+
+def start(app: Flask, job_id: int) -> bool:
+    """Mark the job running (one more attempt); False when it is already finished."""
+    with transaction(app) as session:
+        job = session.get(Job, job_id)
+        if job is None or job.finished:
+            return False
+        job.status = JobStatus.running
+        job.attempts += 1
+        job.started_at = job.started_at or utcnow()
+        return True
+
+
+def progress(app: Flask, job_id: int, percent: int, message: str | None = None) -> None:
+    """Record progress for pages that poll the job (its own short transaction)."""
+    with transaction(app) as session:
+        job = session.get(Job, job_id)
+        if job is not None and not job.finished:
+            job.progress = max(0, min(99, percent))
+            job.message = message
+
+
+def complete(session: Session, job: Job, result: dict[str, Any], message: str) -> None:
+    """Mark the job done inside the transaction that wrote its results."""
+    job.status, job.progress, job.message = JobStatus.done, 100, message
+    job.result, job.error, job.finished_at = result, None, utcnow()
+
+
+def fail(app: Flask, job_id: int, error: str) -> None:
+    """Mark the job failed with a message people can read."""
+    with transaction(app) as session:
+        job = session.get(Job, job_id)
+        if job is not None and not job.finished:
+            job.status, job.error, job.finished_at = JobStatus.failed, error, utcnow()
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """Run one job to its end: done, or failed with the reason (deterministic errors)."""
+    if not start(app, job_id):
+        log.info("job %s already finished; nothing to do", job_id)
+        return
+    with transaction(app) as session:
+        kind = session.get_one(Job, job_id).kind
+    try:
+        retry_locked(lambda: RUNNERS[kind](app, job_id))
+    except LtiPathingError as error:  # the input cannot be planned: retrying would not help
+        log.info("job %s failed: %s", job_id, error.message)
+        fail(app, job_id, _describe(error))
+    except Retryable:
+        raise
+    except Exception as error:
+        log.exception("job %s crashed", job_id)
+        fail(app, job_id, f"internal error: {type(error).__name__}")
+        raise
+
+
+def _describe(error: LtiPathingError) -> str:
+    """The error and its per-field reasons as one readable text."""
+    lines = [error.message]
+    if isinstance(error.errors, dict):
+        lines += [f"{field}: {'; '.join(map(str, msgs))}" for field, msgs in error.errors.items()]
+    return "\n".join(lines)
+
+
+def _plan(app: Flask, job_id: int) -> None:
+    """One person's plan (or a manager's team)."""
+    from lti_pathing.services.planning import Limits, PlanningService, PlanSettings
+
+    with transaction(app) as session:
+        job = session.get_one(Job, job_id)
+        if job.status is JobStatus.done:
+            return
+        tenant = session.get_one(Tenant, job.tenant_id)
+        service = PlanningService(session, tenant, limits=Limits.from_config(app.config))
+        p = job.params
+        settings = PlanSettings.from_json(p.get("settings", {}))
+        if "manager_id" in p:
+            plans = service.plan_team(p["manager_id"], settings, p.get("actor_id"), job.id)
+        else:
+            plans = [
+                service.generate(
+                    p["person_id"], settings, p.get("actor_id"), p.get("plan_id"), job.id
+                )
+            ]
+        complete(
+            session, job, {"plan_ids": [plan.id for plan in plans]}, f"{len(plans)} plan(s) ready"
+        )
+
+
+def _replan(app: Flask, job_id: int) -> None:
+    """An organisation re-plan run in this process: every chunk, then the settle step."""
+    from lti_pathing.services.replan import ReplanService, chunks
+
+    with transaction(app) as session:
+        job = session.get_one(Job, job_id)
+        people = list(job.params["person_ids"])
+        size = app.config["REPLAN_CHUNK"]
+    ideals: list[dict[str, Any]] = []
+    parts = list(chunks(people, size))
+    for part in parts:
+        with transaction(app) as session:
+            ideals.append(ReplanService.for_job(session, app, job_id).ideal_chunk(part))
+        chunk_done(app, job_id, 90 // max(1, len(parts)))
+    settle(app, job_id, ideals)
+
+
+def settle(app: Flask, job_id: int, ideals: list[dict[str, Any]]) -> None:
+    """The re-plan's ledger, repair and storing, in one transaction with the job's `done`."""
+    from lti_pathing.services.replan import ReplanService
+
+    progress(app, job_id, 95, "sharing mentors and seats")
+
+    def attempt() -> None:
+        with transaction(app) as session:
+            ReplanService.for_job(session, app, job_id).settle_and_store(ideals)
+
+    retry_locked(attempt)
+
+
+def _sync(app: Flask, job_id: int) -> None:
+    """Pull LMS completions for people, through the LMS sync when it is installed."""
+    import importlib
+
+    lms_sync: Any
+    try:  # the LMS engineer's module; this hook wires itself up once it exists
+        lms_sync = importlib.import_module("lti_pathing.lms.sync")
+    except ImportError:
+        lms_sync = None
+    with transaction(app) as session:
+        job = session.get_one(Job, job_id)
+        if lms_sync is None or not hasattr(lms_sync, "sync_person"):
+            raise LtiPathingError("LMS completion sync is not installed in this version")
+        tenant = session.get_one(Tenant, job.tenant_id)
+        try:
+            results = [
+                lms_sync.sync_person(session, tenant, pid) for pid in job.params["person_ids"]
+            ]
+        except (ConnectionError, TimeoutError, OSError) as error:
+            raise Retryable(str(error)) from error
+        complete(session, job, {"synced": len(results)}, f"synced {len(results)} person(s)")
+
+
+RUNNERS: dict[JobKind, Callable[[Flask, int], None]] = {
+    JobKind.plan: _plan,
+    JobKind.replan: _replan,
+    JobKind.lms_sync: _sync,
+}
