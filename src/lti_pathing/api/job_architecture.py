@@ -290,7 +290,7 @@ class Paths(MethodView):
     @paths.response(200, PathSchema(many=True))
     @paths.paginated()
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
-        """Edges by source then target role title; filter by `from_role_id`, `to_role_id`, `kind`."""
+        """Edges by source, then target role title; filter by from_role_id, to_role_id, kind."""
         query = ListQuery(page=pagination_parameters.page, per_page=pagination_parameters.page_size)
         found = service(JobArchitectureService).list_paths(
             query,

@@ -11,6 +11,7 @@ from lti_pathing.models.catalog import (
     LmsCourseLink,
 )
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.lms import (
     CompletionChannel,
     CompletionRecord,
@@ -19,7 +20,6 @@ from lti_pathing.models.lms import (
     SyncStatus,
 )
 from lti_pathing.models.lti import PlatformDeployment, PlatformRegistration, ToolKey
-from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,

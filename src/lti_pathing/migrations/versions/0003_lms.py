@@ -1,7 +1,7 @@
 """LMS connections, sync runs and completion records
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-26 00:24:19.970914
 """
 

@@ -1,7 +1,7 @@
 """background jobs; plan proposals and solve results
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 """
 
 from __future__ import annotations
