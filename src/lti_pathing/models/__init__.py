@@ -10,6 +10,7 @@ from lti_pathing.models.catalog import (
     Cohort,
     LmsCourseLink,
 )
+from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
@@ -43,6 +44,7 @@ __all__ = [
     "ApiToken",
     "AppendOnlyViolation",
     "CareerPath",
+    "CheckIn",
     "Cohort",
     "Evidence",
     "EvidenceSource",
