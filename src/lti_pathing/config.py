@@ -81,6 +81,22 @@ def _database_url(value: Any) -> str | None:
     raise ValueError("must be a sqlite:/// or postgresql:// URL")
 
 
+def _number_between(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
+            raise ValueError(f"must be a number more than {low} and at most {high}")
+        return float(value)
+
+    return check
+
+
+def _redis_url(value: Any) -> str | None:
+    url = _optional_str(value)
+    if url is not None and not url.startswith(("redis://", "rediss://")):
+        raise ValueError("must be a redis:// or rediss:// URL")
+    return url
+
+
 def _encryption_keys(value: Any) -> str | None:
     keys = _optional_str(value)
     if keys is not None:
@@ -114,6 +130,44 @@ SETTINGS: tuple[Setting, ...] = (
         "Fernet keys (comma-separated, newest first) for secrets at rest; "
         "generated into the instance folder if unset",
     ),
+    Setting(
+        "SOLVER_TIME_LIMIT_S",
+        10.0,
+        _number_between(0, 3600),
+        "seconds one plan solve may take (explanations included); job time limits follow it",
+    ),
+    Setting(
+        "QUICK_TIME_LIMIT_S",
+        2.0,
+        _number_between(0, 60),
+        "seconds for a quick estimate (time-to-ready on the career-path page)",
+    ),
+    Setting(
+        "PLAN_HORIZON_WEEKS",
+        104,
+        _int_between(4, 520),
+        "weeks a plan may span (a later deadline extends it)",
+    ),
+    Setting(
+        "CELERY_BROKER_URL",
+        None,
+        _redis_url,
+        "Redis URL of the Celery broker; unset: background jobs run in-process (threads)",
+    ),
+    Setting(
+        "CELERY_RESULT_BACKEND",
+        None,
+        _redis_url,
+        "Redis URL for Celery results (default: the broker URL)",
+    ),
+    Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
+    Setting(
+        "REPLAN_CHUNK", 20, _int_between(1, 1000), "learners per task in an organisation re-plan"
+    ),
+    Setting("LOG_JSON", True, _bool, "structured JSON logs (one object a line) with a request id"),
+    Setting(
+        "PROXY_FIX", 0, _int_between(0, 5), "proxies in front that set X-Forwarded-* (ProxyFix)"
+    ),
 )
 # Names read from the environment by other parts (the test suite's own database switch).
 RESERVED = ("TEST_",)
@@ -122,8 +176,9 @@ RESERVED = ("TEST_",)
 def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill `app.config` from defaults, environment and overrides; validate; derive the rest."""
     app.config.from_mapping({s.name: s.default for s in SETTINGS})
-    if os.environ.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    for plain in ("DATABASE_URL", "CELERY_BROKER_URL"):  # the spellings hosting platforms use
+        if os.environ.get(plain):
+            app.config[plain] = os.environ[plain]
     _reject_unknown_env()
     app.config.from_prefixed_env(PREFIX)
     if test_config is not None:

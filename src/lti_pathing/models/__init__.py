@@ -12,6 +12,7 @@ from lti_pathing.models.catalog import (
 )
 from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -49,7 +50,10 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "ItemStatus",
+    "Job",
     "JobFamily",
+    "JobKind",
+    "JobStatus",
     "Lms",
     "LmsCourseLink",
     "LmsIdentity",

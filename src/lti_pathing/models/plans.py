@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, event, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lti_pathing.db import Base, Timestamp, intpk, utcnow
@@ -25,6 +36,7 @@ class PlanStatus(enum.StrEnum):
     rejected = "rejected"
     changes_requested = "changes_requested"
     archived = "archived"
+    proposed = "proposed"  # a re-plan's change to an approved plan, waiting for the manager
 
 
 class ItemStatus(enum.StrEnum):
@@ -51,6 +63,15 @@ class Plan(TenantOwned, Versioned, Timestamped, Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the planner said (the learner's part of `response`, kept queryable for pages/metrics).
+    solve_status: Mapped[str | None] = mapped_column(String(16))
+    closure: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
+    max_closure: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
+    ready_on: Mapped[dt.date | None]  # the Monday after the last item ends; None: not ready
+    # A proposal (status `proposed`) names the approved plan it would replace.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
+    # The background job that wrote this plan (a redelivered job finds it and does not repeat).
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"), index=True)
 
     person: Mapped[Person] = relationship()
     target_role: Mapped[Role | None] = relationship()

@@ -1,0 +1,282 @@
+"""PlanningService: the bridge between the database and the planner (`solver`).
+
+It builds a planning request for a person and a target role (docs/plan-format.md), solves it,
+and stores the answer as a draft Plan with dated items. `time_to_ready` answers the career-path
+page without storing anything; `plan_team` plans a manager's reports together (shared mentors
+and seats). Nothing is written when the request cannot be planned: the error says why.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_pathing.db import utcnow
+from lti_pathing.errors import Conflict, Invalid, LtiPathingError
+from lti_pathing.models import Person, Plan, PlanStatus, Role, Tenant
+from lti_pathing.services.base import Clock, TenantService
+from lti_pathing.services.planning.calendar import Calendar, next_monday
+from lti_pathing.services.planning.catalog import CatalogLoader
+from lti_pathing.services.planning.request import (
+    BuiltRequest,
+    Subject,
+    build_request,
+    explain_problems,
+    horizon_for,
+)
+from lti_pathing.services.planning.settings import PlanSettings
+from lti_pathing.services.planning.store import PlanWriter
+
+REGENERABLE = (PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected)
+
+
+class NoPlanFound(LtiPathingError):
+    """The planner found no plan within its time limit (and did not prove there is none)."""
+
+    status = 503
+    code = "no_plan_found"
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How long a person needs to be ready for a role at some hours per week."""
+
+    status: str
+    weeks: int | None  # None: some gap stays open within the horizon
+    ready_on: Any
+    closure: float
+    max_closure: float
+    open_gaps: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Planner settings the service takes from the app config."""
+
+    time_limit_s: float = 10.0
+    quick_time_limit_s: float = 2.0
+    horizon_weeks: int = 104
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        """Read SOLVER_TIME_LIMIT_S, QUICK_TIME_LIMIT_S and PLAN_HORIZON_WEEKS."""
+        return cls(
+            float(config.get("SOLVER_TIME_LIMIT_S", cls.time_limit_s)),
+            float(config.get("QUICK_TIME_LIMIT_S", cls.quick_time_limit_s)),
+            int(config.get("PLAN_HORIZON_WEEKS", cls.horizon_weeks)),
+        )
+
+
+class PlanningService(TenantService):
+    """Generate, re-generate and estimate development plans in the acting tenant."""
+
+    def __init__(
+        self,
+        session: Session,
+        tenant: Tenant,
+        clock: Clock = utcnow,
+        limits: Limits | None = None,
+    ) -> None:
+        super().__init__(session, tenant, clock)
+        self.limits = limits or Limits()
+
+    # --- subjects -------------------------------------------------------------------------
+    def subject(
+        self, person_id: int, settings: PlanSettings, plan_id: int | None = None
+    ) -> Subject:
+        """The person, their target role and choices; a re-generated plan lends its pins."""
+        person = self.get(Person, person_id)
+        plan = None
+        if plan_id is not None:
+            plan = self.get(Plan, plan_id)
+            if plan.person_id != person.id:
+                raise Invalid("that plan belongs to someone else", {"plan_id": ["not theirs"]})
+            if plan.status not in REGENERABLE:
+                raise Conflict(
+                    f"a {plan.status.value} plan cannot be re-generated; start a new draft instead"
+                )
+            stored = PlanSettings.from_json(plan.settings or {})
+            settings = settings.with_(
+                pins=settings.pins or stored.pins or self._pins_of(plan),
+                starts_on=settings.starts_on or plan.starts_on,
+            )
+        role_id = settings.target_role_id or (plan.target_role_id if plan else None)
+        role_id = role_id or person.target_role_id
+        if role_id is None:
+            raise Invalid("choose a target role first", {"target_role_id": ["required"]})
+        role = self.get(Role, role_id)
+        return Subject(person, role, settings.with_(target_role_id=role.id), plan)
+
+    def _pins_of(self, plan: Plan) -> tuple[Any, ...]:
+        from lti_pathing.services.planning.settings import Pin
+
+        calendar = Calendar.starting(plan.starts_on or self.clock().date())
+        return tuple(
+            Pin(i.activity_id, calendar.start_date(i.start_week), i.mentor_id)
+            for i in plan.items
+            if i.pinned
+        )
+
+    def calendar(self, settings: PlanSettings) -> Calendar:
+        """The plan's weeks: from the chosen start, or the coming Monday."""
+        today = self.clock().date()
+        return Calendar.starting(settings.starts_on or next_monday(today))
+
+    # --- solving --------------------------------------------------------------------------
+    def build(
+        self,
+        subjects: Sequence[Subject],
+        calendar: Calendar,
+        time_limit_s: float,
+        explain: bool,
+        loader: CatalogLoader | None = None,
+    ) -> BuiltRequest:
+        """The planning request for these subjects."""
+        horizon = horizon_for(calendar, subjects, self.limits.horizon_weeks)
+        options = {"time_limit_s": time_limit_s, "explain": explain}
+        return build_request(
+            self.session, self.tenant, subjects, calendar, options, horizon, loader
+        )
+
+    def solve(self, built: BuiltRequest) -> dict[str, Any]:
+        """Parse and solve; a malformed request becomes Invalid naming each setting at fault."""
+        from solver.errors import RequestError
+        from solver.planner import solve
+        from solver.request import parse_request
+        from solver.response import response_to_json
+
+        try:
+            request = parse_request(built.data)
+        except RequestError as error:
+            raise Invalid(
+                "these plan settings cannot be planned", explain_problems(built, error.problems)
+            ) from None
+        return response_to_json(solve(request))
+
+    def generate(
+        self,
+        person_id: int,
+        settings: PlanSettings | None = None,
+        actor_id: int | None = None,
+        plan_id: int | None = None,
+        job_id: int | None = None,
+    ) -> Plan:
+        """Plan for one person and store it as a draft (or update the draft `plan_id`)."""
+        subject = self.subject(person_id, settings or PlanSettings(), plan_id)
+        s = subject.settings
+        built = self.build(
+            [subject], self.calendar(s), s.time_limit_s or self.limits.time_limit_s, s.explain
+        )
+        answer = self.solve(built)
+        self._refuse_without_plan(built, answer)
+        writer = PlanWriter(self.session, self.tenant, self.clock())
+        return writer.write(built, answer["status"], answer["plans"][0], actor_id, job_id)
+
+    def _refuse_without_plan(self, built: BuiltRequest, answer: dict[str, Any]) -> None:
+        """Infeasible pins and timeouts are explained, and nothing is stored."""
+        if answer["status"] == "infeasible":
+            raise Invalid("the pinned items cannot all be kept", self._culprits(built))
+        if answer["status"] == "unknown":
+            raise NoPlanFound(
+                "no plan was found within the time limit; try again with fewer "
+                "pinned items or a longer time limit"
+            )
+
+    def _culprits(self, built: BuiltRequest) -> dict[str, list[str]]:
+        """Which pins, dropped alone, make the plan possible (a what-if per pin)."""
+        from solver.planner import solve
+        from solver.request import parse_request
+
+        out: dict[str, list[str]] = {}
+        learners = built.data["learners"]
+        for li, learner in enumerate(learners):
+            for pi, pin in enumerate(learner.get("pinned", [])):
+                trial = copy.deepcopy(built.data)
+                del trial["learners"][li]["pinned"][pi]
+                trial["options"] = {
+                    "time_limit_s": self.limits.quick_time_limit_s,
+                    "explain": False,
+                }
+                if solve(parse_request(trial)).status in ("optimal", "feasible"):
+                    who = "" if len(learners) == 1 else f"{learner['id']}."
+                    out[f"{who}pins[{pi}]"] = [
+                        f"'{pin['activity']}' in week {pin['start_week']} cannot be kept with "
+                        "the other pins (prerequisites, seats or mentors); without it, it works"
+                    ]
+        return out or {"pins": ["the pinned items together cannot be kept"]}
+
+    def time_to_ready(self, person_id: int, role_id: int, hours_per_week: Any = None) -> Readiness:
+        """A quick solve (nothing stored): weeks until ready for `role_id` at these hours."""
+        settings = PlanSettings(
+            target_role_id=role_id, hours_per_week=hours_per_week, explain=False
+        )
+        subject = self.subject(person_id, settings)
+        calendar = self.calendar(settings)
+        built = self.build([subject], calendar, self.limits.quick_time_limit_s, False)
+        answer = self.solve(built)
+        plan = answer["plans"][0]
+        ready = (
+            answer["status"] in ("optimal", "feasible") and plan["closure"] == plan["max_closure"]
+        )
+        weeks = plan["readiness_week"] if ready else None
+        return Readiness(
+            status=answer["status"],
+            weeks=weeks,
+            ready_on=calendar.start_date(weeks) if weeks is not None else None,
+            closure=plan["closure"],
+            max_closure=plan["max_closure"],
+            open_gaps=plan["open_gaps"],
+        )
+
+    def team_subjects(self, manager_id: int, settings: PlanSettings) -> list[Subject]:
+        """The manager's active direct reports who have a target role."""
+        manager = self.get(Person, manager_id)
+        reports = self.session.scalars(
+            self.scoped(Person)
+            .where(
+                Person.manager_id == manager.id,
+                Person.active.is_(True),
+                Person.target_role_id.is_not(None),
+            )
+            .order_by(Person.external_id)
+        )
+        return [self.subject(p.id, settings.with_(target_role_id=None)) for p in reports]
+
+    def plan_team(
+        self,
+        manager_id: int,
+        settings: PlanSettings | None = None,
+        actor_id: int | None = None,
+        job_id: int | None = None,
+    ) -> list[Plan]:
+        """Plan a manager's reports together (they share mentors and seats); store drafts."""
+        settings = settings or PlanSettings()
+        subjects = self.team_subjects(manager_id, settings)
+        if not subjects:
+            return []
+        built = self.build(
+            subjects,
+            self.calendar(settings),
+            settings.time_limit_s or self.limits.time_limit_s,
+            settings.explain,
+        )
+        answer = self.solve(built)
+        self._refuse_without_plan(built, answer)
+        writer = PlanWriter(self.session, self.tenant, self.clock())
+        return [
+            writer.write(built, answer["status"], lp, actor_id, job_id) for lp in answer["plans"]
+        ]
+
+
+def approved_plan(session: Session, person: Person) -> Plan | None:
+    """The person's approved plan, if any (the newest)."""
+    return session.scalar(
+        select(Plan)
+        .where(Plan.person_id == person.id, Plan.status == PlanStatus.approved)
+        .order_by(Plan.id.desc())
+    )

@@ -1,0 +1,136 @@
+"""Write a planner answer back as Plan rows: items with dates and mentors, measures, an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lti_pathing.models import Plan, PlanEvent, PlanItem, PlanStatus, Tenant
+from lti_pathing.services.planning.request import BuiltRequest, Subject
+
+
+def items_key(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What makes two plans the same for a person: activities, weeks and mentors."""
+    return sorted((i["activity"], i["start_week"], i["end_week"], i["mentor"]) for i in items)
+
+
+def plan_items_key(plan: Plan, built: BuiltRequest) -> list[tuple[Any, ...]]:
+    """The same key for a stored plan, in the weeks of the new calendar."""
+    from lti_pathing.services.planning.calendar import Calendar
+
+    if plan.starts_on is None:
+        return []
+    theirs = Calendar.starting(plan.starts_on)
+    mentors = {v: k for k, v in built.catalog.mentor_ids.items()}
+    out = []
+    for item in plan.items:
+        shift = built.calendar.week_of(theirs.start_date(0))
+        out.append(
+            (
+                item.activity.external_id,
+                item.start_week + shift,
+                item.end_week + shift,
+                mentors.get(item.mentor_id) if item.mentor_id else None,
+            )
+        )
+    return sorted(out)
+
+
+class PlanWriter:
+    """Persists plans for the learners of one solved request."""
+
+    def __init__(self, session: Session, tenant: Tenant, now: dt.datetime) -> None:
+        self.session = session
+        self.tenant = tenant
+        self.now = now
+
+    def write(
+        self,
+        built: BuiltRequest,
+        status: str,
+        learner_plan: dict[str, Any],
+        actor_id: int | None,
+        job_id: int | None = None,
+        replaces: Plan | None = None,
+    ) -> Plan:
+        """Create (or, for a re-generated draft, update) the plan of one learner."""
+        subject = built.subjects[learner_plan["learner"]]
+        plan = subject.plan
+        kind = "regenerated" if plan is not None else "generated"
+        if plan is None:
+            plan = Plan(tenant_id=self.tenant.id, person_id=subject.person.id)
+            self.session.add(plan)
+        else:
+            plan.items.clear()
+        plan.target_role_id = subject.role.id
+        plan.status = (
+            PlanStatus.proposed
+            if replaces is not None
+            else (plan.status if subject.plan is not None else PlanStatus.draft)
+        )
+        plan.replaces_id = replaces.id if replaces is not None else None
+        plan.job_id = job_id
+        plan.starts_on = built.calendar.week_zero
+        plan.settings = subject.settings.with_(starts_on=built.calendar.week_zero).to_json()
+        plan.request = _learner_request(built, subject)
+        plan.response = {"status": status, **learner_plan}
+        plan.solve_status = status
+        plan.closure = Decimal(str(learner_plan["closure"]))
+        plan.max_closure = Decimal(str(learner_plan["max_closure"]))
+        ready = learner_plan["closure"] == learner_plan["max_closure"]
+        plan.ready_on = built.calendar.start_date(learner_plan["readiness_week"]) if ready else None
+        self._items(plan, built, subject, learner_plan["items"])
+        self.session.flush()
+        self.session.add(
+            PlanEvent(
+                tenant_id=self.tenant.id,
+                plan_id=plan.id,
+                kind=kind,
+                actor_id=actor_id,
+                at=self.now,
+                data={
+                    "status": status,
+                    "closure": learner_plan["closure"],
+                    "max_closure": learner_plan["max_closure"],
+                    "job_id": job_id,
+                    "replaces": plan.replaces_id,
+                },
+            )
+        )
+        self.session.flush()
+        return plan
+
+    def _items(
+        self, plan: Plan, built: BuiltRequest, subject: Subject, items: list[dict[str, Any]]
+    ) -> None:
+        cat = built.catalog
+        learner = next(
+            lr for lr in built.data["learners"] if lr["id"] == subject.person.external_id
+        )
+        pinned = {(p["activity"], p["start_week"]) for p in learner.get("pinned", [])}
+        for item in items:
+            key = (item["activity"], item["start_week"])
+            plan.items.append(
+                PlanItem(
+                    tenant_id=self.tenant.id,
+                    activity_id=cat.activity_ids[item["activity"]],
+                    start_week=item["start_week"],
+                    end_week=item["end_week"],
+                    cohort_id=cat.cohort_ids.get(key),
+                    mentor_id=cat.mentor_ids[item["mentor"]] if item["mentor"] else None,
+                    pinned=key in pinned,
+                )
+            )
+
+
+def _learner_request(built: BuiltRequest, subject: Subject) -> dict[str, Any]:
+    """The learner's part of the request (the shared catalog is not copied into every plan)."""
+    learner = next(lr for lr in built.data["learners"] if lr["id"] == subject.person.external_id)
+    return {
+        "horizon_weeks": built.data["horizon_weeks"],
+        "options": built.data["options"],
+        "learner": learner,
+    }
