@@ -28,4 +28,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # they are registered.
     app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
+    _register_journeys(app)
     return app
+
+
+def _register_journeys(app: Flask) -> None:
+    """The pages people see after a launch: learner, manager, organisation dashboard."""
+    from lti_pathing.web import dashboard, learner, manager
+
+    for blueprint in (learner.bp, manager.bp, dashboard.bp):
+        app.register_blueprint(blueprint)

@@ -52,7 +52,7 @@ class Progress:
 
     @property
     def state(self) -> str:
-        """"behind", "ahead" or "on track"."""
+        """ "behind", "ahead" or "on track"."""
         if self.late:
             return "behind"
         return "ahead" if self.ahead else "on track"
@@ -104,7 +104,9 @@ class PlanViewService(TenantService):
             progress=self._progress(plan, rows, response),
             weeks=max([r.item.end_week for r in rows] + [1]),
             solve_status=response.get("status"),
-            gaps=[{**g, "name": names.get(g["skill"], g["skill"])} for g in response.get("gaps", [])],
+            gaps=[
+                {**g, "name": names.get(g["skill"], g["skill"])} for g in response.get("gaps", [])
+            ],
         )
 
     def _progress(self, plan: Plan, rows: list[ItemRow], response: dict[str, Any]) -> Progress:
@@ -144,7 +146,7 @@ class PlanViewService(TenantService):
         stmt = select(Skill.external_id, Skill.name).where(
             Skill.tenant_id == self.tenant.id, Skill.external_id.in_(ids)
         )
-        return {ext: name for ext, name in self.session.execute(stmt)}
+        return dict(self.session.execute(stmt))
 
     def activities(self) -> list[Activity]:
         """Active catalog activities, by title (what a manager may add to a plan)."""

@@ -9,7 +9,7 @@ from typing import TypeVar
 from flask import request
 
 from lti_pathing import db
-from lti_pathing.auth import Actor, actor_or_raise
+from lti_pathing.auth import Actor, actor_or_raise, current_actor
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import Tenant
 from lti_pathing.services.base import TenantService
@@ -24,6 +24,11 @@ def acting() -> tuple[Actor, Tenant]:
     if tenant is None or not tenant.active:
         raise NotFound("this organisation is not set up in lti-pathing")
     return actor, tenant
+
+
+def template_globals() -> dict[str, Actor | None]:
+    """Context for every journey template: who is signed in (for the role-aware navigation)."""
+    return {"current_actor": current_actor()}
 
 
 def service(cls: type[S], tenant: Tenant) -> S:

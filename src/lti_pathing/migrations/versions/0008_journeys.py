@@ -1,7 +1,7 @@
 """check-ins between managers and their reports
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import lti_pathing.db
 
 revision: str = "0008"
-down_revision: str | None = "0001"
+down_revision: str | None = "0004"  # re-chained by the lead on merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
