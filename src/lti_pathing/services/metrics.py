@@ -111,7 +111,7 @@ class MetricsService(TenantService):
             .where(PlanItem.status != ItemStatus.dropped)
             .group_by(PlanItem.status)
         )
-        by_status = dict(self.session.execute(base))
+        by_status = {row[0]: row[1] for row in self.session.execute(base).all()}
         plans = self.session.scalar(
             select(func.count()).select_from(Plan)
             .where(Plan.tenant_id == self.tenant.id, Plan.status == PlanStatus.approved)

@@ -146,7 +146,7 @@ class PlanViewService(TenantService):
         stmt = select(Skill.external_id, Skill.name).where(
             Skill.tenant_id == self.tenant.id, Skill.external_id.in_(ids)
         )
-        return dict(self.session.execute(stmt))
+        return {row[0]: row[1] for row in self.session.execute(stmt).all()}
 
     def activities(self) -> list[Activity]:
         """Active catalog activities, by title (what a manager may add to a plan)."""
