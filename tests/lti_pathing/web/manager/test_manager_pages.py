@@ -58,8 +58,12 @@ def test_two_managers_deciding_at_once_the_second_gets_a_conflict(
     first = client_as(person(MANAGER), "manager")
     second = client_as(person(SKIP_LEVEL), "manager")
     seen = submitted.version  # both loaded the page at this version
-    assert f'data-version="{seen}"' in first.get(f"/team/plans/{submitted.id}").get_data(as_text=True)
-    assert f'data-version="{seen}"' in second.get(f"/team/plans/{submitted.id}").get_data(as_text=True)
+    assert f'data-version="{seen}"' in first.get(f"/team/plans/{submitted.id}").get_data(
+        as_text=True
+    )
+    assert f'data-version="{seen}"' in second.get(f"/team/plans/{submitted.id}").get_data(
+        as_text=True
+    )
     ok = post(first, f"/team/plans/{submitted.id}/decide",
               {"action": "approve", "version": seen}, "/me/plan")  # fmt: skip
     assert ok.status_code == 302
@@ -75,8 +79,8 @@ def test_rejecting_needs_a_comment(
     client_as: Client, person: Callable[[str], Person], submitted: Plan, db: Session
 ) -> None:
     boss = client_as(person(MANAGER), "manager")
-    answer = post(boss, f"/team/plans/{submitted.id}/decide",
-                  {"action": "reject", "version": submitted.version, "comment": " "}, "/me/plan")  # fmt: skip
+    data = {"action": "reject", "version": submitted.version, "comment": " "}
+    answer = post(boss, f"/team/plans/{submitted.id}/decide", data, "/me/plan")
     assert answer.status_code == 422
     db.refresh(submitted)
     assert submitted.status == PlanStatus.submitted
