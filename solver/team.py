@@ -11,6 +11,7 @@ If no learner lost anything the sum of ideal optima is attained, so the team pla
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from solver.cpsat import Ledger, mentor_free
@@ -26,26 +27,58 @@ IDEAL_SHARE, LEDGER_SHARE = 0.45, 0.25  # of the time limit; the repair gets the
 
 def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dict[str, Any]]:
     """Plan a large team that shares mentors and seats."""
-    from solver.planner import solve_joint
-    from solver.single import solve_learner
-
     started = time.monotonic()
     total = deadline - started
     hints = {p.learner: list(p.items) for p in greedy(request).plans}
-    free = mentor_free(request, None)
-    ideal: Plans = {}
-    bound = 0
-    proven = True
-    for i, lr in enumerate(request.learners):
-        until = _share(started + total * IDEAL_SHARE, len(request.learners) - i)
-        res, scope = solve_learner(request, lr, until, free, None, hints[lr.id], shared=True)
-        bound += closure_bound(res, scope.closure_bound_milli)
-        ideal[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
-        proven = proven and res.status == "optimal"
-    ledger, final, losers = Ledger(), {}, []
+    ideal = ideal_plans(request, started + total * IDEAL_SHARE, hints)
     ledger_end = started + total * (IDEAL_SHARE + LEDGER_SHARE)
+    return settle(request, ideal, ledger_end, deadline, hints)
+
+
+@dataclass
+class Ideal:
+    """Each learner's plan made alone with all capacity free, and what that proves."""
+
+    plans: Plans
+    bound_milli: int  # sum of the learners' closure bounds (the team's bound)
+    proven: bool  # every ideal plan is proven optimal
+
+
+def ideal_plans(
+    request: PlanRequest, until: float, hints: dict[str, list[PlanItem]] | None = None
+) -> Ideal:
+    """Phase 1, one learner at a time (independent: callers may split learners across workers)."""
+    from solver.single import solve_learner
+
+    if hints is None:
+        hints = {p.learner: list(p.items) for p in greedy(request).plans}
+    free = mentor_free(request, None)
+    ideal = Ideal({}, 0, True)
     for i, lr in enumerate(request.learners):
-        plan = ideal[lr.id]
+        share = _share(until, len(request.learners) - i)
+        res, scope = solve_learner(request, lr, share, free, None, hints[lr.id], shared=True)
+        ideal.bound_milli += closure_bound(res, scope.closure_bound_milli)
+        ideal.plans[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
+        ideal.proven = ideal.proven and res.status == "optimal"
+    return ideal
+
+
+def settle(
+    request: PlanRequest,
+    ideal: Ideal,
+    ledger_end: float,
+    deadline: float,
+    hints: dict[str, list[PlanItem]] | None = None,
+) -> tuple[TieredResult, dict[str, Any]]:
+    """Phases 2 and 3: book ideal plans in request order, re-solve who lost, repair jointly."""
+    from solver.planner import solve_joint
+    from solver.single import solve_learner
+
+    if hints is None:
+        hints = {p.learner: list(p.items) for p in greedy(request).plans}
+    ledger, final, losers = Ledger(), {}, []
+    for i, lr in enumerate(request.learners):
+        plan = ideal.plans[lr.id]
         if not fits(request, ledger, plan):
             until = _share(ledger_end, len(request.learners) - i)
             res, _ = solve_learner(
@@ -56,11 +89,11 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
         for item in plan:
             ledger.book(request, item)
         final[lr.id] = plan
-    repaired = _repair(request, final, ideal, losers, deadline, solve_joint) if losers else 0
-    status = "optimal" if proven and not losers else "feasible"
+    repaired = _repair(request, final, ideal.plans, losers, deadline, solve_joint) if losers else 0
+    status = "optimal" if ideal.proven and not losers else "feasible"
     stats = {
         "mode": "decomposed",
-        "closure_bound": bound / 1000,
+        "closure_bound": ideal.bound_milli / 1000,
         "learners_resolved_against_ledger": len(losers),
         "repair_group": repaired,
     }

@@ -195,3 +195,13 @@ def token_revoke(prefix: str, slug: str | None) -> None:
     except LtiPathingError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"token {prefix} revoked")
+
+
+def _register_job_commands() -> None:
+    from lti_pathing.cli_jobs import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_job_commands()

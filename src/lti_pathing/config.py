@@ -160,6 +160,12 @@ SETTINGS: tuple[Setting, ...] = (
         _redis_url,
         "Redis URL for Celery results (default: the broker URL)",
     ),
+    Setting(
+        "CELERY_VISIBILITY_TIMEOUT",
+        3600,
+        _int_between(1, 7 * 24 * 3600),
+        "seconds before a task of a dead worker is redelivered; longer than the longest task",
+    ),
     Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
     Setting(
         "REPLAN_CHUNK", 20, _int_between(1, 1000), "learners per task in an organisation re-plan"

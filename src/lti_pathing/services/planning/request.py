@@ -56,10 +56,12 @@ def build_request(
     options: dict[str, Any],
     horizon: int,
     loader: CatalogLoader | None = None,
+    replanned: Sequence[int] | None = None,
 ) -> BuiltRequest:
     """The request for these people on this calendar (other people's bookings count)."""
     loader = loader or CatalogLoader(session, tenant)
-    catalog = loader.build(calendar, horizon, replanned=[s.person.id for s in subjects])
+    ids = [s.person.id for s in subjects]
+    catalog = loader.build(calendar, horizon, replanned=ids if replanned is None else replanned)
     ids = [s.person.id for s in subjects]
     levels = LevelService(session, tenant).levels_for(ids)
     completed = _completed(session, tenant, ids, catalog)

@@ -135,12 +135,13 @@ class PlanningService(TenantService):
         time_limit_s: float,
         explain: bool,
         loader: CatalogLoader | None = None,
+        replanned: Sequence[int] | None = None,
     ) -> BuiltRequest:
-        """The planning request for these subjects."""
+        """The planning request for these subjects (`replanned` people's bookings do not count)."""
         horizon = horizon_for(calendar, subjects, self.limits.horizon_weeks)
         options = {"time_limit_s": time_limit_s, "explain": explain}
         return build_request(
-            self.session, self.tenant, subjects, calendar, options, horizon, loader
+            self.session, self.tenant, subjects, calendar, options, horizon, loader, replanned
         )
 
     def solve(self, built: BuiltRequest) -> dict[str, Any]:

@@ -1,0 +1,119 @@
+"""The Celery application: Redis broker and results, late acknowledgement, one task at a time.
+
+Workers start with `lti-pathing worker` (or `celery -A lti_pathing.jobs.worker worker`). Tasks
+only carry a job id: the Job row holds the parameters, and the work is in `jobs.work`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+from lti_pathing.jobs import work
+
+QUEUE = "lti_pathing"
+SYNC_RETRIES = 5
+
+
+def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
+    """(soft, hard) seconds for a task, from the solver's time limit and the work it holds."""
+    limit = float(app.config["SOLVER_TIME_LIMIT_S"])
+    quick = float(app.config["QUICK_TIME_LIMIT_S"])
+    if kind == "chunk":
+        soft = quick * learners * 1.5 + 60
+    elif kind == "settle":
+        soft = 3 * limit + 0.1 * learners + 120
+    elif kind == "plan":
+        # a team plan or a plan with explanations: the limit, plus what-ifs for infeasible pins
+        soft = 2 * limit + 10 * quick + 60
+    else:
+        soft = 600.0
+    return soft, soft + 60
+
+
+def make_celery(app: Flask) -> Celery:
+    """A Celery app bound to the Flask app's settings, with the project's tasks registered."""
+    broker = app.config["CELERY_BROKER_URL"]
+    celery = Celery(
+        app.import_name, broker=broker, backend=app.config["CELERY_RESULT_BACKEND"] or broker
+    )
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery.Task = FlaskTask
+    celery.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        worker_prefetch_multiplier=1,  # a long solve never holds other tasks hostage
+        task_acks_late=True,  # acknowledged after the work: a crashed worker loses nothing
+        task_reject_on_worker_lost=True,  # ... and a killed child puts its task back
+        task_track_started=True,
+        result_expires=7 * 24 * 3600,
+        broker_connection_retry_on_startup=True,
+        # Unacknowledged tasks of a worker that died are redelivered after this; it must be
+        # longer than the longest task (see docs/deploy.md).
+        broker_transport_options={"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]},
+        result_backend_transport_options={
+            "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]
+        },
+        worker_hijack_root_logger=False,
+    )
+    _register(celery, app)
+    app.extensions["lti_pathing.celery"] = celery
+    return celery
+
+
+def _register(celery: Celery, app: Flask) -> None:
+    """The tasks; names are stable because producers send them by name."""
+
+    @celery.task(name="lti_pathing.run_job")  # type: ignore[untyped-decorator,unused-ignore]
+    def run_job(job_id: int) -> None:
+        """Plans: deterministic, so never retried (an infeasible solve stays infeasible)."""
+        work.run_job(app, job_id)
+
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.sync_job",
+        autoretry_for=(work.Retryable,),
+        retry_backoff=True,
+        retry_backoff_max=600,
+        retry_jitter=True,
+        max_retries=SYNC_RETRIES,
+    )
+    def sync_job(job_id: int) -> None:
+        """LMS completions: the LMS may be down for a while, so retried with backoff."""
+        work.run_job(app, job_id)
+
+    @celery.task(name="lti_pathing.replan_chunk")  # type: ignore[untyped-decorator,unused-ignore]
+    def replan_chunk(job_id: int, person_ids: list[int]) -> dict[str, Any]:
+        """One chunk of an organisation re-plan: each learner alone (pure: safe to redo)."""
+        from lti_pathing.db import transaction
+        from lti_pathing.services.replan import ReplanService
+
+        with transaction(app) as session:
+            return ReplanService.for_job(session, app, job_id).ideal_chunk(person_ids)
+
+    @celery.task(name="lti_pathing.replan_settle")  # type: ignore[untyped-decorator,unused-ignore]
+    def replan_settle(ideals: list[dict[str, Any]], job_id: int) -> None:
+        """Ledger, repair and storing (one transaction with the job's `done`: safe to redo)."""
+        from lti_pathing.db import transaction
+        from lti_pathing.services.replan import ReplanService
+
+        try:
+            with transaction(app) as session:
+                ReplanService.for_job(session, app, job_id).settle_and_store(ideals)
+        except Exception as error:
+            work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
+            raise
+
+
+def celery_for(app: Flask) -> Celery:
+    """The app's Celery (made on first use)."""
+    found = app.extensions.get("lti_pathing.celery")
+    return found if found is not None else make_celery(app)

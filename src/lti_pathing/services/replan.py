@@ -1,0 +1,251 @@
+"""Organisation (or team) re-plan: per-learner solves in parallel, then a ledger and a repair.
+
+1. `ideal_chunk`: each learner of a chunk planned alone, all shared capacity free (any worker).
+2. `settle_and_store`: the solver's team settle step (`solver.team.settle`) books the ideal plans
+   in a capacity ledger, re-solves the learners who lost a mentor or seat and repairs them jointly;
+   then plans are stored. Approved and submitted plans are never replaced: a changed plan becomes
+   a proposal (status `proposed`, `replaces_id` set) that a manager accepts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_pathing.errors import LtiPathingError
+from lti_pathing.models import Job, Person, Plan, PlanStatus, Tenant
+from lti_pathing.services.planning import Calendar, Limits, PlanningService, PlanSettings
+from lti_pathing.services.planning.catalog import CatalogLoader
+from lti_pathing.services.planning.request import BuiltRequest, Subject
+from lti_pathing.services.planning.store import PlanWriter, items_key, plan_items_key
+from solver.instance import PlanRequest
+
+HELD = (PlanStatus.approved, PlanStatus.submitted)  # changed only through a proposal
+OPEN_DRAFTS = (PlanStatus.draft, PlanStatus.changes_requested)
+
+
+def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    """`items` in consecutive lists of at most `size`."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _items(plan: Sequence[Any]) -> list[list[Any]]:
+    return [[i.activity, i.start_week, i.end_week, i.mentor] for i in plan]
+
+
+class ReplanService(PlanningService):
+    """Re-plans many people of the acting tenant (used by jobs, the CLI and the admin pages)."""
+
+    def __init__(self, session: Session, tenant: Tenant, limits: Limits, job: Job) -> None:
+        super().__init__(session, tenant, limits=limits)
+        self.job = job
+
+    @classmethod
+    def for_job(cls, session: Session, app: Flask, job_id: int) -> ReplanService:
+        """The service acting for one re-plan job."""
+        job = session.get_one(Job, job_id)
+        tenant = session.get_one(Tenant, job.tenant_id)
+        return cls(session, tenant, Limits.from_config(app.config), job)
+
+    @staticmethod
+    def affected(session: Session, tenant: Tenant, manager_id: int | None = None) -> list[int]:
+        """Active people with a target role; with a manager, only those in their reporting tree."""
+        people = session.scalars(
+            select(Person).where(Person.tenant_id == tenant.id, Person.active.is_(True))
+        ).all()
+        keep = {p.id for p in people if p.target_role_id is not None}
+        if manager_id is not None:
+            under: set[int] = set()
+            frontier = {manager_id}
+            while frontier:
+                frontier = {p.id for p in people if p.manager_id in frontier} - under
+                under |= frontier
+            keep &= under
+        return sorted(keep)
+
+    # --- building ---------------------------------------------------------------------------
+    @property
+    def calendar_(self) -> Calendar:
+        """The job's calendar: every plan of one re-plan starts the same Monday."""
+        import datetime as dt
+
+        return Calendar.starting(dt.date.fromisoformat(self.job.params["starts_on"]))
+
+    def _subject(self, person_id: int) -> tuple[Subject, Plan | None]:
+        """The person's choices and the plan a re-plan writes over; the held plan, if any.
+
+        With an approved or submitted plan, the re-plan updates (or creates) the proposal on it
+        and leaves any draft alone; without one, it re-generates the newest open draft.
+        """
+        plans = self.session.scalars(
+            select(Plan).where(Plan.person_id == person_id).order_by(Plan.id.desc())
+        ).all()
+        held = next((p for p in plans if p.status in HELD), None)
+        if held is not None:
+            target = next(
+                (p for p in plans if p.status is PlanStatus.proposed and p.replaces_id == held.id),
+                None,
+            )
+        else:
+            target = next((p for p in plans if p.status in OPEN_DRAFTS), None)
+        basis = target or held
+        stored = basis.settings if basis is not None and basis.settings else {}
+        settings = PlanSettings.from_json(stored).with_(
+            starts_on=self.calendar_.week_zero, target_role_id=None
+        )
+        subject = self.subject(person_id, settings)
+        subject.plan = target
+        return subject, held
+
+    def _try(
+        self, subjects: list[Subject], loader: CatalogLoader
+    ) -> tuple[BuiltRequest, PlanRequest]:
+        """Build and parse; raises Invalid or the solver's RequestError."""
+        from solver.request import parse_request
+
+        built = self.build(
+            subjects,
+            self.calendar_,
+            self.limits.quick_time_limit_s,
+            False,
+            loader,
+            replanned=self.job.params["person_ids"],
+        )
+        return built, parse_request(built.data)
+
+    def _build(
+        self, person_ids: Sequence[int], loader: CatalogLoader
+    ) -> tuple[BuiltRequest | None, PlanRequest | None, dict[str, str]]:
+        """The request for these people; anyone who cannot be planned is skipped, with why."""
+        from solver.errors import RequestError
+
+        skipped: dict[str, str] = {}
+        subjects = []
+        for pid in person_ids:
+            try:
+                subjects.append(self._subject(pid)[0])
+            except LtiPathingError as error:
+                skipped[str(pid)] = error.message
+        if not subjects:
+            return None, None, skipped
+        try:
+            built, request = self._try(subjects, loader)
+            return built, request, skipped
+        except (LtiPathingError, RequestError):
+            pass
+        good = []
+        for subject in subjects:  # find who cannot be planned, one by one
+            try:
+                self._try([subject], loader)
+                good.append(subject)
+            except (LtiPathingError, RequestError) as error:
+                skipped[str(subject.person.id)] = str(error)
+        if not good:
+            return None, None, skipped
+        built, request = self._try(good, loader)
+        return built, request, skipped
+
+    # --- phase 1 ----------------------------------------------------------------------------
+    def ideal_chunk(self, person_ids: Sequence[int]) -> dict[str, Any]:
+        """Plan each learner of the chunk alone (all shared capacity free); JSON-ready result."""
+        from solver.team import ideal_plans
+
+        _, request, skipped = self._build(person_ids, CatalogLoader(self.session, self.tenant))
+        if request is None:
+            return {"plans": {}, "bound_milli": 0, "proven": True, "skipped": skipped}
+        until = time.monotonic() + self.limits.quick_time_limit_s * len(request.learners)
+        ideal = ideal_plans(request, until)
+        return {
+            "plans": {lid: _items(items) for lid, items in ideal.plans.items()},
+            "bound_milli": ideal.bound_milli,
+            "proven": ideal.proven,
+            "skipped": skipped,
+        }
+
+    # --- phase 2 and 3 ----------------------------------------------------------------------
+    def settle_and_store(self, ideals: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Ledger and repair over everyone, then store drafts and proposals; completes the job."""
+        from lti_pathing.jobs.work import complete
+        from solver.measure import learner_plan
+        from solver.response import response_to_json
+        from solver.solution import PlanItem, PlanResponse
+        from solver.team import Ideal, settle
+
+        if self.job.status.value == "done":
+            return dict(self.job.result or {})
+        skipped: dict[str, str] = {}
+        plans: dict[str, list[PlanItem]] = {}
+        ideal = Ideal({}, 0, True)
+        for part in ideals:
+            skipped.update(part["skipped"])
+            ideal.bound_milli += part["bound_milli"]
+            ideal.proven = ideal.proven and part["proven"]
+            for lid, items in part["plans"].items():
+                plans[lid] = [PlanItem(a, s, e, m) for a, s, e, m in items]
+        people = [p for p in self.job.params["person_ids"] if str(p) not in skipped]
+        built, request, more = self._build(people, CatalogLoader(self.session, self.tenant))
+        skipped.update(more)
+        stored: list[int] = []
+        counts = {"drafts": 0, "proposals": 0, "unchanged": 0}
+        closure = 0.0
+        if built is not None and request is not None:
+            ideal.plans = {lr.id: plans.get(lr.id, []) for lr in request.learners}
+            limit = self.limits.time_limit_s
+            now = time.monotonic()
+            ledger_end = now + max(limit, 0.05 * len(request.learners))
+            result, stats = settle(request, ideal, ledger_end, ledger_end + limit)
+            found = result.plans or {}
+            answer = response_to_json(
+                PlanResponse(
+                    result.status,
+                    tuple(
+                        learner_plan(request, lr, found.get(lr.id, ())) for lr in request.learners
+                    ),
+                    stats,
+                )
+            )
+            writer = PlanWriter(self.session, self.tenant, self.clock())
+            for lp in answer["plans"]:
+                closure += lp["closure"]
+                plan_id = self._store(writer, built, answer["status"], lp, counts)
+                if plan_id is not None:
+                    stored.append(plan_id)
+        out = {
+            "plan_ids": stored,
+            **counts,
+            "skipped": skipped,
+            "closure": closure,
+            "closure_bound": ideal.bound_milli / 1000,
+        }
+        complete(
+            self.session,
+            self.job,
+            out,
+            f"{counts['drafts']} draft(s), {counts['proposals']} proposal(s), "
+            f"{counts['unchanged']} unchanged, {len(skipped)} skipped",
+        )
+        return out
+
+    def _store(
+        self,
+        writer: PlanWriter,
+        built: BuiltRequest,
+        status: str,
+        lp: dict[str, Any],
+        counts: dict[str, int],
+    ) -> int | None:
+        """A draft, a proposal on the held plan, or nothing when the held plan is unchanged."""
+        subject = built.subjects[lp["learner"]]
+        _, held = self._subject(subject.person.id)
+        if held is not None and plan_items_key(held, built) == items_key(lp["items"]):
+            counts["unchanged"] += 1
+            return None
+        plan = writer.write(built, status, lp, self.job.params.get("actor_id"), self.job.id, held)
+        counts["proposals" if held is not None else "drafts"] += 1
+        return plan.id
