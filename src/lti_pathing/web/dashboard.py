@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from lti_pathing import db
 from lti_pathing.auth import require
-from lti_pathing.models import Job, JobKind
 from lti_pathing.services.metrics import MetricsService
 from lti_pathing.web import background, plan_jobs
 from lti_pathing.web.viewing import acting, service, template_globals
@@ -25,7 +23,7 @@ def index() -> str:
     """Gap coverage per role, plans by status, completion, internal moves, succession."""
     _actor, tenant = acting()
     metrics = service(MetricsService, tenant)
-    job = _latest_succession_job(tenant.id)
+    job = plan_jobs.latest_job(db.session(), tenant, {"purpose": "succession"})
     estimates: dict[tuple[int, int], Any] = {}
     for e in (job.result or {}).get("estimates", []) if job else []:
         estimates[(e["person_id"], e["role_id"])] = e
@@ -47,13 +45,5 @@ def estimate_succession() -> BaseResponse:
         for c in candidates
     ]
     params = {"purpose": "succession", "pairs": pairs}
-    background.start(tenant, actor.person_id, JobKind.plan, params, plan_jobs.estimate)
+    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
     return redirect(url_for("dashboard.index") + "#succession")
-
-
-def _latest_succession_job(tenant_id: int) -> Job | None:
-    stmt = select(Job).where(Job.tenant_id == tenant_id).order_by(Job.id.desc()).limit(50)
-    for job in db.session().scalars(stmt):
-        if job.params.get("purpose") == "succession":
-            return job
-    return None

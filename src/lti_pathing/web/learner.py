@@ -7,13 +7,12 @@ from decimal import Decimal as D
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from lti_pathing import db
+from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
-from lti_pathing.models import Job, JobKind, Person, Plan, PlanStatus, Skill
+from lti_pathing.models import Person, Plan, PlanStatus, Skill
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.calendar import plan_to_ics, week_date
 from lti_pathing.services.checkins import CheckInService
@@ -89,7 +88,9 @@ def paths() -> str:
     if person.current_role_id is not None:
         plain = {skill_id: lv.level for skill_id, lv in levels.items()}
         moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
-    job = _latest_job(tenant.id, person.id, "estimate")
+    job = plan_jobs.latest_job(
+        db.session(), tenant, {"purpose": "estimate", "person_id": person.id}, person.id
+    )
     estimates = {e["role_id"]: e for e in ((job.result or {}).get("estimates", []) if job else [])}
     return render_template(
         "learner/paths.html", person=person, moves=moves, graph=charts.path_graph(moves),
@@ -110,7 +111,7 @@ def estimate() -> BaseResponse:
     moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
     pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
     params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
-    background.start(tenant, actor.person_id, JobKind.plan, params, plan_jobs.estimate)
+    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
     return redirect(url_for("learner.paths"))
 
 
@@ -125,7 +126,8 @@ def plan() -> str:
 
 
 def _render_plan(person: Person, tenant: Any, current: Plan | None, errors: dict[str, Any]) -> str:
-    job = _latest_job(tenant.id, person.id, "generate")
+    job = plan_jobs.latest_job(db.session(), tenant, {"person_id": person.id}, person.id)
+    job = job if job is None or "purpose" not in job.params else None
     view = service(PlanViewService, tenant).view(current) if current is not None else None
     events = service(ApprovalService, tenant).events(current) if current is not None else []
     settings = PlanSettings.from_json(current.settings or {}) if current is not None else None
@@ -151,11 +153,8 @@ def generate() -> BaseResponse | tuple[str, int]:
     regenerate = current is not None and current.status in (
         PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected,
     )  # fmt: skip
-    params = {
-        "purpose": "generate", "person_id": person.id, "actor_id": actor.person_id,
-        "settings": settings.to_json(), "plan_id": current.id if current and regenerate else None,
-    }  # fmt: skip
-    background.start(tenant, actor.person_id, JobKind.plan, params, plan_jobs.generate)
+    plan_id = current.id if current is not None and regenerate else None
+    jobs.enqueue_plan(db.session(), tenant, person.id, settings, actor.person_id, plan_id)
     return redirect(url_for("learner.plan"))
 
 
@@ -222,16 +221,3 @@ def _own_plan(tenant: Any, person_id: int, plan_id: int) -> Plan:
     if found.person_id != person_id:
         raise NotFound(f"no Plan with id {plan_id}")
     return found
-
-
-def _latest_job(tenant_id: int, person_id: int, purpose: str) -> Job | None:
-    stmt = (
-        select(Job)
-        .where(Job.tenant_id == tenant_id, Job.requested_by_id == person_id)
-        .order_by(Job.id.desc())
-        .limit(20)
-    )
-    for job in db.session().scalars(stmt):
-        if job.params.get("purpose") == purpose and job.params.get("person_id") == person_id:
-            return job
-    return None

@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from lti_pathing import jobs
 from lti_pathing.auth import require
-from lti_pathing.errors import Invalid
-from lti_pathing.models import JobKind, Plan, PlanStatus
+from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.models import CheckIn, Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.checkins import CheckInService
@@ -18,7 +19,7 @@ from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
 from lti_pathing.services.team import TeamService
-from lti_pathing.web import background, charts, plan_jobs
+from lti_pathing.web import charts, plan_jobs
 from lti_pathing.web.viewing import acting, form_int, optional_date, service, template_globals
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
@@ -72,12 +73,10 @@ def plan(plan_id: int) -> str:
     approvals = service(ApprovalService, tenant)
     found = approvals.plan_for(actor.person_id, plan_id)
     if found.person_id == actor.person_id:  # one's own plan is decided by one's own manager
-        from lti_pathing.errors import NotFound
-
         raise NotFound(f"no Plan with id {plan_id}")
     view = service(PlanViewService, tenant).view(found)
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(found, w))
-    job = _latest_repair(tenant.id, found.id)
+    job = plan_jobs.latest_job(approvals.session, tenant, {"plan_id": found.id})
     return render_template(
         "manager/plan.html", view=view, gantt=gantt, events=approvals.events(found), job=job,
         activities=service(PlanViewService, tenant).activities(),
@@ -129,12 +128,14 @@ def edit(plan_id: int) -> BaseResponse:
         actor.person_id, plan_id, "request_changes", form_int("version", 1), comment
     )
     settings = stored.with_(pins=tuple(pins.values()), excluded=tuple(sorted(excluded)))
-    params = {
-        "purpose": "repair", "person_id": found.person_id, "actor_id": actor.person_id,
-        "plan_id": found.id, "settings": settings.to_json(), "repair": True,
-    }  # fmt: skip
-    background.start(tenant, actor.person_id, JobKind.plan, params, plan_jobs.generate)
-    flash("The planner is repairing the plan around your change.", "success")
+    jobs.enqueue_plan(
+        approvals.session, tenant, found.person_id, settings, actor.person_id, found.id
+    )
+    flash(
+        "The planner is re-planning around your change; the plan goes back to "
+        f"{found.person.name} to review and submit again.",
+        "success",
+    )
     return redirect(url_for("manager.plan", plan_id=plan_id))
 
 
@@ -168,8 +169,6 @@ def record(check_in_id: int) -> BaseResponse:
     """Record a held check-in with a snapshot of the report's plan progress."""
     actor, tenant = acting()
     checkins = service(CheckInService, tenant)
-    from lti_pathing.models import CheckIn
-
     held = checkins.get(CheckIn, check_in_id)
     snapshot: dict[str, Any] = {}
     latest = plan_jobs.latest_plan(checkins.session, tenant, held.person_id)
@@ -186,16 +185,3 @@ def record(check_in_id: int) -> BaseResponse:
     checkins.record(actor.person_id, check_in_id, form_int("version", 1), fields, snapshot)
     flash("Check-in recorded; the next one is scheduled for next quarter.", "success")
     return redirect(url_for("manager.person", person_id=held.person_id))
-
-
-def _latest_repair(tenant_id: int, plan_id: int) -> Any:
-    from sqlalchemy import select
-
-    from lti_pathing import db
-    from lti_pathing.models import Job
-
-    stmt = select(Job).where(Job.tenant_id == tenant_id).order_by(Job.id.desc()).limit(20)
-    for job in db.session().scalars(stmt):
-        if job.params.get("purpose") == "repair" and job.params.get("plan_id") == plan_id:
-            return job
-    return None

@@ -19,9 +19,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from lti_pathing import create_app
+from lti_pathing import create_app, jobs
 from lti_pathing.auth import SESSION_KEY, Actor
 from lti_pathing.db import database
+from lti_pathing.jobs.work import run_job
 from lti_pathing.models import Person, Tenant
 from lti_pathing.services.transfer.importer import ImportService
 from lti_pathing.web import background
@@ -71,6 +72,7 @@ def web(larkspur: Larkspur, database_url: str, tmp_path: Path) -> Iterator[Flask
 def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run background work at once, in the request (tests see its result straight away)."""
     monkeypatch.setattr(background, "submit", background.run)
+    monkeypatch.setattr(jobs, "dispatch", lambda app, kind, job_id, params: run_job(app, job_id))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from lti_pathing import jobs
 from lti_pathing.auth import SESSION_KEY
 from lti_pathing.models import Person
 from lti_pathing.web import background
@@ -26,6 +27,7 @@ NEEDS = {"learner": set(), "manager": {"manager"}, "dashboard": {"admin"}}
 def queued_only(inline_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Posts that start solves only queue them here (these tests are about the guards)."""
     monkeypatch.setattr(background, "submit", lambda *args: None)
+    monkeypatch.setattr(jobs, "dispatch", lambda *args: None)
 
 
 def _all_routes(app: Flask) -> list[tuple[str, str, str]]:

@@ -86,7 +86,7 @@ def test_rejecting_needs_a_comment(
     assert submitted.status == PlanStatus.submitted
 
 
-def test_dropping_an_item_re_plans_and_comes_back_for_a_decision(
+def test_dropping_an_item_re_plans_and_goes_back_to_the_learner(
     client_as: Client, person: Callable[[str], Person], submitted: Plan, db: Session
 ) -> None:
     dropped = submitted.items[0].activity_id
@@ -98,11 +98,13 @@ def test_dropping_an_item_re_plans_and_comes_back_for_a_decision(
     assert answer.status_code == 302
     db.expire_all()
     plan = db.get_one(Plan, submitted.id)
-    assert plan.status == PlanStatus.submitted
+    assert plan.status == PlanStatus.changes_requested
     assert dropped not in {i.activity_id for i in plan.items}
     html = boss.get(f"/team/plans/{plan.id}").get_data(as_text=True)
-    assert 'data-kind="changes_requested"' in html and 'data-kind="repaired"' in html
+    assert 'data-kind="changes_requested"' in html and 'data-kind="regenerated"' in html
     assert "Not this one" in html
+    learner_page = client_as(plan.person).get("/me/plan").get_data(as_text=True)
+    assert 'id="submit-plan"' in learner_page and "Not this one" in learner_page
 
 
 def test_pinning_an_item_keeps_it_at_that_week(
