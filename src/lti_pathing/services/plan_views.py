@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lti_pathing.models import Activity, ActivityOutcome, ItemStatus, Plan, PlanItem, Skill
+from lti_pathing.models import (
+    Activity,
+    ActivityOutcome,
+    ItemStatus,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Skill,
+)
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 
@@ -22,7 +30,7 @@ class ItemRow:
     starts_on: dt.date
     ends_on: dt.date  # the last day (inclusive)
     closes: list[tuple[str, int]]  # (skill name, level it raises to)
-    late: bool  # should have ended by today and is not completed
+    late: bool  # an approved plan's item that should have ended by today and is not done
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,12 @@ class PlanViewService(TenantService):
                 (o.skill.name, o.level) for o in outcomes.get(item.activity_id, [])
                 if not target or o.skill_id in target
             ]  # fmt: skip
-            late = ends_on < today and item.status != ItemStatus.completed
+            # The LMS sync's rule (`behind_schedule`): a live plan's item whose end has passed.
+            late = (
+                plan.status == PlanStatus.approved
+                and week_date(plan, item.end_week) < today
+                and item.status in (ItemStatus.planned, ItemStatus.in_progress)
+            )
             rows.append(ItemRow(item, week_date(plan, item.start_week), ends_on, closes, late))
         gaps = [
             OpenGap(names.get(g["skill"], g["skill"]), g["reason"], g.get("detail", ""),

@@ -39,7 +39,7 @@ MAX_ESTIMATES = 6
 
 @bp.get("/")
 @require()
-def stand() -> str:
+def index() -> str:
     """Where I stand: current and target role requirements against my levels and evidence."""
     actor, tenant = acting()
     person = db.session().get_one(Person, actor.person_id)
@@ -74,7 +74,7 @@ def assess() -> BaseResponse:
         actor.person_id, skill_id, level, request.form.get("note", "")
     )
     flash("Your self-assessment was recorded.", "success")
-    return redirect(url_for("learner.stand", target=request.form.get("target") or None))
+    return redirect(url_for("learner.index", target=request.form.get("target") or None))
 
 
 @bp.get("/paths")

@@ -28,7 +28,7 @@ bp.context_processor(template_globals)
 
 @bp.get("/")
 @require("manager")
-def team() -> str:
+def index() -> str:
     """My team: skills heatmap (people x skills of their target roles), plans by status."""
     actor, tenant = acting()
     people = service(TeamService, tenant).reports(actor.person_id)

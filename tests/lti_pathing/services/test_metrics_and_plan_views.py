@@ -68,6 +68,7 @@ def test_plan_view_dates_items_and_flags_late_ones(session: Session, org: Org) -
                        "detail": "nothing teaches testing", "suggestion": None}],
     }  # fmt: skip
     org.plan.target_role = org.swe2
+    org.plan.status = PlanStatus.approved
     session.flush()
     views = PlanViewService(session, org.tenant)
     view = views.view(org.plan, today=dt.date(2026, 3, 1))

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import Person, Plan, PlanStatus
+from lti_pathing.models import ItemStatus, Person, Plan, PlanStatus
 from tests.lti_pathing.web.journeys_fixtures import post
 
 LEARNER, MANAGER = "E1013", "E1004"  # a Software Engineer I aiming at II, and their manager
@@ -58,6 +58,12 @@ def test_generate_submit_approve(
     page = me.get("/me/plan").get_data(as_text=True)
     assert 'data-status="approved"' in page
     assert "Go for it" in page and 'data-kind="approved"' in page
+    done = _plan_of(db, learner)
+    done.items[0].status, done.items[0].completed_on = ItemStatus.completed, done.starts_on
+    db.commit()  # as the LMS sync would mark it
+    page = me.get("/me/plan").get_data(as_text=True)
+    assert f'id="progress-done">1 of {len(done.items)}' in page
+    assert 'id="progress-state">ahead' in page
     ics = me.get(f"/me/plan/{plan.id}/calendar.ics")
     assert ics.mimetype == "text/calendar"
     assert ics.get_data(as_text=True).count("BEGIN:VEVENT") == len(plan.items)
