@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from lti_pathing import jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
-from lti_pathing.models import CheckIn, Plan, PlanStatus
+from lti_pathing.models import Activity, CheckIn, Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.checkins import CheckInService
@@ -108,7 +108,7 @@ def edit(plan_id: int) -> BaseResponse:
     approvals = service(ApprovalService, tenant)
     found = approvals.plan_for(actor.person_id, plan_id)
     change = request.form.get("change", "")
-    activity_id = form_int("activity_id", 1)
+    activity_id = approvals.get(Activity, form_int("activity_id", 1)).id  # 404 if not ours
     stored = PlanSettings.from_json(found.settings or {})
     pins = {p.activity_id: p for p in stored.pins}
     pins.update({i.activity_id: Pin(i.activity_id, week_date(found, i.start_week), i.mentor_id)

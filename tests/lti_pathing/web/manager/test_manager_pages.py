@@ -142,3 +142,15 @@ def test_quarterly_check_in_is_scheduled_and_recorded(
     outsider = person(OUTSIDER)
     denied = post(boss, f"/team/people/{outsider.id}/checkins", {"scheduled_on": ""}, page)
     assert denied.status_code == 404
+
+
+def test_an_edit_naming_an_unknown_activity_changes_nothing(
+    client_as: Client, person: Callable[[str], Person], submitted: Plan, db: Session
+) -> None:
+    boss = client_as(person(MANAGER), "manager")
+    answer = post(boss, f"/team/plans/{submitted.id}/edit", {
+        "change": "add", "activity_id": 999999, "week": 1, "version": submitted.version,
+    }, "/me/plan")  # fmt: skip
+    assert answer.status_code == 404
+    db.refresh(submitted)
+    assert submitted.status == PlanStatus.submitted
