@@ -91,23 +91,22 @@ def _register(celery: Celery, app: Flask) -> None:
         work.run_job(app, job_id)
 
     @celery.task(name="lti_pathing.replan_chunk")  # type: ignore[untyped-decorator,unused-ignore]
-    def replan_chunk(job_id: int, person_ids: list[int]) -> dict[str, Any]:
+    def replan_chunk(job_id: int, person_ids: list[int], share: int = 0) -> dict[str, Any]:
         """One chunk of an organisation re-plan: each learner alone (pure: safe to redo)."""
         from lti_pathing.db import transaction
         from lti_pathing.services.replan import ReplanService
 
+        work.mark_running(app, job_id)
         with transaction(app) as session:
-            return ReplanService.for_job(session, app, job_id).ideal_chunk(person_ids)
+            ideal = ReplanService.for_job(session, app, job_id).ideal_chunk(person_ids)
+        work.chunk_done(app, job_id, share)
+        return ideal
 
     @celery.task(name="lti_pathing.replan_settle")  # type: ignore[untyped-decorator,unused-ignore]
     def replan_settle(ideals: list[dict[str, Any]], job_id: int) -> None:
         """Ledger, repair and storing (one transaction with the job's `done`: safe to redo)."""
-        from lti_pathing.db import transaction
-        from lti_pathing.services.replan import ReplanService
-
         try:
-            with transaction(app) as session:
-                ReplanService.for_job(session, app, job_id).settle_and_store(ideals)
+            work.settle(app, job_id, ideals)
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise

@@ -8,10 +8,13 @@ finds nothing written and does it all again: plans are never duplicated.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
+from sqlalchemy import case, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from lti_pathing.db import transaction, utcnow
@@ -23,6 +26,46 @@ log = logging.getLogger(__name__)
 
 class Retryable(Exception):
     """A failure worth retrying later (an LMS that did not answer); Celery retries with backoff."""
+
+
+T = TypeVar("T")
+LOCK_RETRIES = 4
+
+
+def retry_locked(attempt: Callable[[], T]) -> T:
+    """Run a whole transaction again when SQLite reports a lock (another writer won the race).
+
+    Jobs hold a transaction while they solve; on SQLite a second writer that committed meanwhile
+    makes the first one's write fail at once. The work is idempotent, so doing it again is safe.
+    PostgreSQL never needs this.
+    """
+    for tries in range(LOCK_RETRIES):
+        try:
+            return attempt()
+        except OperationalError as error:
+            if "locked" not in str(error) or tries == LOCK_RETRIES - 1:
+                raise
+            log.info("database locked; retrying the transaction (%s)", tries + 1)
+            time.sleep(0.2 * (tries + 1))
+    raise AssertionError("unreachable")
+
+
+def mark_running(app: Flask, job_id: int) -> None:
+    """Note that a re-plan has started (chunks may run on many workers at once)."""
+    with transaction(app) as session:
+        job = session.get(Job, job_id)
+        if job is not None and job.status is JobStatus.queued:
+            job.status, job.started_at, job.attempts = JobStatus.running, utcnow(), 1
+
+
+def chunk_done(app: Flask, job_id: int, share: int) -> None:
+    """Add one chunk's share to the progress in one UPDATE (chunks finish concurrently)."""
+    with transaction(app) as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.running)
+            .values(progress=case((Job.progress + share > 95, 95), else_=Job.progress + share))
+        )
 
 
 def start(app: Flask, job_id: int) -> bool:
@@ -68,7 +111,7 @@ def run_job(app: Flask, job_id: int) -> None:
     with transaction(app) as session:
         kind = session.get_one(Job, job_id).kind
     try:
-        RUNNERS[kind](app, job_id)
+        retry_locked(lambda: RUNNERS[kind](app, job_id))
     except LtiPathingError as error:  # the input cannot be planned: retrying would not help
         log.info("job %s failed: %s", job_id, error.message)
         fail(app, job_id, _describe(error))
@@ -123,12 +166,24 @@ def _replan(app: Flask, job_id: int) -> None:
         size = app.config["REPLAN_CHUNK"]
     ideals: list[dict[str, Any]] = []
     parts = list(chunks(people, size))
-    for index, part in enumerate(parts):
+    for part in parts:
         with transaction(app) as session:
             ideals.append(ReplanService.for_job(session, app, job_id).ideal_chunk(part))
-        progress(app, job_id, 90 * (index + 1) // max(1, len(parts)), "planning each learner")
-    with transaction(app) as session:
-        ReplanService.for_job(session, app, job_id).settle_and_store(ideals)
+        chunk_done(app, job_id, 90 // max(1, len(parts)))
+    settle(app, job_id, ideals)
+
+
+def settle(app: Flask, job_id: int, ideals: list[dict[str, Any]]) -> None:
+    """The re-plan's ledger, repair and storing, in one transaction with the job's `done`."""
+    from lti_pathing.services.replan import ReplanService
+
+    progress(app, job_id, 95, "sharing mentors and seats")
+
+    def attempt() -> None:
+        with transaction(app) as session:
+            ReplanService.for_job(session, app, job_id).settle_and_store(ideals)
+
+    retry_locked(attempt)
 
 
 def _sync(app: Flask, job_id: int) -> None:

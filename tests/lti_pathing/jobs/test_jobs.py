@@ -1,0 +1,134 @@
+"""Background jobs in-process and on real Celery workers (Redis on 127.0.0.1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from lti_pathing.db import transaction
+from lti_pathing.jobs import enqueue_plan, enqueue_replan, enqueue_sync
+from lti_pathing.models import Job, JobStatus, Person, Plan, Tenant
+from tests.lti_pathing.jobs.conftest import Workers, make_app, wait_for
+
+TEAM = "E1008"  # a manager with four reports who have target roles
+SOLO = "E1026"
+
+
+def finished(job: Job) -> bool:
+    return job.finished
+
+
+def person_id(app: Flask, external_id: str) -> int:
+    with transaction(app) as session:
+        return session.scalars(select(Person.id).where(Person.external_id == external_id)).one()
+
+
+def enqueue(app: Flask, what: str, **kw: Any) -> int:
+    with app.app_context(), transaction(app) as session:
+        tenant = session.scalars(select(Tenant).where(Tenant.slug == "larkspur")).one()
+        if what == "replan":
+            job = enqueue_replan(session, tenant, kw.get("manager_id"))
+        elif what == "sync":
+            job = enqueue_sync(session, tenant, [kw["person_id"]])
+        else:
+            job = enqueue_plan(session, tenant, kw["person_id"])
+        return job.id
+
+
+def plans_of(app: Flask, job_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Each person's stored items (activity, weeks, mentor) for the plans a job wrote."""
+    with transaction(app) as session:
+        plans = session.scalars(select(Plan).where(Plan.job_id == job_id)).all()
+        return {
+            p.person.external_id: sorted(
+                (i.activity.external_id, i.start_week, i.end_week, i.mentor_id) for i in p.items
+            )
+            for p in plans
+        }
+
+
+def objectives(app: Flask, job_id: int) -> dict[str, tuple[Any, ...]]:
+    """Each person's plan measures (closure, readiness week, hours, cost) for a job's plans.
+
+    Plans of equal measures are equally good; among ties the planner may place an item in
+    another week when a solve ends on its time limit, so measures are what must match.
+    """
+    with transaction(app) as session:
+        plans = session.scalars(select(Plan).where(Plan.job_id == job_id)).all()
+        return {
+            p.person.external_id: tuple(
+                (p.response or {}).get(k) for k in ("closure", "readiness_week", "hours", "cost")
+            )
+            for p in plans
+        }
+
+
+def test_in_process_jobs_run_on_threads_and_record_progress(
+    database_file: Path, tmp_path: Path
+) -> None:
+    app = make_app(database_file, tmp_path, None)
+    with app.app_context():
+        job_id = enqueue(app, "replan", manager_id=person_id(app, TEAM))
+        state = wait_for(app, job_id, finished, 300)
+    assert state["status"] == "done", state
+    assert state["progress"] == 100 and state["result"]["drafts"] == 4
+    assert len(plans_of(app, job_id)) == 4
+
+
+def test_a_sync_without_the_lms_module_fails_with_a_reason(
+    database_file: Path, tmp_path: Path
+) -> None:
+    app = make_app(database_file, tmp_path, None)
+    with app.app_context():
+        job_id = enqueue(app, "sync", person_id=person_id(app, SOLO))
+        state = wait_for(app, job_id, finished, 60)
+    try:
+        import lti_pathing.lms.sync  # noqa: F401
+    except ImportError:
+        assert state["status"] == "failed" and "not installed" in state["error"]
+
+
+@pytest.mark.integration
+def test_celery_workers_complete_a_batch_that_matches_the_in_process_run(
+    database_file: Path, workers: Workers, redis_url: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / "in-process.sqlite3"
+    copy.write_bytes(database_file.read_bytes())
+    local = make_app(copy, tmp_path, None)
+    app = make_app(database_file, tmp_path, redis_url)
+    workers.start(concurrency=2)
+    with app.app_context():
+        team = person_id(app, TEAM)
+        batch = [
+            enqueue(app, "replan", manager_id=team),
+            enqueue(app, "plan", person_id=person_id(app, SOLO)),
+        ]
+        states = [wait_for(app, j, finished, 300, workers.logs) for j in batch]
+    assert [s["status"] for s in states] == ["done", "done"], states
+    with local.app_context():
+        expected = enqueue(local, "replan", manager_id=team)
+        assert wait_for(local, expected, finished, 300)["status"] == "done"
+    assert objectives(app, batch[0]) == objectives(local, expected)
+    assert set(plans_of(app, batch[0])) == set(plans_of(local, expected))
+    assert len(plans_of(app, batch[1])) == 1
+
+
+@pytest.mark.integration
+def test_a_task_of_a_killed_worker_is_redelivered_and_completed_once(
+    database_file: Path, workers: Workers, redis_url: str, tmp_path: Path
+) -> None:
+    app = make_app(database_file, tmp_path, redis_url)
+    first = workers.start()
+    with app.app_context():
+        job_id = enqueue(app, "plan", person_id=person_id(app, SOLO))
+        wait_for(app, job_id, lambda j: j.status is JobStatus.running, 60, workers.logs)
+        workers.kill(first)  # mid-solve: the task was never acknowledged
+        workers.start()
+        state = wait_for(app, job_id, finished, 300, workers.logs)
+    assert state["status"] == "done", (state, workers.logs())
+    assert state["attempts"] == 2
+    assert len(plans_of(app, job_id)) == 1  # redone once, not duplicated
