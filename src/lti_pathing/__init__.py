@@ -31,20 +31,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["csrf"] = CSRFProtect(app)
     app.register_blueprint(health.bp)
 
-    from lti_pathing import lti
-
-    # Views of these modules hang on the `lti` blueprint: imported before it is registered.
-    from lti_pathing.lti import deep_link, lms_config, registration  # noqa: F401
-    from lti_pathing.web import home
+    from lti_pathing import api, lti
+    from lti_pathing.web import admin, dashboard, home, learner, manager
 
     lti.init_app(app)
-    app.register_blueprint(home.bp)
-
-    from lti_pathing import api
-
     api.init_app(app)
-
-    from lti_pathing.web import admin
-
     admin.init_app(app)
+    # The pages people see after a launch: landing, learner, manager, organisation dashboard.
+    for blueprint in (home.bp, learner.bp, manager.bp, dashboard.bp):
+        app.register_blueprint(blueprint)
     return app

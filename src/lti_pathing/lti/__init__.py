@@ -17,7 +17,15 @@ CSRF_EXEMPT = ("lti.login", "lti.launch")
 def init_app(app: Flask) -> None:
     """Register the cache, the cookie policy, the LTI views and the JWKS on `app`."""
     from lti_pathing import cache
-    from lti_pathing.lti import cookies, keys, launch, login  # noqa: F401  (views on `bp`)
+    from lti_pathing.lti import (  # noqa: F401  (their views hang on `bp`)
+        cookies,
+        deep_link,
+        keys,
+        launch,
+        lms_config,
+        login,
+        registration,
+    )
 
     cache.init_app(app)
     cookies.init_app(app)

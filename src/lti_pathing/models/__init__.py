@@ -10,6 +10,7 @@ from lti_pathing.models.catalog import (
     Cohort,
     LmsCourseLink,
 )
+from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
 from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.lms import (
@@ -52,6 +53,7 @@ __all__ = [
     "ApiToken",
     "AppendOnlyViolation",
     "CareerPath",
+    "CheckIn",
     "Cohort",
     "CompletionChannel",
     "CompletionRecord",

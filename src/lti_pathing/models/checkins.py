@@ -1,0 +1,32 @@
+"""Quarterly check-ins between a manager and a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_pathing.db import Base, intpk
+from lti_pathing.models.base import TenantOwned, Timestamped, Versioned
+from lti_pathing.models.people import Person
+
+
+class CheckIn(TenantOwned, Versioned, Timestamped, Base):
+    """A scheduled conversation about a person's development, with notes and a progress snapshot."""
+
+    __tablename__ = "check_in"
+
+    id: Mapped[intpk]
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    scheduled_on: Mapped[dt.date]
+    held_on: Mapped[dt.date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    # What the plan looked like when the check-in was held (items done, on schedule, readiness).
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    manager: Mapped[Person | None] = relationship(foreign_keys=[manager_id])

@@ -1,0 +1,147 @@
+"""A plan's approval life: draft -> submitted -> approved / rejected / changes requested.
+
+Every transition checks the version the actor saw (optimistic locking: of two managers acting on
+the same plan at once, the second gets a StaleEdit conflict, never a silent overwrite) and appends
+a `PlanEvent` saying who did what, when, with their comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from lti_pathing.errors import Conflict, Invalid, NotFound, PermissionDenied
+from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
+from lti_pathing.services.base import TenantService
+from lti_pathing.services.team import TeamService
+
+MAX_COMMENT = 4000
+
+# Which statuses each action starts from, and where it leads.
+TRANSITIONS: Mapping[str, tuple[frozenset[PlanStatus], PlanStatus]] = {
+    "submit": (
+        frozenset({PlanStatus.draft, PlanStatus.changes_requested}),
+        PlanStatus.submitted,
+    ),
+    "withdraw": (frozenset({PlanStatus.submitted}), PlanStatus.draft),
+    "approve": (frozenset({PlanStatus.submitted}), PlanStatus.approved),
+    "reject": (frozenset({PlanStatus.submitted}), PlanStatus.rejected),
+    "request_changes": (frozenset({PlanStatus.submitted}), PlanStatus.changes_requested),
+}
+OWNER_ACTIONS = frozenset({"submit", "withdraw"})
+MANAGER_ACTIONS = frozenset({"approve", "reject", "request_changes"})
+COMMENT_REQUIRED = frozenset({"reject", "request_changes"})
+PAST_TENSE = {
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "approve": "approved",
+    "reject": "rejected",
+    "request_changes": "changes_requested",
+}
+
+
+class ApprovalService(TenantService):
+    """Move plans through their approval states and keep their event log."""
+
+    def plan_for(self, actor_id: int, plan_id: int) -> Plan:
+        """A plan the actor may see: their own or a (direct or indirect) report's; else NotFound."""
+        plan = self.get(Plan, plan_id)
+        if plan.person_id != actor_id and not self._manages(actor_id, plan.person_id):
+            raise NotFound(f"no Plan with id {plan_id}")
+        return plan
+
+    def act(
+        self, actor_id: int, plan_id: int, action: str, expected_version: int, comment: str = ""
+    ) -> Plan:
+        """Apply `action` as `actor_id`, if they may and the plan is still as they saw it."""
+        if action not in TRANSITIONS:
+            raise Invalid("unknown action", {"action": [f"unknown action {action!r}"]})
+        comment = _clean_comment(comment)
+        if action in COMMENT_REQUIRED and not comment:
+            raise Invalid("comment required", {"comment": ["say what should change, or why"]})
+        plan = self.plan_for(actor_id, plan_id)
+        self._check_allowed(actor_id, plan, action)
+        self.check_version(plan, expected_version)
+        sources, target = TRANSITIONS[action]
+        if plan.status not in sources:
+            raise Conflict(
+                f"this plan is {plan.status.value.replace('_', ' ')}; it cannot be "
+                f"{PAST_TENSE[action].replace('_', ' ')} now"
+            )
+        before = plan.status
+        plan.status = target
+        self.flush()  # the version check against the database happens here
+        self.log(plan, PAST_TENSE[action], actor_id, comment, {"from": before.value, "to": target})
+        return plan
+
+    def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:
+        """Add a comment to the plan's log (owner or one of their managers)."""
+        text = _clean_comment(text)
+        if not text:
+            raise Invalid("empty comment", {"comment": ["write something"]})
+        plan = self.plan_for(actor_id, plan_id)
+        return self.log(plan, "commented", actor_id, text)
+
+    def log(
+        self,
+        plan: Plan,
+        kind: str,
+        actor_id: int | None,
+        comment: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> PlanEvent:
+        """Append one event to the plan's log."""
+        event = PlanEvent(
+            plan_id=plan.id,
+            kind=kind,
+            actor_id=actor_id,
+            at=self.clock(),
+            comment=comment or None,
+            data={"version": plan.version, **(data or {})},
+        )
+        return self.add(event)
+
+    def events(self, plan: Plan) -> list[tuple[PlanEvent, Person | None]]:
+        """The plan's log, oldest first, each with the person who acted."""
+        stmt = (
+            select(PlanEvent, Person)
+            .outerjoin(Person, PlanEvent.actor_id == Person.id)
+            .where(PlanEvent.tenant_id == self.tenant.id, PlanEvent.plan_id == plan.id)
+            .order_by(PlanEvent.id)
+        )
+        return [(event, person) for event, person in self.session.execute(stmt)]
+
+    def queue(self, manager_id: int) -> list[Plan]:
+        """Submitted plans of the manager's reports, oldest change first."""
+        return self.plans_of(TeamService(self.session, self.tenant).report_ids(manager_id),
+                             (PlanStatus.submitted,))  # fmt: skip
+
+    def plans_of(
+        self, person_ids: Iterable[int], statuses: Iterable[PlanStatus] | None = None
+    ) -> list[Plan]:
+        """Plans of these people (optionally only in these statuses), oldest change first."""
+        ids = list(person_ids)
+        if not ids:
+            return []
+        stmt = self.scoped(Plan).where(Plan.person_id.in_(ids))
+        if statuses is not None:
+            stmt = stmt.where(Plan.status.in_(list(statuses)))
+        return list(self.session.scalars(stmt.order_by(Plan.updated_at, Plan.id)))
+
+    def _manages(self, manager_id: int, person_id: int) -> bool:
+        return person_id in TeamService(self.session, self.tenant).report_ids(manager_id)
+
+    def _check_allowed(self, actor_id: int, plan: Plan, action: str) -> None:
+        if action in OWNER_ACTIONS and plan.person_id != actor_id:
+            raise PermissionDenied("only the plan's owner can submit or withdraw it")
+        if action in MANAGER_ACTIONS and not self._manages(actor_id, plan.person_id):
+            raise PermissionDenied("only a manager of the plan's owner can decide on it")
+
+
+def _clean_comment(text: str | None) -> str:
+    cleaned = (text or "").strip()
+    if len(cleaned) > MAX_COMMENT:
+        raise Invalid("comment too long", {"comment": [f"at most {MAX_COMMENT} characters"]})
+    return cleaned

@@ -1,0 +1,167 @@
+"""What a plan page shows: dated items, what each closes, open gaps with reasons, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lti_pathing.models import (
+    Activity,
+    ActivityOutcome,
+    ItemStatus,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Skill,
+)
+from lti_pathing.services.base import TenantService
+from lti_pathing.services.calendar import week_date
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One planned activity with its dates and the target skills it raises."""
+
+    item: PlanItem
+    starts_on: dt.date
+    ends_on: dt.date  # the last day (inclusive)
+    closes: list[tuple[str, int]]  # (skill name, level it raises to)
+    late: bool  # an approved plan's item that should have ended by today and is not done
+
+
+@dataclass(frozen=True)
+class OpenGap:
+    """A target skill the plan leaves short, why, and what would close it."""
+
+    skill: str
+    reason: str
+    detail: str
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far along the plan is, against its schedule."""
+
+    done: int
+    total: int
+    late: int
+    ahead: int  # completed before their planned end
+    readiness_on: dt.date | None
+
+    @property
+    def percent(self) -> int:
+        """Share of items done, in whole percent."""
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def state(self) -> str:
+        """ "behind", "ahead" or "on track"."""
+        if self.late:
+            return "behind"
+        return "ahead" if self.ahead else "on track"
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Everything a plan page renders."""
+
+    plan: Plan
+    rows: list[ItemRow]
+    open_gaps: list[OpenGap]
+    progress: Progress
+    weeks: int  # timeline length in weeks
+    solve_status: str | None
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+
+
+class PlanViewService(TenantService):
+    """Builds `PlanView`s for the learner and manager pages."""
+
+    def view(self, plan: Plan, today: dt.date | None = None) -> PlanView:
+        """The page model of one plan."""
+        today = today or self.clock().date()
+        response = plan.response or {}
+        names = self._skill_names(response)
+        target = {rs.skill_id for rs in plan.target_role.skills} if plan.target_role else set()
+        outcomes = self._outcomes([i.activity_id for i in plan.items])
+        rows: list[ItemRow] = []
+        for item in plan.items:
+            if item.status == ItemStatus.dropped:
+                continue
+            ends_on = week_date(plan, item.end_week) - dt.timedelta(days=1)
+            closes = [
+                (o.skill.name, o.level) for o in outcomes.get(item.activity_id, [])
+                if not target or o.skill_id in target
+            ]  # fmt: skip
+            # The LMS sync's rule (`behind_schedule`): a live plan's item whose end has passed.
+            late = (
+                plan.status == PlanStatus.approved
+                and week_date(plan, item.end_week) < today
+                and item.status in (ItemStatus.planned, ItemStatus.in_progress)
+            )
+            rows.append(ItemRow(item, week_date(plan, item.start_week), ends_on, closes, late))
+        gaps = [
+            OpenGap(names.get(g["skill"], g["skill"]), g["reason"], g.get("detail", ""),
+                    g.get("suggestion"))
+            for g in response.get("open_gaps", [])
+        ]  # fmt: skip
+        return PlanView(
+            plan=plan,
+            rows=rows,
+            open_gaps=gaps,
+            progress=self._progress(plan, rows, response),
+            weeks=max([r.item.end_week for r in rows] + [1]),
+            solve_status=response.get("status"),
+            gaps=[
+                {**g, "name": names.get(g["skill"], g["skill"])} for g in response.get("gaps", [])
+            ],
+        )
+
+    def _progress(self, plan: Plan, rows: list[ItemRow], response: dict[str, Any]) -> Progress:
+        done = [r for r in rows if r.item.status == ItemStatus.completed]
+        ahead = [r for r in done if r.item.completed_on and r.item.completed_on < r.ends_on]
+        ready = response.get("closure") is not None and response.get("closure") == response.get(
+            "max_closure"
+        )
+        last_end = max((r.item.end_week for r in rows), default=0)
+        readiness_on = week_date(plan, last_end) if ready and plan.items else None
+        if ready and not plan.items:
+            readiness_on = week_date(plan, 0)
+        return Progress(len(done), len(rows), sum(r.late for r in rows), len(ahead), readiness_on)
+
+    def _outcomes(self, activity_ids: list[int]) -> dict[int, list[ActivityOutcome]]:
+        if not activity_ids:
+            return {}
+        stmt = (
+            select(ActivityOutcome)
+            .where(
+                ActivityOutcome.tenant_id == self.tenant.id,
+                ActivityOutcome.activity_id.in_(activity_ids),
+            )
+            .options(selectinload(ActivityOutcome.skill))
+            .order_by(ActivityOutcome.id)
+        )
+        out: dict[int, list[ActivityOutcome]] = {}
+        for outcome in self.session.scalars(stmt):
+            out.setdefault(outcome.activity_id, []).append(outcome)
+        return out
+
+    def _skill_names(self, response: dict[str, Any]) -> dict[str, str]:
+        """External skill id (as the planner names skills) -> display name."""
+        ids = {g["skill"] for g in response.get("gaps", []) + response.get("open_gaps", [])}
+        if not ids:
+            return {}
+        stmt = select(Skill.external_id, Skill.name).where(
+            Skill.tenant_id == self.tenant.id, Skill.external_id.in_(ids)
+        )
+        return {row[0]: row[1] for row in self.session.execute(stmt).all()}
+
+    def activities(self) -> list[Activity]:
+        """Active catalog activities, by title (what a manager may add to a plan)."""
+        stmt = self.scoped(Activity).where(Activity.active.is_(True)).order_by(Activity.title)
+        return list(self.session.scalars(stmt))

@@ -1,0 +1,49 @@
+"""The L&D admin's organisation dashboard (the CRUD pages live elsewhere under /admin/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from lti_pathing import db
+from lti_pathing.auth import require
+from lti_pathing.services.metrics import MetricsService
+from lti_pathing.web import background, plan_jobs
+from lti_pathing.web.viewing import acting, service, template_globals
+
+bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard")
+bp.context_processor(template_globals)
+
+
+@bp.get("/")
+@require("admin")
+def index() -> str:
+    """Gap coverage per role, plans by status, completion, internal moves, succession."""
+    _actor, tenant = acting()
+    metrics = service(MetricsService, tenant)
+    job = plan_jobs.latest_job(db.session(), tenant, {"purpose": "succession"})
+    estimates: dict[tuple[int, int], Any] = {}
+    for e in (job.result or {}).get("estimates", []) if job else []:
+        estimates[(e["person_id"], e["role_id"])] = e
+    return render_template(
+        "dashboard/index.html", coverage=metrics.gap_coverage(), statuses=metrics.plans_by_status(),
+        completion=metrics.approved_completion(), moves=metrics.internal_moves(),
+        succession=metrics.succession(), job=job, estimates=estimates,
+    )  # fmt: skip
+
+
+@bp.post("/succession")
+@require("admin")
+def estimate_succession() -> BaseResponse:
+    """Estimate time-to-ready for each critical role's candidates (in the background)."""
+    actor, tenant = acting()
+    pairs = [
+        [c.person.id, role.id]
+        for role, candidates in service(MetricsService, tenant).succession()
+        for c in candidates
+    ]
+    params = {"purpose": "succession", "pairs": pairs}
+    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
+    return redirect(url_for("dashboard.index") + "#succession")

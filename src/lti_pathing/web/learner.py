@@ -1,0 +1,223 @@
+"""The learner's pages: where I stand, where I could go, my plan, my progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal as D
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from lti_pathing import db, jobs
+from lti_pathing.auth import require
+from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.models import Person, Plan, PlanStatus, Skill
+from lti_pathing.services.approvals import ApprovalService
+from lti_pathing.services.calendar import plan_to_ics, week_date
+from lti_pathing.services.checkins import CheckInService
+from lti_pathing.services.levels import LevelService
+from lti_pathing.services.pathways import PathwayService, fit_for
+from lti_pathing.services.plan_views import PlanViewService
+from lti_pathing.services.planning import PlanSettings
+from lti_pathing.services.self_assessment import SelfAssessmentService
+from lti_pathing.web import background, charts, plan_jobs
+from lti_pathing.web.viewing import (
+    acting,
+    date_list,
+    form_int,
+    optional_date,
+    optional_decimal,
+    service,
+    template_globals,
+)
+
+bp = Blueprint("learner", __name__, url_prefix="/me")
+bp.context_processor(template_globals)
+MAX_ESTIMATES = 6
+
+
+@bp.get("/")
+@require()
+def index() -> str:
+    """Where I stand: current and target role requirements against my levels and evidence."""
+    actor, tenant = acting()
+    person = db.session().get_one(Person, actor.person_id)
+    levels = service(LevelService, tenant).current_levels(person.id)
+    plain = {skill_id: lv.level for skill_id, lv in levels.items()}
+    pathways = service(PathwayService, tenant)
+    target_id = request.args.get("target", type=int) or person.target_role_id
+    current = target = None
+    if person.current_role_id is not None:
+        current = fit_for(pathways.role_with_skills(person.current_role_id), plain)
+    if target_id is not None:
+        target = fit_for(pathways.role_with_skills(target_id), plain)
+    skills = (
+        db.session()
+        .scalars(pathways.scoped(Skill).where(Skill.active.is_(True)).order_by(Skill.name))
+        .all()
+    )
+    return render_template(
+        "learner/stand.html", person=person, levels=levels, current=current,
+        target=target, roles=pathways.roles(), skills=skills,
+    )  # fmt: skip
+
+
+@bp.post("/assessment")
+@require()
+def assess() -> BaseResponse:
+    """Record a self-assessment (creates evidence of source `self`)."""
+    actor, tenant = acting()
+    skill_id = form_int("skill_id", 1)
+    level = form_int("level", 0, 10)
+    service(SelfAssessmentService, tenant).record(
+        actor.person_id, skill_id, level, request.form.get("note", "")
+    )
+    flash("Your self-assessment was recorded.", "success")
+    return redirect(url_for("learner.index", target=request.form.get("target") or None))
+
+
+@bp.get("/paths")
+@require()
+def paths() -> str:
+    """Where I could go: moves from my role with fit, and time-to-ready once estimated."""
+    actor, tenant = acting()
+    person = db.session().get_one(Person, actor.person_id)
+    levels = service(LevelService, tenant).current_levels(person.id)
+    moves = []
+    if person.current_role_id is not None:
+        plain = {skill_id: lv.level for skill_id, lv in levels.items()}
+        moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
+    job = plan_jobs.latest_job(
+        db.session(), tenant, {"purpose": "estimate", "person_id": person.id}, person.id
+    )
+    estimates = {e["role_id"]: e for e in ((job.result or {}).get("estimates", []) if job else [])}
+    return render_template(
+        "learner/paths.html", person=person, moves=moves, graph=charts.path_graph(moves),
+        job=job, estimates=estimates, max_estimates=MAX_ESTIMATES,
+    )  # fmt: skip
+
+
+@bp.post("/paths/estimate")
+@require()
+def estimate() -> BaseResponse:
+    """Start the time-to-ready estimates for my best moves (in the background)."""
+    actor, tenant = acting()
+    person = db.session().get_one(Person, actor.person_id)
+    if person.current_role_id is None:
+        raise Invalid("no current role", {"role": ["your current role is not recorded yet"]})
+    levels = service(LevelService, tenant).current_levels(person.id)
+    plain = {skill_id: lv.level for skill_id, lv in levels.items()}
+    moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
+    pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
+    params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
+    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
+    return redirect(url_for("learner.paths"))
+
+
+@bp.get("/plan")
+@require()
+def plan() -> str:
+    """My plan: settings, generation progress, timeline, gaps, status and comments."""
+    actor, tenant = acting()
+    person = db.session().get_one(Person, actor.person_id)
+    current = plan_jobs.latest_plan(db.session(), tenant, person.id)
+    return _render_plan(person, tenant, current, {})
+
+
+def _render_plan(person: Person, tenant: Any, current: Plan | None, errors: dict[str, Any]) -> str:
+    job = plan_jobs.latest_job(db.session(), tenant, {"person_id": person.id}, person.id)
+    job = job if job is None or "purpose" not in job.params else None
+    view = service(PlanViewService, tenant).view(current) if current is not None else None
+    events = service(ApprovalService, tenant).events(current) if current is not None else []
+    settings = PlanSettings.from_json(current.settings or {}) if current is not None else None
+    gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(view.plan, w)) if view else None
+    return render_template(
+        "learner/plan.html", person=person, view=view, events=events, job=job, gantt=gantt,
+        settings=settings, roles=service(PathwayService, tenant).roles(), errors=errors,
+        form=request.form, checkins=service(CheckInService, tenant).of_learner(person.id),
+    )  # fmt: skip
+
+
+@bp.post("/plan/generate")
+@require()
+def generate() -> BaseResponse | tuple[str, int]:
+    """Start generating (or re-generating) my plan in the background."""
+    actor, tenant = acting()
+    person = db.session().get_one(Person, actor.person_id)
+    current = plan_jobs.latest_plan(db.session(), tenant, person.id)
+    try:
+        settings = _settings_from_form()
+    except Invalid as error:
+        return _render_plan(person, tenant, current, error.errors or {}), 422
+    regenerate = current is not None and current.status in (
+        PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected,
+    )  # fmt: skip
+    plan_id = current.id if current is not None and regenerate else None
+    jobs.enqueue_plan(db.session(), tenant, person.id, settings, actor.person_id, plan_id)
+    return redirect(url_for("learner.plan"))
+
+
+def _settings_from_form() -> PlanSettings:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    parsers: dict[str, Callable[[], Any]] = {
+        "target_role_id": lambda: form_int("target_role_id", 1),
+        "hours_per_week": lambda: optional_decimal("hours_per_week", D("0.25"), D("40")),
+        "deadline": lambda: optional_date("deadline"),
+        "blackout": lambda: date_list("blackout"),
+        "budget": lambda: optional_decimal("budget", D("0"), D("1000000")),
+    }
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse()
+        except Invalid as error:
+            errors.update(error.errors or {})
+    if errors:
+        raise Invalid("check the plan settings", errors)
+    return PlanSettings(**values)
+
+
+@bp.post("/plan/<int:plan_id>/<any(submit, withdraw):action>")
+@require()
+def act(plan_id: int, action: str) -> BaseResponse:
+    """Submit my plan for approval, or withdraw it."""
+    actor, tenant = acting()
+    version = form_int("version", 1)
+    service(ApprovalService, tenant).act(
+        actor.person_id, plan_id, action, version, request.form.get("comment", "")
+    )
+    flash("Plan submitted for approval." if action == "submit" else "Plan withdrawn.", "success")
+    return redirect(url_for("learner.plan"))
+
+
+@bp.post("/plan/<int:plan_id>/comment")
+@require()
+def comment(plan_id: int) -> BaseResponse:
+    """Add a comment to my plan's log."""
+    actor, tenant = acting()
+    _own_plan(tenant, actor.person_id, plan_id)
+    service(ApprovalService, tenant).comment(
+        actor.person_id, plan_id, request.form.get("comment", "")
+    )
+    return redirect(url_for("learner.plan") + "#log")
+
+
+@bp.get("/plan/<int:plan_id>/calendar.ics")
+@require()
+def calendar(plan_id: int) -> Response:
+    """My plan as an iCalendar file."""
+    actor, tenant = acting()
+    own = _own_plan(tenant, actor.person_id, plan_id)
+    body = plan_to_ics(own, request.host, db.utcnow())
+    return Response(
+        body, mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="plan-{own.id}.ics"'},
+    )  # fmt: skip
+
+
+def _own_plan(tenant: Any, person_id: int, plan_id: int) -> Plan:
+    found = service(ApprovalService, tenant).get(Plan, plan_id)
+    if found.person_id != person_id:
+        raise NotFound(f"no Plan with id {plan_id}")
+    return found

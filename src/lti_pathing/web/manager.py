@@ -1,0 +1,187 @@
+"""The manager's pages: my team, the approval queue, plan decisions and edits, check-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from lti_pathing import jobs
+from lti_pathing.auth import require
+from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.models import Activity, CheckIn, Plan, PlanStatus
+from lti_pathing.services.approvals import ApprovalService
+from lti_pathing.services.calendar import week_date
+from lti_pathing.services.checkins import CheckInService
+from lti_pathing.services.levels import LevelService
+from lti_pathing.services.pathways import PathwayService, fit_for
+from lti_pathing.services.plan_views import PlanViewService
+from lti_pathing.services.planning import Pin, PlanSettings
+from lti_pathing.services.team import TeamService
+from lti_pathing.web import charts, plan_jobs
+from lti_pathing.web.viewing import acting, form_int, optional_date, service, template_globals
+
+bp = Blueprint("manager", __name__, url_prefix="/team")
+bp.context_processor(template_globals)
+
+
+@bp.get("/")
+@require("manager")
+def index() -> str:
+    """My team: skills heatmap (people x skills of their target roles), plans by status."""
+    actor, tenant = acting()
+    people = service(TeamService, tenant).reports(actor.person_id)
+    levels = service(LevelService, tenant).levels_for([p.id for p in people])
+    pathways = service(PathwayService, tenant)
+    rows: list[tuple[Any, Any]] = []
+    columns: dict[int, str] = {}
+    for person in people:
+        role_id = person.target_role_id or person.current_role_id
+        fit = None
+        if role_id is not None:
+            plain = {sid: lv.level for sid, lv in levels.get(person.id, {}).items()}
+            fit = fit_for(pathways.role_with_skills(role_id), plain)
+            columns.update({g.skill_id: g.skill for g in fit.gaps})
+        rows.append((person, fit))
+    plans = service(ApprovalService, tenant).plans_of([p.id for p in people])
+    by_status: dict[str, list[Plan]] = {}
+    for plan in plans:
+        by_status.setdefault(plan.status.value, []).append(plan)
+    return render_template(
+        "manager/team.html", rows=rows, columns=sorted(columns.items(), key=lambda c: c[1]),
+        by_status=by_status, heat=charts.heat,
+        upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
+    )  # fmt: skip
+
+
+@bp.get("/queue")
+@require("manager")
+def queue() -> str:
+    """Plans waiting for my decision."""
+    actor, tenant = acting()
+    return render_template(
+        "manager/queue.html", plans=service(ApprovalService, tenant).queue(actor.person_id)
+    )
+
+
+@bp.get("/plans/<int:plan_id>")
+@require("manager")
+def plan(plan_id: int) -> str:
+    """One report's plan: timeline, gaps, log, decision and edit forms."""
+    actor, tenant = acting()
+    approvals = service(ApprovalService, tenant)
+    found = approvals.plan_for(actor.person_id, plan_id)
+    if found.person_id == actor.person_id:  # one's own plan is decided by one's own manager
+        raise NotFound(f"no Plan with id {plan_id}")
+    view = service(PlanViewService, tenant).view(found)
+    gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(found, w))
+    job = plan_jobs.latest_job(approvals.session, tenant, {"plan_id": found.id})
+    return render_template(
+        "manager/plan.html", view=view, gantt=gantt, events=approvals.events(found), job=job,
+        activities=service(PlanViewService, tenant).activities(),
+    )  # fmt: skip
+
+
+@bp.post("/plans/<int:plan_id>/decide")
+@require("manager")
+def decide(plan_id: int) -> BaseResponse:
+    """Approve, reject or request changes, with a comment; a stale version is a conflict."""
+    actor, tenant = acting()
+    action = request.form.get("action", "")
+    if action not in ("approve", "reject", "request_changes"):
+        raise Invalid("unknown decision", {"action": ["approve, reject or request_changes"]})
+    service(ApprovalService, tenant).act(
+        actor.person_id, plan_id, action, form_int("version", 1), request.form.get("comment", "")
+    )
+    flash(
+        f"Plan {action.replace('_', ' ')}{'d' if action != 'request_changes' else ''}.", "success"
+    )
+    return redirect(url_for("manager.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/edit")
+@require("manager")
+def edit(plan_id: int) -> BaseResponse:
+    """Pin an item to a week, drop one or add one; the planner repairs the rest (background)."""
+    actor, tenant = acting()
+    approvals = service(ApprovalService, tenant)
+    found = approvals.plan_for(actor.person_id, plan_id)
+    change = request.form.get("change", "")
+    activity_id = approvals.get(Activity, form_int("activity_id", 1)).id  # 404 if not ours
+    stored = PlanSettings.from_json(found.settings or {})
+    pins = {p.activity_id: p for p in stored.pins}
+    pins.update({i.activity_id: Pin(i.activity_id, week_date(found, i.start_week), i.mentor_id)
+                 for i in found.items if i.pinned and i.activity_id not in pins})  # fmt: skip
+    excluded = set(stored.excluded)
+    if change in ("pin", "add"):
+        week = form_int("week", 0, 520)
+        pins[activity_id] = Pin(activity_id, week_date(found, week))
+        excluded.discard(activity_id)
+    elif change == "drop":
+        pins.pop(activity_id, None)
+        excluded.add(activity_id)
+    else:
+        raise Invalid("unknown change", {"change": ["pin, drop or add"]})
+    comment = request.form.get("comment", "") or f"{change} activity {activity_id}"
+    found = approvals.act(
+        actor.person_id, plan_id, "request_changes", form_int("version", 1), comment
+    )
+    settings = stored.with_(pins=tuple(pins.values()), excluded=tuple(sorted(excluded)))
+    jobs.enqueue_plan(
+        approvals.session, tenant, found.person_id, settings, actor.person_id, found.id
+    )
+    flash(
+        "The planner is re-planning around your change; the plan goes back to "
+        f"{found.person.name} to review and submit again.",
+        "success",
+    )
+    return redirect(url_for("manager.plan", plan_id=plan_id))
+
+
+@bp.get("/people/<int:person_id>")
+@require("manager")
+def person(person_id: int) -> str:
+    """A report: their plan and check-ins (404 for anyone who is not my report)."""
+    actor, tenant = acting()
+    report = service(TeamService, tenant).report_of(actor.person_id, person_id)
+    checkins = service(CheckInService, tenant).for_person(actor.person_id, report.id)
+    latest = plan_jobs.latest_plan(service(TeamService, tenant).session, tenant, report.id)
+    view = service(PlanViewService, tenant).view(latest) if latest is not None else None
+    return render_template("manager/person.html", person=report, checkins=checkins, view=view)
+
+
+@bp.post("/people/<int:person_id>/checkins")
+@require("manager")
+def schedule(person_id: int) -> BaseResponse:
+    """Schedule a check-in with a report."""
+    actor, tenant = acting()
+    service(CheckInService, tenant).schedule(
+        actor.person_id, person_id, optional_date("scheduled_on")
+    )
+    flash("Check-in scheduled.", "success")
+    return redirect(url_for("manager.person", person_id=person_id))
+
+
+@bp.post("/checkins/<int:check_in_id>")
+@require("manager")
+def record(check_in_id: int) -> BaseResponse:
+    """Record a held check-in with a snapshot of the report's plan progress."""
+    actor, tenant = acting()
+    checkins = service(CheckInService, tenant)
+    held = checkins.get(CheckIn, check_in_id)
+    snapshot: dict[str, Any] = {}
+    latest = plan_jobs.latest_plan(checkins.session, tenant, held.person_id)
+    if latest is not None and latest.status == PlanStatus.approved:
+        progress = service(PlanViewService, tenant).view(latest).progress
+        ready = progress.readiness_on.isoformat() if progress.readiness_on else None
+        snapshot = {"plan_id": latest.id, "done": progress.done, "total": progress.total,
+                    "state": progress.state, "ready_on": ready}  # fmt: skip
+    fields = {
+        "held_on": optional_date("held_on"),
+        "notes": request.form.get("notes", ""),
+        "next_steps": request.form.get("next_steps", ""),
+    }
+    checkins.record(actor.person_id, check_in_id, form_int("version", 1), fields, snapshot)
+    flash("Check-in recorded; the next one is scheduled for next quarter.", "success")
+    return redirect(url_for("manager.person", person_id=held.person_id))
