@@ -94,8 +94,13 @@ class Database:
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; on SQLite turn on foreign keys, WAL and real transactions."""
-    engine = create_engine(url, echo=echo)
+    """Create an engine; on SQLite turn on foreign keys, WAL and real transactions.
+
+    SQLite allows one writer at a time; a second one waits up to 30 s for the lock (the default
+    5 s is shorter than a plan solve that writes, and "database is locked" is all a user sees).
+    """
+    connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
+    engine = create_engine(url, echo=echo, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, in_memory=":memory:" in url or url == "sqlite://")
     return engine

@@ -96,10 +96,13 @@ def _register(celery: Celery, app: Flask) -> None:
         from lti_pathing.db import transaction
         from lti_pathing.services.replan import ReplanService
 
-        work.mark_running(app, job_id)
-        with transaction(app) as session:
-            ideal = ReplanService.for_job(session, app, job_id).ideal_chunk(person_ids)
-        work.chunk_done(app, job_id, share)
+        def ideal_chunk() -> dict[str, Any]:
+            with transaction(app) as session:
+                return ReplanService.for_job(session, app, job_id).ideal_chunk(person_ids)
+
+        work.retry_locked(lambda: work.mark_running(app, job_id))
+        ideal = work.retry_locked(ideal_chunk)
+        work.retry_locked(lambda: work.chunk_done(app, job_id, share))
         return ideal
 
     @celery.task(name="lti_pathing.replan_settle")  # type: ignore[untyped-decorator,unused-ignore]
