@@ -23,6 +23,8 @@ def create_platform_app(config: PlatformConfig) -> Flask:
         SESSION_COOKIE_NAME="devplatform_session",
         PREFERRED_URL_SCHEME=config.issuer.split(":", 1)[0],
     )
+    if config.secure_cookies:
+        app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="None")
     app.extensions[EXTENSION] = PlatformState(config)
     app.register_blueprint(views.bp)
     app.register_blueprint(services.bp)

@@ -98,6 +98,11 @@ class PlatformConfig:
     # LMS user id (how the demo people match the sample organisation's people).
     product_family_code: str = "canvas"
     secret_key: str = "devplatform-not-secret"
+    # In a real browser the authorization request reaches the platform through a redirect from
+    # the tool's site, which makes it cross-site: the platform's session cookie must then be
+    # `Secure; SameSite=None` (Chromium accepts Secure on http://localhost). Off for clients
+    # that keep Secure cookies for https only (the `requests`-driven integration tests).
+    secure_cookies: bool = False
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")

@@ -1,0 +1,69 @@
+"""Acting in the development LMS: pick a person, open the course link, find the tool's frame."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tests.support.lti_servers import LtiServers
+
+ROOT = Path(__file__).parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+# The README's screenshots (small PNGs, committed): written when missing, or refreshed with
+# LTI_PATHING_TEST_README_SHOTS=1 (`make screenshots`), so a test run leaves the tree clean.
+README_SHOTS = ROOT / "docs" / "screenshots"
+# The development platform's demo people: a learner, their manager, an L&D admin.
+LEARNER, MANAGER, ADMIN = "dev-user-73566", "dev-user-20478", "dev-user-75924"
+
+
+def open_tool(page: Any, servers: LtiServers, sub: str) -> Any:
+    """As `sub`, open the course link; the tool's frame once its landing page has loaded."""
+    page.goto(f"{servers.platform.url}/")
+    page.locator(f'a[href="/as/{sub}"]').click()
+    page.get_by_role("link", name="Career plan").first.click()
+    frame = tool_frame(page, servers)
+    frame.wait_for_load_state()
+    return frame
+
+
+def tool_frame(page: Any, servers: LtiServers) -> Any:
+    """The iframe showing the tool (on the tool's own origin)."""
+    page.locator("iframe").wait_for()
+    handle = page.locator("iframe").element_handle()
+    for _ in range(100):
+        frame = handle.content_frame()
+        if (
+            frame is not None
+            and frame.url.startswith(servers.tool.url + "/")
+            and ("/lti/" not in frame.url)
+        ):
+            return frame
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the tool did not open in the frame: {frame.url if frame else None}")
+
+
+def frame_width(page: Any, width: int) -> None:
+    """Make the LMS's iframe `width` CSS pixels wide (a narrow LMS column, a phone)."""
+    page.locator("iframe").evaluate(f"(el) => {{ el.style.width = '{width}px'; }}")
+
+
+def horizontal_overflow(frame: Any) -> int:
+    """How many pixels the frame's page is wider than the frame (0: no horizontal scrolling)."""
+    overflow: int = frame.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    return overflow
+
+
+def shot(page: Any, name: str, readme: bool = False) -> Path:
+    """Save a screenshot as a test artifact (and as a README screenshot when asked)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    readme_copy = README_SHOTS / f"{name}.png"
+    if readme and (os.environ.get("LTI_PATHING_TEST_README_SHOTS") or not readme_copy.exists()):
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, readme_copy)
+    return path
