@@ -8,7 +8,10 @@ STAMP  := $(VENV)/.installed
 # on it per run). Unreachable: those tests are skipped, except under CI, where they fail.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install test lint typecheck unit unit-postgres bench clean
+# `make demo`: the development LMS on http://localhost:$(PORT), the tool on 127.0.0.1:$(PORT)+1.
+PORT ?= 5000
+
+.PHONY: install demo screenshots test lint typecheck unit unit-postgres bench clean
 
 install: $(STAMP)
 
@@ -18,6 +21,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
+
+# The one-command demo: database and sample organisation in the instance folder, then the tool
+# and the development LMS until Ctrl-C (see src/lti_pathing/devplatform/demo.py).
+demo: install
+	$(BIN)/lti-pathing demo --port $(PORT)
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: install
+	LTI_PATHING_TEST_README_SHOTS=1 $(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check solver src tests bench
@@ -32,7 +44,8 @@ unit: install
 unit-postgres: install
 	LTI_PATHING_TEST_DATABASE_URL=$(TEST_POSTGRES) $(BIN)/pytest -m db $(PYTEST_ARGS)
 
-# The test command: lint, types, the whole suite on SQLite, then the database tests on PostgreSQL.
+# The test command: lint, types, the whole suite on SQLite (the browser tests in Chromium among
+# them), then the database tests on PostgreSQL.
 test: lint typecheck unit unit-postgres
 
 bench: install

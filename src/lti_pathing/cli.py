@@ -221,6 +221,7 @@ def _add_devplatform() -> None:
     # says how to install it instead of breaking every other command.
     try:
         from lti_pathing.devplatform.cli import devplatform
+        from lti_pathing.devplatform.demo import demo
     except ImportError as error:
         reason = str(error)
 
@@ -229,8 +230,14 @@ def _add_devplatform() -> None:
             """Run the development LTI platform (needs: pip install 'lti-pathing[demo]')."""
             raise click.ClickException(f"{reason}: install it with pip install 'lti-pathing[demo]'")
 
+        @main.command("demo")
+        def demo_missing() -> None:
+            """Run the demo: tool and development LMS (needs: pip install 'lti-pathing[demo]')."""
+            raise click.ClickException(f"{reason}: install it with pip install 'lti-pathing[demo]'")
+
         return
     main.add_command(devplatform)
+    main.add_command(demo)
 
 
 _add_devplatform()

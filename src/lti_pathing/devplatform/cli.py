@@ -92,6 +92,7 @@ def devplatform(port: int, tool_url: str, slug: str | None, register: bool) -> N
         raise click.ClickException(f"port {port} is in use: stop what uses it or pass --port")
     key = stored_private_key(Path(current_app.instance_path) / KEY_FILE)
     config = demo_config(issuer, tool_url, private_key_pem=key)
+    config.secure_cookies = True  # a real browser reaches /auth from the tool's site
     if register:
         slug = slug or current_app.config["DEFAULT_TENANT"]
         if register_with_tool(current_app, config, slug):

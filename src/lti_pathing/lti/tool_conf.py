@@ -22,6 +22,12 @@ from sqlalchemy.orm import Session
 from lti_pathing.lti.keys import SigningKey
 from lti_pathing.models import PlatformDeployment, PlatformRegistration
 
+# What an administrator does about a registration typo (the LMS's values must match exactly).
+CHECK = (
+    "An administrator should compare the issuer, client ID and deployment ID in the LMS's tool "
+    "settings with `lti-pathing platform list` and correct the typo"
+)
+
 
 class RegistrationError(LtiException):
     """No usable registration or deployment for what the platform sent."""
@@ -86,13 +92,16 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
             )
         )
         if not rows:
-            raise RegistrationError(f"unknown issuer {iss!r}: no platform is registered with it")
+            raise RegistrationError(
+                f"unknown issuer {iss!r}: no platform is registered with it. {CHECK} "
+                "or register the platform (`lti-pathing platform add`, or dynamic registration)."
+            )
         if client_id:
             rows = [row for row in rows if row.client_id == client_id]
             if not rows:
                 raise RegistrationError(
                     f"client_id {client_id!r} is not registered for issuer {iss!r} "
-                    "(wrong audience?)"
+                    f"(wrong audience?). {CHECK}."
                 )
         elif len(rows) > 1:
             raise RegistrationError(
@@ -137,7 +146,7 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
         elif found is None:
             raise RegistrationError(
                 f"deployment {deployment_id!r} is not registered for client_id "
-                f"{row.client_id!r} of {row.issuer!r}"
+                f"{row.client_id!r} of {row.issuer!r}. {CHECK}."
             )
         elif not found.active:
             raise RegistrationError(f"deployment {deployment_id!r} is disabled")
