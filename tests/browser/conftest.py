@@ -43,23 +43,24 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
-    """A headless Chromium for the session (skipped without one, failed under CI)."""
+    """A headless Chromium for this folder's tests (skipped without one, failed under CI)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright is not installed: run make install")
     path = chromium_path()
     if path is None:
-        _unavailable("Chromium not found: install the Debian package (apt-get install chromium)")
+        where = os.environ.get("LTI_PATHING_TEST_CHROMIUM") or "on the PATH"
+        _unavailable(f"Chromium not found ({where}): install the Debian package chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, headless=True)
         yield browser
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LtiServers]:
     """Tool and platform, with the cookies a cross-site iframe keeps."""
     folder = tmp_path_factory.mktemp("browser-tool")
