@@ -156,8 +156,9 @@ def _stop_pools(app: Flask) -> None:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def wait_for_stop() -> None:
-    """Block until Ctrl-C or SIGTERM."""
+@contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C or SIGTERM while inside (handlers restored after)."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -165,8 +166,7 @@ def wait_for_stop() -> None:
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield stop
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -205,24 +205,27 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
             make_server("127.0.0.1", tool_port, app, threaded=True),
             make_server("127.0.0.1", port, create_platform_app(config), threaded=True),
         ]
-        threads = [_serve(server) for server in servers]
-        click.echo(
-            f"\n  lti-pathing demo: open {issuer}/\n\n"
-            "  Pick a person (a learner, their manager, an L&D admin), then 'Career plan': the\n"
-            f"  tool ({tool_url}) opens inside the page through a real LTI 1.3 launch.\n"
-            "  Press Ctrl-C to stop.\n"
-        )
-        try:
-            wait_for_stop()
-        finally:
-            click.echo("stopping…")
-            for server in servers:
-                server.shutdown()
-                server.server_close()
-            for thread in threads:
-                thread.join(timeout=5)
-            _stop_pools(app)
-            database(app).engine.dispose()
+        # Signals are caught before the URL is printed: a Ctrl-C right after it stops cleanly.
+        with stop_signals() as stop:
+            threads = [_serve(server) for server in servers]
+            click.echo(
+                f"\n  lti-pathing demo: open {issuer}/\n\n"
+                "  Pick a person (a learner, their manager, an L&D admin), then 'Career plan':\n"
+                f"  the tool ({tool_url}) opens inside the page through a real LTI 1.3 launch.\n"
+                "  Press Ctrl-C to stop.\n"
+            )
+            try:
+                while not stop.wait(0.5):
+                    pass
+            finally:
+                click.echo("stopping…")
+                for server in servers:
+                    server.shutdown()
+                    server.server_close()
+                for thread in threads:
+                    thread.join(timeout=5)
+                _stop_pools(app)
+                database(app).engine.dispose()
     click.echo("stopped")
 
 
@@ -237,4 +240,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
 def demo(port: int, slug: str | None, verbose: bool) -> None:
     """Set up the sample organisation and run the tool and the development LMS until Ctrl-C."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    run_demo(app, port, slug or app.config["DEFAULT_TENANT"], verbose)
+    try:
+        run_demo(app, port, slug or app.config["DEFAULT_TENANT"], verbose)
+    except KeyboardInterrupt:  # Ctrl-C while the database is being prepared
+        raise click.Abort() from None
