@@ -121,12 +121,6 @@ def test_a_second_demo_is_refused_with_what_to_do(
 ) -> None:
     demo.read_until(BANNER)
 
-    same_ports = DemoProcess(tmp_path, port)
-    status, output = same_ports.finish()
-    assert status == 1
-    assert f"ports {port} and {port + 1} are already in use" in output
-    assert "make demo PORT=" in output
-
     other = free_pair(port + 2)
     assert other is not None
     same_database = DemoProcess(tmp_path, other)
@@ -134,6 +128,14 @@ def test_a_second_demo_is_refused_with_what_to_do(
     assert status == 1
     assert "another demo is already running on this database" in output
     assert f"http://localhost:{port}/" in output  # where the running one is
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    same_ports = DemoProcess(elsewhere, port)
+    status, output = same_ports.finish()
+    assert status == 1
+    assert f"ports {port} and {port + 1} are already in use" in output
+    assert "make demo PORT=" in output
 
     assert demo.stop()[0] == 0
     again = DemoProcess(tmp_path, port)  # the ports and the lock are free again

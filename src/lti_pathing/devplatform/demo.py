@@ -179,11 +179,12 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
 
     tool_port = port + 1
     issuer, tool_url = f"http://localhost:{port}", f"http://127.0.0.1:{tool_port}"
-    check_ports(port, tool_port)
     if not verbose:  # the banner, warnings and errors; not every migration, request and launch
         for name in ("werkzeug", "alembic", "lti_pathing"):
             logging.getLogger(name).setLevel(logging.WARNING)
+    # The lock first: a second `make demo` is told where the first one runs, not just "port taken".
     with single_demo(Path(app.instance_path)) as lock:
+        check_ports(port, tool_port)
         lock.write(f"pid {os.getpid()}, {issuer}/")
         lock.flush()
         click.echo(f"database: {database(app).engine.url.render_as_string()}")
