@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
@@ -75,6 +76,19 @@ def test_the_same_user_launching_again_is_the_same_person(
     assert counts(session) == (1, 1)
 
 
+@dataclass(frozen=True)
+class FromNow:
+    """A claim time relative to the moment of the launch (parameters are built at collection)."""
+
+    seconds: int
+
+
+def at_launch(overrides: dict[str, Any]) -> dict[str, Any]:
+    """The overrides with every `FromNow` turned into a timestamp now."""
+    now = int(time.time())
+    return {k: now + v.seconds if isinstance(v, FromNow) else v for k, v in overrides.items()}
+
+
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -86,14 +100,14 @@ def test_the_same_user_launching_again_is_the_same_person(
             {"name": None, "given_name": None, "family_name": None, "email": None},
             id="no name or email",
         ),
-        pytest.param({"iat": int(time.time()) + 30}, id="iat 30 s ahead, within leeway"),
-        pytest.param({"exp": int(time.time()) - 30}, id="expired 30 s ago, within leeway"),
+        pytest.param({"iat": FromNow(30)}, id="iat 30 s ahead, within leeway"),
+        pytest.param({"exp": FromNow(-30)}, id="expired 30 s ago, within leeway"),
     ],
 )
 def test_valid_launches_succeed_as_learner(
     platform: LaunchingPlatform, overrides: dict[str, Any]
 ) -> None:
-    response = platform.launch(**overrides)
+    response = platform.launch(**at_launch(overrides))
 
     assert response.status_code == 302, response.text
     actor = actor_of(platform)
@@ -171,14 +185,13 @@ def _other_key_same_kid(platform: LaunchingPlatform) -> str:
     return platform.post_launch(token, login.state).text
 
 
-NOW = int(time.time())
 FAILURES = [
     ("unknown kid", {"headers": {"kid": "nobody"}}, "has no key 'nobody'"),
     ("no kid", {"headers": {"kid": None}}, "names no key (kid)"),
     ("wrong LTI version", {"version": "1.1.0"}, "Incorrect version"),
     ("missing LTI version", {"version": None}, "Incorrect version"),
-    ("expired", {"iat": NOW - 600, "exp": NOW - 300}, "Signature has expired"),
-    ("iat in the future", {"iat": NOW + 300, "exp": NOW + 400}, "not yet valid (iat)"),
+    ("expired", {"iat": FromNow(-600), "exp": FromNow(-300)}, "Signature has expired"),
+    ("iat in the future", {"iat": FromNow(300), "exp": FromNow(400)}, "not yet valid (iat)"),
     ("missing message type", {"message_type": None}, "message type"),
     ("missing roles", {"roles": None}, "Missing Roles Claim"),
     ("missing deployment_id", {"deployment_id": None}, "deployment_id"),
@@ -200,7 +213,7 @@ def test_bad_launches_fail_with_a_reason_and_leave_nothing(
     platform: LaunchingPlatform, session: Session, overrides: dict[str, Any], reason: str
 ) -> None:
     before = counts(session)
-    overrides = dict(overrides)
+    overrides = at_launch(overrides)
     headers = overrides.pop("headers", None)
     login = platform.login()
     claims = platform.claims(login.nonce, **overrides)
