@@ -16,6 +16,7 @@ from lti_pathing.api.core import (
     Record,
     VersionArgs,
     counted,
+    lifecycle_routes,
     list_query,
     patch_schema,
     service,
@@ -204,20 +205,13 @@ class Family(MethodView):
         service(JobArchitectureService).delete_family(family_id, args["version"])
 
 
-@families.route("/<int:family_id>/retire", methods=["POST"], endpoint="retire")
-@families.arguments(VersionArgs)
-@families.response(200, FamilySchema)
-def retire_family(data: dict[str, Any], family_id: int) -> JobFamily:
-    """Retire a job family."""
-    return service(JobArchitectureService).set_family_active(family_id, data["version"], False)
-
-
-@families.route("/<int:family_id>/restore", methods=["POST"], endpoint="restore")
-@families.arguments(VersionArgs)
-@families.response(200, FamilySchema)
-def restore_family(data: dict[str, Any], family_id: int) -> JobFamily:
-    """Bring a retired job family back."""
-    return service(JobArchitectureService).set_family_active(family_id, data["version"], True)
+lifecycle_routes(
+    families,
+    FamilySchema,
+    "family_id",
+    lambda i, v, on: service(JobArchitectureService).set_family_active(i, v, on),
+    ("Retire a job family.", "Bring a retired job family back."),
+)
 
 
 @roles.route("")
@@ -266,20 +260,17 @@ class RoleItem(MethodView):
         service(JobArchitectureService).delete_role(role_id, args["version"])
 
 
-@roles.route("/<int:role_id>/retire", methods=["POST"], endpoint="retire")
-@roles.arguments(VersionArgs)
-@roles.response(200, RoleSchema)
-def retire_role(data: dict[str, Any], role_id: int) -> Role:
-    """Offer a role no more as a target; people holding it keep it."""
-    return service(JobArchitectureService).retire_role(role_id, data["version"])
-
-
-@roles.route("/<int:role_id>/restore", methods=["POST"], endpoint="restore")
-@roles.arguments(VersionArgs)
-@roles.response(200, RoleSchema)
-def restore_role(data: dict[str, Any], role_id: int) -> Role:
-    """Offer a retired role again."""
-    return service(JobArchitectureService).restore_role(role_id, data["version"])
+lifecycle_routes(
+    roles,
+    RoleSchema,
+    "role_id",
+    lambda i, v, on: (
+        service(JobArchitectureService).restore_role(i, v)
+        if on
+        else service(JobArchitectureService).retire_role(i, v)
+    ),
+    ("Offer a role no more as a target; people holding it keep it.", "Offer a retired role again."),
+)
 
 
 @paths.route("")
