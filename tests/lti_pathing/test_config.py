@@ -66,3 +66,13 @@ def test_bad_settings_fail_at_start(
 def test_page_size_may_not_exceed_the_maximum() -> None:
     with pytest.raises(SettingsError, match="MAX_PAGE_SIZE"):
         create_app({"PAGE_SIZE": 300, "MAX_PAGE_SIZE": 100, "DATABASE_URL": "sqlite://"})
+
+
+def test_the_readme_documents_every_setting() -> None:
+    from pathlib import Path
+
+    from lti_pathing.config import SETTINGS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"| `{s.name}` | `LTI_PATHING_{s.name}`" not in readme]
+    assert missing == [], "add these settings to the README's configuration table"
