@@ -21,7 +21,7 @@ from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.self_assessment import SelfAssessmentService
-from lti_pathing.web import background, charts, plan_jobs
+from lti_pathing.web import charts, plan_jobs
 from lti_pathing.web.viewing import (
     acting,
     date_list,
@@ -111,7 +111,7 @@ def estimate() -> BaseResponse:
     moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
     pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
     params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
-    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
+    jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
     return redirect(url_for("learner.paths"))
 
 

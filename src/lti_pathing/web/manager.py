@@ -91,9 +91,12 @@ def decide(plan_id: int) -> BaseResponse:
     action = request.form.get("action", "")
     if action not in ("approve", "reject", "request_changes"):
         raise Invalid("unknown decision", {"action": ["approve, reject or request_changes"]})
-    service(ApprovalService, tenant).act(
+    approvals = service(ApprovalService, tenant)
+    decided = approvals.act(
         actor.person_id, plan_id, action, form_int("version", 1), request.form.get("comment", "")
     )
+    if action == "approve":  # the approved plan's progress is what the grade book shows now
+        jobs.enqueue_passback(approvals.session, tenant, [decided.person_id], actor.person_id)
     flash(
         f"Plan {action.replace('_', ' ')}{'d' if action != 'request_changes' else ''}.", "success"
     )
