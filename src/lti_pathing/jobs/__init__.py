@@ -72,11 +72,13 @@ def enqueue_plan(
     settings: PlanSettings | None = None,
     actor_id: int | None = None,
     plan_id: int | None = None,
+    replaces_id: int | None = None,
 ) -> Job:
-    """Generate (or re-generate `plan_id`) one person's plan in the background."""
+    """Generate (or re-generate `plan_id`, or propose a replacement of `replaces_id`) a plan."""
     params = {
         "person_id": person_id,
         "plan_id": plan_id,
+        "replaces_id": replaces_id,
         "actor_id": actor_id,
         "settings": (settings or PlanSettings()).to_json(),
     }

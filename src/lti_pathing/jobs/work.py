@@ -148,7 +148,12 @@ def _plan(app: Flask, job_id: int) -> None:
         else:
             plans = [
                 service.generate(
-                    p["person_id"], settings, p.get("actor_id"), p.get("plan_id"), job.id
+                    p["person_id"],
+                    settings,
+                    p.get("actor_id"),
+                    p.get("plan_id"),
+                    job.id,
+                    p.get("replaces_id"),
                 )
             ]
         complete(

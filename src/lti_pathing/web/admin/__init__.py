@@ -12,6 +12,7 @@ from lti_pathing.web.admin import (
     jobs,
     lms,
     people,
+    replans,
     skills,
     tokens,
     transfer,
@@ -50,7 +51,7 @@ def home() -> str:
     return render_template("admin/home.html", sections=SECTIONS, counts=counts)
 
 
-for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms):
+for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans):
     module.init(bp)
 
 

@@ -131,7 +131,9 @@ def sync() -> Response:
 def run(record_id: int) -> str:
     """One sync run: what it fetched and every failure."""
     ctx = admin_context()
-    return render_template("admin/lms_run.html", run=ctx.service(LmsConnectionService).run(record_id))
+    return render_template(
+        "admin/lms_run.html", run=ctx.service(LmsConnectionService).run(record_id)
+    )
 
 
 @bp.post("/upload")
