@@ -210,6 +210,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(1, 7 * 24 * 3600),
         "seconds before a task of a dead worker is redelivered; longer than the longest task",
     ),
+    Setting(
+        "LMS_SYNC_INTERVAL_MINUTES",
+        360,
+        _int_between(0, 7 * 24 * 60),
+        "minutes between scheduled LMS syncs of every tenant (Celery beat; 0: none). "
+        "Without a broker, run `lti-pathing lms sync` from cron instead",
+    ),
     Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
     Setting(
         "REPLAN_CHUNK", 20, _int_between(1, 1000), "learners per task in an organisation re-plan"

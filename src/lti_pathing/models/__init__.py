@@ -12,6 +12,7 @@ from lti_pathing.models.catalog import (
 )
 from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.grades import GradePassback, LtiContext
 from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.lms import (
     CompletionChannel,
@@ -59,6 +60,7 @@ __all__ = [
     "CompletionRecord",
     "Evidence",
     "EvidenceSource",
+    "GradePassback",
     "ItemStatus",
     "Job",
     "JobFamily",
@@ -69,6 +71,7 @@ __all__ = [
     "LmsCourseLink",
     "LmsIdentity",
     "LmsSyncRun",
+    "LtiContext",
     "Mentor",
     "PathKind",
     "Person",

@@ -20,8 +20,9 @@ from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
+from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
-from lti_pathing.web import background, charts, plan_jobs
+from lti_pathing.web import charts, plan_jobs
 from lti_pathing.web.viewing import (
     acting,
     date_list,
@@ -111,7 +112,7 @@ def estimate() -> BaseResponse:
     moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
     pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
     params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
-    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
+    jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
     return redirect(url_for("learner.paths"))
 
 
@@ -189,6 +190,29 @@ def act(plan_id: int, action: str) -> BaseResponse:
     )
     flash("Plan submitted for approval." if action == "submit" else "Plan withdrawn.", "success")
     return redirect(url_for("learner.plan"))
+
+
+@bp.post("/plan/<int:plan_id>/replan")
+@require()
+def replan(plan_id: int) -> BaseResponse:
+    """Re-plan my slipped plan from today (done and pinned items kept), in the background."""
+    actor, tenant = acting()
+    own = _own_plan(tenant, actor.person_id, plan_id)
+    start_replan_from_today(tenant, own, actor.person_id)
+    flash("Re-planning from today; done and pinned items stay.", "success")
+    return redirect(url_for("learner.plan"))
+
+
+def start_replan_from_today(tenant: Any, plan: Plan, actor_id: int) -> None:
+    """Queue the re-plan: a draft changes in place, a held plan gets a proposal for the manager."""
+    schedule = service(RescheduleService, tenant)
+    settings = schedule.settings_from_today(plan)
+    if schedule.how(plan) == "regenerate":
+        jobs.enqueue_plan(db.session(), tenant, plan.person_id, settings, actor_id, plan.id)
+    else:
+        jobs.enqueue_plan(
+            db.session(), tenant, plan.person_id, settings, actor_id, replaces_id=plan.id
+        )
 
 
 @bp.post("/plan/<int:plan_id>/comment")

@@ -79,3 +79,20 @@ class LmsConnectionService(TenantService):
             .order_by(LmsSyncRun.id.desc())
             .limit(1)
         )
+
+    def deactivate(self, connection_id: int, expected_version: int | None) -> LmsConnection:
+        """Stop syncing over a connection (kept with its runs; connecting again reactivates it)."""
+        connection = self.get(LmsConnection, connection_id)
+        self.check_version(connection, expected_version)
+        connection.active = False
+        self.flush()
+        return connection
+
+    def runs(self, limit: int = 30) -> list[LmsSyncRun]:
+        """The tenant's newest sync runs first."""
+        stmt = self.scoped(LmsSyncRun).order_by(LmsSyncRun.id.desc()).limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def run(self, run_id: int) -> LmsSyncRun:
+        """One sync run of the tenant (NotFound for another tenant's)."""
+        return self.get(LmsSyncRun, run_id)
