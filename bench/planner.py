@@ -21,7 +21,6 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from solver import generate
@@ -112,8 +111,7 @@ class Baseline:
         archive = subprocess.run(
             ["git", "archive", "--format=tar", ref, "solver"],
             check=True,
-            capture_output=True,
-            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,  # run from the repository, like `make bench`
         ).stdout
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(self._dir.name, filter="data")
