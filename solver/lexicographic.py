@@ -142,13 +142,17 @@ def _merge_hours_and_cost(pm: PlanModel, tiers: Sequence[str]) -> tuple[Expr, in
     """`hours * M + cost` and M, when hours and cost are the last two tiers and it stays exact."""
     if list(tiers[-2:]) != ["hours", "cost"]:
         return None
-    acts = [v.activity for lv in pm.learners for v in lv.acts.values()]
-    most_cost = sum(a.cost_cents for a in acts)
-    most_hours = sum(a.quarter_hours * a.duration_weeks for a in acts)
+    taken = [v for lv in pm.learners for v in lv.acts.values()]
+    most_cost = sum(v.activity.cost_cents for v in taken)
+    most_hours = sum(v.activity.quarter_hours * v.activity.duration_weeks for v in taken)
     scale = most_cost + 1  # any two plans' costs differ by less than this
     if (most_hours + 1) * scale >= SAFE_OBJECTIVE:
         return None
-    return pm.hours() * scale + pm.cost(), scale
+    coefs = [
+        v.activity.quarter_hours * v.activity.duration_weeks * scale + v.activity.cost_cents
+        for v in taken
+    ]
+    return cp_model.LinearExpr.weighted_sum([v.taken for v in taken], coefs), scale
 
 
 def _known(
