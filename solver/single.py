@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from solver.bounds import energy_bound
 from solver.cpsat import Ledger, PlanModel
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, solve_tiers, tier_values
@@ -45,7 +46,7 @@ def solve_learner(
     closure = values["closure"]
     best = first.plans
     ready = values["readiness"]
-    lower = scope.readiness_bound if closure == scope.closure_bound_milli else 0
+    lower = energy_bound(scope) if closure == scope.closure_bound_milli else 0
     phases = list(first.phases)
     # Narrow the catalog to this learner's candidates (plus completed items for initial levels).
     kept = {a.id for a in scope.candidates} | set(learner.completed)
