@@ -28,19 +28,26 @@ def solve_learner(
     ledger: Ledger | None = None,
     hint: list[PlanItem] | None = None,
     shared: bool = False,
+    *,
+    closure_only: bool = False,
+    best_closure: int | None = None,
 ) -> tuple[TieredResult, LearnerScope]:
-    """The lexicographically best plan for one learner, given capacity others already hold."""
+    """The lexicographically best plan for one learner, given capacity others already hold.
+
+    `closure_only` stops after the closure tier; `best_closure`, a closure already proven optimal,
+    lets a hint that attains it skip that tier's search.
+    """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
     pm = PlanModel(request, [scope], ledger)
     hints: Plans | None = {learner.id: hint} if hint is not None else None
-    bounds = {"closure": scope.closure_bound_milli}
+    bounds = {"closure": scope.closure_bound_milli if best_closure is None else best_closure}
     # A hint made without the ledger (another learner's capacity) may not fit it.
     trusted = ledger is None or not (
         ledger.mentor_load or ledger.cohort_taken or ledger.active_taken
     )
     first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
-    if first.status != "optimal" or first.plans is None:
+    if first.status != "optimal" or first.plans is None or closure_only:
         return first, scope
     values = tier_values(request, first.plans)
     closure = values["closure"]

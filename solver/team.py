@@ -1,6 +1,7 @@
 """Team mode for many learners: per-learner solves, a capacity ledger, then a joint repair.
 
 1. Ideal: each learner solved alone with all mentors and seats free. Their sum bounds the team.
+   Every learner's closure is settled first; readiness, hours and cost follow while time is left.
 2. Ledger: in request order, each ideal plan is booked if it still fits; otherwise that learner is
    re-solved against what earlier learners hold.
 3. Repair: the learners who lost something, with the learners holding what they wanted, are
@@ -22,7 +23,8 @@ from solver.measure import learner_plan, objective_key
 from solver.solution import PlanItem
 
 REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
-IDEAL_SHARE, LEDGER_SHARE = 0.45, 0.25  # of the time limit; the repair gets the rest
+IDEAL_SHARE, LEDGER_SHARE = 0.7, 0.15  # of the time limit; the repair gets the rest
+CLOSURE_SHARE = 0.75  # of the ideal phase, for every learner's closure before any refinement
 
 
 def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dict[str, Any]]:
@@ -47,18 +49,40 @@ class Ideal:
 def ideal_plans(
     request: PlanRequest, until: float, hints: dict[str, list[PlanItem]] | None = None
 ) -> Ideal:
-    """Phase 1, one learner at a time (independent: callers may split learners across workers)."""
+    """Phase 1, one learner at a time (independent: callers may split learners across workers).
+
+    First every learner's closure optimum (their sum is the team's bound, so it comes before any
+    refinement), then, while time is left, readiness, hours and cost in request order.
+    """
     from solver.single import solve_learner
 
     if hints is None:
         hints = {p.learner: list(p.items) for p in greedy(request).plans}
     free = mentor_free(request, None)
     ideal = Ideal({}, 0, True)
-    for i, lr in enumerate(request.learners):
-        share = _share(until, len(request.learners) - i)
-        res, scope = solve_learner(request, lr, share, free, None, hints[lr.id], shared=True)
+    learners = request.learners
+    closure_until = time.monotonic() + (until - time.monotonic()) * CLOSURE_SHARE
+    proven: dict[str, int] = {}  # learner -> proven closure optimum
+    for i, lr in enumerate(learners):
+        share = _share(closure_until, len(learners) - i)
+        res, scope = solve_learner(
+            request, lr, share, free, None, hints[lr.id], shared=True, closure_only=True
+        )
         ideal.bound_milli += closure_bound(res, scope.closure_bound_milli)
         ideal.plans[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
+        if res.status == "optimal":
+            proven[lr.id] = closure_bound(res, scope.closure_bound_milli)
+    ideal.proven = len(proven) == len(learners)
+    for i, lr in enumerate(learners):
+        if time.monotonic() >= until or lr.id not in proven:
+            ideal.proven = False
+            continue
+        share = _share(until, len(learners) - i)
+        plan = ideal.plans[lr.id]
+        res, _ = solve_learner(
+            request, lr, share, free, None, plan, shared=True, best_closure=proven[lr.id]
+        )
+        ideal.plans[lr.id] = (res.plans or {}).get(lr.id, plan)
         ideal.proven = ideal.proven and res.status == "optimal"
     return ideal
 
