@@ -17,9 +17,9 @@ from typing import Any
 
 from solver.cpsat import Ledger, mentor_free
 from solver.greedy import greedy
-from solver.instance import PlanRequest
+from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
-from solver.measure import learner_plan, objective_key
+from solver.measure import final_levels, learner_plan, objective_key
 from solver.solution import PlanItem
 
 REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
@@ -151,12 +151,29 @@ def fits(request: PlanRequest, ledger: Ledger, items: list[PlanItem]) -> bool:
 def _greedy_fit(
     request: PlanRequest, ledger: Ledger, learner: str, hints: dict[str, list[PlanItem]]
 ) -> list[PlanItem]:
-    """The greedy plan's items that still fit, in start order (a last resort on timeout)."""
+    """The greedy plan's items that still fit, in start order (a last resort on timeout).
+
+    An item whose prerequisites were among the dropped ones is dropped too.
+    """
+    person = next(lr for lr in request.learners if lr.id == learner)
     kept: list[PlanItem] = []
     for item in sorted(hints[learner], key=lambda i: i.start_week):
-        if fits(request, ledger, [*kept, item]):
+        if _prerequisites_met(request, person, kept, item) and fits(request, ledger, [*kept, item]):
             kept.append(item)
     return kept
+
+
+def _prerequisites_met(
+    request: PlanRequest, learner: Learner, kept: list[PlanItem], item: PlanItem
+) -> bool:
+    """True when the kept items ended by the item's start give it every level and activity."""
+    before = [i for i in kept if i.end_week <= item.start_week]
+    levels = final_levels(request, learner, before)
+    activity = request.activity_by_id[item.activity]
+    done = learner.completed | {i.activity for i in before}
+    return all(levels.get(s, 0) >= lvl for s, lvl in activity.requires_skills.items()) and all(
+        a in done for a in activity.requires_activities
+    )
 
 
 def _repair(
