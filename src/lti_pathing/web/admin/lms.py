@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length
 from lti_pathing import jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Conflict, Invalid
+from lti_pathing.lms.check import check_token
 from lti_pathing.models import Job, JobKind, Lms
 from lti_pathing.services.completions.connections import LmsConnectionService
 from lti_pathing.services.completions.upload import CompletionUploadService
@@ -45,6 +46,10 @@ class ConnectForm(FlaskForm):  # type: ignore[misc]
         description="Moodle web service token or Canvas access token; stored encrypted, "
         "shown afterwards only as its last characters.",
     )  # fmt: skip
+    no_check = BooleanField(
+        "Store without checking the token against the LMS now",
+        description="The token is normally tried against the LMS first and refused if it fails.",
+    )
 
 
 class UploadForm(FlaskForm):  # type: ignore[misc]
@@ -84,7 +89,10 @@ def connect() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             found = ctx.service(LmsConnectionService).connect(
-                Lms(form.kind.data), form.url.data, form.token.data
+                Lms(form.kind.data),
+                form.url.data,
+                form.token.data,
+                None if form.no_check.data else check_token,
             )
         except Invalid as error:
             ctx.rollback()

@@ -35,8 +35,27 @@ def queued_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def connect(admin: Browser, **changes: str) -> Any:
-    data = {"kind": "moodle", "url": "https://moodle.example.org/", "token": TOKEN, **changes}
+    data = {"kind": "moodle", "url": "https://moodle.example.org/", "token": TOKEN,
+            "no_check": "y", **changes}  # fmt: skip
     return admin.post("/admin/lms/connect", data)
+
+
+def test_the_token_is_checked_against_the_lms_and_refused_with_its_reason(
+    admin: Browser, session: Session, tenant: Tenant
+) -> None:
+    import responses
+
+    refusal = {"exception": "moodle_exception", "errorcode": "invalidtoken",
+               "message": "Invalid token - token not found"}  # fmt: skip
+    with responses.RequestsMock() as rsps:
+        rsps.post("https://moodle.example.org/webservice/rest/server.php", json=refusal)
+        data = {"kind": "moodle", "url": "https://moodle.example.org/", "token": TOKEN}
+        answer = admin.post("/admin/lms/connect", data)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "the LMS says: Moodle core_webservice_get_site_info: Invalid token" in html
+    assert TOKEN not in html
+    assert session.scalars(select(LmsConnection)).all() == []
 
 
 def test_connecting_stores_the_token_encrypted_and_shows_only_its_hint(
