@@ -122,21 +122,24 @@ def plan() -> str:
     """My plan: settings, generation progress, timeline, gaps, status and comments."""
     actor, tenant = acting()
     person = db.session().get_one(Person, actor.person_id)
-    current = plan_jobs.latest_plan(db.session(), tenant, person.id)
-    return _render_plan(person, tenant, current, {})
+    return _render_plan(person, tenant, {})
 
 
-def _render_plan(person: Person, tenant: Any, current: Plan | None, errors: dict[str, Any]) -> str:
+def _render_plan(person: Person, tenant: Any, errors: dict[str, Any]) -> str:
     job = plan_jobs.latest_job(db.session(), tenant, {"person_id": person.id}, person.id)
     job = job if job is None or "purpose" not in job.params else None
-    view = service(PlanViewService, tenant).view(current) if current is not None else None
+    current, alongside = plan_jobs.plans_shown(db.session(), tenant, person.id)
+    views = service(PlanViewService, tenant)
+    view = views.view(current) if current is not None else None
     events = service(ApprovalService, tenant).events(current) if current is not None else []
-    settings = PlanSettings.from_json(current.settings or {}) if current is not None else None
+    newest = alongside or current  # the settings the learner last chose
+    settings = PlanSettings.from_json(newest.settings or {}) if newest is not None else None
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(view.plan, w)) if view else None
     return render_template(
         "learner/plan.html", person=person, view=view, events=events, job=job, gantt=gantt,
         settings=settings, roles=service(PathwayService, tenant).roles(), errors=errors,
         form=request.form, checkins=service(CheckInService, tenant).of_learner(person.id),
+        alongside=views.view(alongside) if alongside is not None else None,
     )  # fmt: skip
 
 
@@ -150,7 +153,7 @@ def generate() -> BaseResponse | tuple[str, int]:
     try:
         settings = _settings_from_form()
     except Invalid as error:
-        return _render_plan(person, tenant, current, error.errors or {}), 422
+        return _render_plan(person, tenant, error.errors or {}), 422
     regenerate = current is not None and current.status in (
         PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected,
     )  # fmt: skip

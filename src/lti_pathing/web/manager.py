@@ -19,6 +19,7 @@ from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
 from lti_pathing.services.proposals import ProposalService
+from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.team import TeamService
 from lti_pathing.web import charts, plan_jobs
 from lti_pathing.web.learner import start_replan_from_today
@@ -48,11 +49,16 @@ def index() -> str:
         rows.append((person, fit))
     plans = service(ApprovalService, tenant).plans_of([p.id for p in people])
     by_status: dict[str, list[Plan]] = {}
+    late: dict[int, int] = {}  # plan id -> items behind schedule (the sync's one rule)
+    reschedule = service(RescheduleService, tenant)
     for plan in plans:
         by_status.setdefault(plan.status.value, []).append(plan)
+        if behind := reschedule.behind(plan):
+            late[plan.id] = len(behind)
+    late_people = {p.person_id: late[p.id] for p in plans if p.id in late}
     return render_template(
         "manager/team.html", rows=rows, columns=sorted(columns.items(), key=lambda c: c[1]),
-        by_status=by_status, heat=charts.heat,
+        by_status=by_status, heat=charts.heat, late=late, late_people=late_people,
         upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
     )  # fmt: skip
 

@@ -126,3 +126,66 @@ def test_a_dismissed_proposal_leaves_the_approved_plan_alone(
     assert db.get(Plan, proposal.id).status is PlanStatus.archived  # type: ignore[union-attr]
     assert db.get(Plan, approved.id).status is PlanStatus.approved  # type: ignore[union-attr]
     assert f'data-plan-id="{proposal.id}"' not in boss.get("/team/queue").get_data(as_text=True)
+
+
+def test_the_team_overview_flags_a_person_whose_plan_is_behind(
+    client_as: Client, person: Callable[[str], object], db: Session, draft: Plan
+) -> None:
+    boss = client_as(person(MANAGER), "manager")
+    page = boss.get("/team/").get_data(as_text=True)
+    row = page.split(f'<tr data-person="{draft.person_id}">', 1)[1].split("</tr>", 1)[0]
+    assert 'class="badge late"' in row and "behind schedule" in row
+    assert draft.starts_on is not None
+    ends = [draft.starts_on + dt.timedelta(weeks=i.end_week) for i in draft.items
+            if i.status is ItemStatus.planned]  # fmt: skip
+    late = sum(1 for end in ends if end < dt.date.today())
+    assert late >= 1
+    assert f'data-behind="{late}"' in page and "item" in page
+    for item in draft.items:  # all done: no flag any more
+        item.status, item.completed_on = ItemStatus.completed, dt.date.today()
+    db.commit()
+    assert "behind schedule:" not in boss.get("/team/").get_data(as_text=True)
+
+
+def section(page: str, marker: str) -> str:
+    """The HTML of the <section> that starts with `marker`."""
+    return page.split(marker, 1)[1].split("</section>", 1)[0]
+
+
+def test_regenerating_an_approved_plan_keeps_it_in_effect_with_the_draft_alongside(
+    client_as: Client, person: Callable[[str], object], db: Session, approved: Plan
+) -> None:
+    learner = person(LEARNER)
+    me = client_as(learner)
+    post(me, "/me/plan/generate",
+         {"target_role_id": learner.target_role_id, "hours_per_week": "6"}, "/me/plan")  # type: ignore[attr-defined]  # fmt: skip
+    draft = db.scalars(select(Plan).where(Plan.person_id == approved.person_id,
+                                          Plan.id != approved.id)).one()  # fmt: skip
+    assert draft.status is PlanStatus.draft
+    page = me.get("/me/plan").get_data(as_text=True)
+    main = section(page, 'id="plan"')
+    assert f'data-plan-id="{approved.id}"' in main and 'data-status="approved"' in main
+    assert "Plan in effect" in main and 'id="submit-form"' not in main
+    aside = section(page, 'id="alongside-plan"')
+    assert f'data-plan-id="{draft.id}"' in aside and 'data-status="draft"' in aside
+    assert "New version, not in effect yet" in aside
+    assert f'action="/me/plan/{draft.id}/submit"' in aside
+
+    post(me, f"/me/plan/{draft.id}/submit", {"version": draft.version}, "/me/plan")
+    page = me.get("/me/plan").get_data(as_text=True)
+    assert f'data-plan-id="{approved.id}"' in section(page, 'id="plan"')
+    aside = section(page, 'id="alongside-plan"')
+    assert 'data-status="submitted"' in aside and "Waiting for your manager" in aside
+
+
+def test_a_pending_proposal_is_shown_alongside_the_approved_plan(
+    client_as: Client, person: Callable[[str], object], db: Session, approved: Plan
+) -> None:
+    me = client_as(person(LEARNER))
+    post(me, f"/me/plan/{approved.id}/replan", {}, "/me/plan")
+    proposal = db.scalars(select(Plan).where(Plan.replaces_id == approved.id)).one()
+    page = me.get("/me/plan").get_data(as_text=True)
+    assert f'data-plan-id="{approved.id}"' in section(page, 'id="plan"')
+    aside = section(page, 'id="alongside-plan"')
+    assert f'data-plan-id="{proposal.id}"' in aside
+    assert "Re-plan proposal, waiting for your manager" in aside
