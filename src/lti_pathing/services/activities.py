@@ -93,9 +93,11 @@ class ActivityService(TenantService):
         """Change an activity and (optionally) replace child sets."""
         activity = self.get(Activity, activity_id)
         self.check_version(activity, expected_version)
-        self.apply(activity, fields, ACTIVITY_FIELDS)
-        if self._replace_children(activity, children or ActivityChildren()):
-            self.touch(activity)
+        # One edit is one version: no query below may flush the field change on its own.
+        with self.session.no_autoflush:
+            self.apply(activity, fields, ACTIVITY_FIELDS)
+            if self._replace_children(activity, children or ActivityChildren()):
+                self.touch(activity)
         self._check(activity)
         self.flush()
         return activity
