@@ -225,6 +225,9 @@ class ActivityService(TenantService):
             errors["mentors"] = ["a mentorship needs at least one mentor"]
         if activity.cost and activity.cost > 0 and not activity.currency:
             errors["currency"] = ["required when cost > 0"]
+        start, end = activity.earliest_start, activity.latest_end
+        if start is not None and end is not None and start >= end:  # a change + stored values
+            errors["latest_end"] = [f"must be after earliest_start ({start.isoformat()})"]
         if errors:
             raise Invalid("invalid activity", errors)
 
