@@ -38,6 +38,12 @@ def test_prefixed_environment_is_read_and_typed(monkeypatch: pytest.MonkeyPatch)
     assert app.config["SQLALCHEMY_ECHO"] is False
 
 
+def test_allowed_target_hosts_take_a_list_or_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LTI_PATHING_LTI_ALLOWED_TARGET_HOSTS", "Tool.Example.edu, cdn.example:8443")
+    app = create_app({"SECRET_KEY": "k" * 32, "DATABASE_URL": "sqlite://"})
+    assert app.config["LTI_ALLOWED_TARGET_HOSTS"] == ("tool.example.edu", "cdn.example:8443")
+
+
 def test_plain_database_url_is_used_and_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1/db")
     app = create_app({"SECRET_KEY": "k" * 32})
@@ -53,6 +59,7 @@ def test_plain_database_url_is_used_and_normalised(monkeypatch: pytest.MonkeyPat
         ("DATABASE_URL", "mysql://x", "LTI_PATHING_DATABASE_URL: must be a sqlite"),
         ("SECRET_KEY", "short", "at least 16 characters"),
         ("TYPO_SETTING", "1", "LTI_PATHING_TYPO_SETTING: unknown setting"),
+        ("LTI_ALLOWED_TARGET_HOSTS", "https://x.example/", "bare host names"),
     ],
 )
 def test_bad_settings_fail_at_start(

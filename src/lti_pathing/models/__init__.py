@@ -21,7 +21,12 @@ from lti_pathing.models.lms import (
     LmsSyncRun,
     SyncStatus,
 )
-from lti_pathing.models.lti import PlatformDeployment, PlatformRegistration, ToolKey
+from lti_pathing.models.lti import (
+    PlatformDeployment,
+    PlatformRegistration,
+    RegistrationInvite,
+    ToolKey,
+)
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -81,6 +86,7 @@ __all__ = [
     "PlanStatus",
     "PlatformDeployment",
     "PlatformRegistration",
+    "RegistrationInvite",
     "Role",
     "RoleLevel",
     "RoleSkill",

@@ -122,9 +122,11 @@ class JobArchitectureService(TenantService):
         self.check_version(role, expected_version)
         if "family_id" in fields:
             self.get(JobFamily, fields["family_id"])
-        self.apply(role, fields, ROLE_FIELDS)
-        if skills is not None and self._replace_skills(role, skills):
-            self.touch(role)
+        # One edit is one version: no query below may flush the field change on its own.
+        with self.session.no_autoflush:
+            self.apply(role, fields, ROLE_FIELDS)
+            if skills is not None and self._replace_skills(role, skills):
+                self.touch(role)
         self.flush()
         return role
 

@@ -318,3 +318,29 @@ def test_a_registration_without_deployment_records_the_first_launchs(
     _assert_refused(browser, browser.post_launch(token, state), "is not registered")
     stored = session.scalars(select(PlatformDeployment.deployment_id)).all()
     assert list(stored) == ["77:abc"]
+
+
+def test_a_login_whose_target_link_uri_points_elsewhere_is_refused(
+    platform: LaunchingPlatform,
+) -> None:
+    for target, reason in [
+        ("https://evil.example.com/lti/launch", "points at evil.example.com, not at this tool"),
+        ("http://localhost:5001/lti/launch", "points at localhost:5001"),
+        ("javascript:alert(1)", "is not a URL"),
+        (None, "sent no target_link_uri"),
+    ]:
+        response = platform.login_response(target_link_uri=target, lti1p3_new_window="1")
+        assert response.status_code == 400, target
+        assert reason in unescape(response.text), target
+        assert "Location" not in response.headers
+
+
+def test_a_configured_host_may_be_the_target_of_a_login(
+    app: Flask, platform: LaunchingPlatform
+) -> None:
+    target = "https://tool.example.edu/lti/launch"
+    refused = platform.login_response(target_link_uri=target, lti1p3_new_window="1")
+    assert refused.status_code == 400
+
+    app.config["LTI_ALLOWED_TARGET_HOSTS"] = ("tool.example.edu",)
+    assert platform.login(target_link_uri=target).state
