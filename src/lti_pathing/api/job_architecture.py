@@ -131,15 +131,19 @@ class PathIn(ma.Schema):
 
 
 class PathUpdate(ma.Schema):
-    """Retype a move (edges have no version: the kind is all they hold)."""
+    """Retype a move or change its ends (send the `version` you read)."""
 
+    version = ma.fields.Integer(required=True)
     kind = ma.fields.Enum(PathKind, by_value=True, required=True)
+    from_role_id = ma.fields.Integer()
+    to_role_id = ma.fields.Integer()
 
 
 class PathSchema(ma.Schema):
     """A career-path edge."""
 
     id = ma.fields.Integer()
+    version = ma.fields.Integer()
     from_role_id = ma.fields.Integer()
     to_role_id = ma.fields.Integer()
     kind = ma.fields.Enum(PathKind, by_value=True)
@@ -312,8 +316,10 @@ class Path(MethodView):
     @paths.arguments(PathUpdate)
     @paths.response(200, PathSchema)
     def patch(self, data: dict[str, Any], path_id: int) -> CareerPath:
-        """Change the kind of a move."""
-        return service(JobArchitectureService).set_path_kind(path_id, data["kind"])
+        """Change the kind (or the ends) of a move; a stale `version` is 409 `stale_edit`."""
+        return service(JobArchitectureService).update_path(
+            path_id, data["version"], data["kind"], data.get("from_role_id"), data.get("to_role_id")
+        )
 
     @paths.response(204)
     def delete(self, path_id: int) -> None:
