@@ -1,7 +1,9 @@
 """Solve a `PlanModel` tier by tier: closure, then readiness, then hours, then cost.
 
 Each tier is optimised with the earlier tiers fixed at their optimum and the previous solution as a
-complete hint. A tier already at a known bound is fixed without a search.
+complete hint. A tier already at a known bound is fixed without a search. Hours and cost, the last
+two tiers, are optimised in one search as `hours * M + cost`, M exceeding any plan's total cost: the
+same lexicographic optimum, in about half the time of two searches.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from solver.solution import PlanItem
 
 Plans = dict[str, list[PlanItem]]
 TIERS = ("closure", "readiness", "hours", "cost")
+SAFE_OBJECTIVE = 2**50  # a combined objective stays well inside what CP-SAT handles exactly
 
 
 @dataclass
@@ -80,9 +83,14 @@ def solve_tiers(
     best = hint if trusted_hint else None  # an untrusted hint is never returned as a plan
     result = TieredResult("optimal", best)
     fixed: dict[str, int] = {}
+    merged = _merge_hours_and_cost(pm, tiers)
+    if merged is not None:
+        exprs["hours+cost"] = (merged[0], False)
+        tiers = [t for t in tiers if t != "cost"]
+        tiers = ["hours+cost" if t == "hours" else t for t in tiers]
     for tier in tiers:
         expr, maximise = exprs[tier]
-        known = tier_values(request, best)[tier] if best is not None else None
+        known = _known(request, best, tier, merged)
         bound = bounds.get(tier)
         if tier == "readiness" and fixed.get("closure") != bounds.get("closure"):
             bound = None  # the readiness bound assumes every reachable level is reached
@@ -115,6 +123,8 @@ def solve_tiers(
                 break
             pm.model.add(expr == value)
             fixed[tier] = value
+            if merged is not None and tier == "hours+cost":
+                phase.update(hours=value // merged[1], cost=value % merged[1])
         elif status == cp_model.INFEASIBLE:
             result.status, best = "infeasible", None
             break
@@ -126,6 +136,35 @@ def solve_tiers(
             break
     result.plans = best
     return result
+
+
+def _merge_hours_and_cost(pm: PlanModel, tiers: Sequence[str]) -> tuple[Expr, int] | None:
+    """`hours * M + cost` and M, when hours and cost are the last two tiers and it stays exact."""
+    if list(tiers[-2:]) != ["hours", "cost"]:
+        return None
+    taken = [v for lv in pm.learners for v in lv.acts.values()]
+    most_cost = sum(v.activity.cost_cents for v in taken)
+    most_hours = sum(v.activity.quarter_hours * v.activity.duration_weeks for v in taken)
+    scale = most_cost + 1  # any two plans' costs differ by less than this
+    if (most_hours + 1) * scale >= SAFE_OBJECTIVE:
+        return None
+    coefs = [
+        v.activity.quarter_hours * v.activity.duration_weeks * scale + v.activity.cost_cents
+        for v in taken
+    ]
+    return cp_model.LinearExpr.weighted_sum([v.taken for v in taken], coefs), scale
+
+
+def _known(
+    request: PlanRequest, best: Plans | None, tier: str, merged: tuple[Expr, int] | None
+) -> int | None:
+    """The value the current best plans give the tier (None without plans)."""
+    if best is None:
+        return None
+    values = tier_values(request, best)
+    if tier == "hours+cost" and merged is not None:
+        return values["hours"] * merged[1] + values["cost"]
+    return values[tier]
 
 
 def closure_bound(result: TieredResult, static_bound: int) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from solver.bounds import energy_bound
 from solver.cpsat import Ledger, PlanModel, mentor_free
 from solver.greedy import greedy
 from solver.instance import PlanRequest
@@ -70,7 +71,7 @@ def solve_joint(
     pm = PlanModel(request, scopes, ledger)
     bounds = {
         "closure": sum(s.closure_bound_milli for s in scopes),
-        "readiness": sum(s.readiness_bound for s in scopes),
+        "readiness": sum(energy_bound(s) for s in scopes),
     }
     result = solve_tiers(pm, deadline, request.options.workers, hint, bounds)
     stats: dict[str, object] = {

@@ -63,7 +63,11 @@ class LearnerScope:
 
 
 def start_weeks(
-    request: PlanRequest, learner: Learner, activity: Activity, mentor_free: MentorFree
+    request: PlanRequest,
+    learner: Learner,
+    activity: Activity,
+    mentor_free: MentorFree,
+    calendar: Calendar | None = None,
 ) -> list[int]:
     """Every start week at which the activity fits on its own (window, cohorts, hours, mentors)."""
     pin = next((p for p in learner.pinned if p.activity == activity.id), None)
@@ -75,7 +79,8 @@ def start_weeks(
     weeks: Iterable[int] = (
         activity.start_weeks if activity.start_weeks is not None else range(lo, hi + 1)
     )
-    fits = [w for w in weeks if lo <= w <= hi and _hours_fit(learner, activity, w)]
+    calendar = calendar or Calendar(learner, request.horizon_weeks)
+    fits = [w for w in weeks if lo <= w <= hi and calendar.fits(activity, w)]
     if activity.needs_mentor:
         eligible = [m for m in activity.mentors if m in mentor_free]
         fits = [w for w in fits if any(mentor_free.has_room(m, w, d) for m in eligible)]
@@ -86,11 +91,29 @@ def start_weeks(
     return fits
 
 
-def _hours_fit(learner: Learner, activity: Activity, start: int) -> bool:
-    q = activity.quarter_hours
-    return q == 0 or all(
-        learner.capacity(w) >= q for w in range(start, start + activity.duration_weeks)
-    )
+class Calendar:
+    """A learner's weekly hours, to tell fast whether an activity's hours fit from a start week."""
+
+    def __init__(self, learner: Learner, horizon: int) -> None:
+        self.weekly = learner.quarter_hours
+        # The first week at or after w with fewer hours than a normal week (blackouts).
+        self.next_short = [horizon] * (horizon + 1)
+        for w in range(horizon - 1, -1, -1):
+            short = learner.capacity(w) < self.weekly
+            self.next_short[w] = w if short else self.next_short[w + 1]
+        self.learner = learner
+
+    def fits(self, activity: Activity, start: int) -> bool:
+        """True when every week of the activity from `start` has room for its weekly hours."""
+        q = activity.quarter_hours
+        if q == 0:
+            return True
+        if q > self.weekly:
+            return False
+        end = start + activity.duration_weeks
+        if 0 <= start < len(self.next_short) and self.next_short[start] >= end:
+            return True  # only normal weeks
+        return all(self.learner.capacity(w) >= q for w in range(start, end))
 
 
 class MentorFree:
@@ -136,7 +159,8 @@ def build_scope(
         for lvl in range(initial.get(s, 0) + 1, t.level + 1)
     ]
     taught = {(s, lvl) for s, lvl in targets if any(a.grants.get(s, 0) >= lvl for a in open_acts)}
-    starts = {a.id: start_weeks(request, learner, a, mentor_free) for a in open_acts}
+    calendar = Calendar(learner, request.horizon_weeks)
+    starts = {a.id: start_weeks(request, learner, a, mentor_free, calendar) for a in open_acts}
     dropped = {a.id: "does not fit in time" for a in open_acts if not starts[a.id]}
     pool = {a.id: a for a in open_acts if starts[a.id]}
     scope = LearnerScope(
@@ -181,7 +205,8 @@ def _providers(
     index = GranterIndex(acts)
     for i, a in enumerate(acts):
         order[a.id] = i
-    return {sl: sorted(index.providers(sl), key=order.__getitem__) for sl in needed}
+    # Sorted: the model creates its level variables in this order, the same in every process.
+    return {sl: sorted(index.providers(sl), key=order.__getitem__) for sl in sorted(needed)}
 
 
 def _useful(
@@ -207,7 +232,9 @@ def _useful(
     for a in pool.values():
         if a.id not in keep:
             scope.dropped.setdefault(a.id, "adds nothing to the target")
-    return keep
+    # In catalog order, not search order: dominance ties go to the earlier activity, whatever
+    # the process's string hashing.
+    return {k: v for k, v in pool.items() if k in keep}
 
 
 class GranterIndex:
@@ -235,18 +262,13 @@ def _reachable(
     changed = True
     while changed:
         changed = False
-        avail: dict[SkillLevel, int] = {}
-        for a in pool.values():
-            for s, g in a.grants.items():
-                end = est[a.id] + a.duration_weeks
-                for lvl in range(1, g + 1):
-                    if end < avail.get((s, lvl), NEVER):
-                        avail[(s, lvl)] = end
+        avail = _earliest_levels(pool.values(), est)
         for a in pool.values():
             ready = 0
             for s, lvl in a.requires_skills.items():
                 if lvl > scope.initial.get(s, 0):
-                    ready = max(ready, avail.get((s, lvl), NEVER))
+                    row = avail.get(s, ())
+                    ready = max(ready, row[lvl] if lvl < len(row) else NEVER)
             for b in a.requires_activities:
                 if b not in learner.completed:
                     ready = max(ready, est[b] + pool[b].duration_weeks if b in pool else NEVER)
@@ -268,6 +290,24 @@ def _reachable(
     return keep
 
 
+def _earliest_levels(acts: Iterable[Activity], est: Mapping[str, int]) -> dict[str, list[int]]:
+    """Per skill and level, the earliest week some activity granting that level could end."""
+    top: dict[str, list[int]] = {}
+    for a in acts:
+        if est[a.id] >= NEVER:
+            continue
+        end = est[a.id] + a.duration_weeks
+        for s, g in a.grants.items():
+            row = top.setdefault(s, [NEVER])
+            if len(row) <= g:
+                row.extend([NEVER] * (g + 1 - len(row)))
+            row[g] = min(row[g], end)
+    for row in top.values():  # a level is available once any level at or above it is
+        for lvl in range(len(row) - 2, -1, -1):
+            row[lvl] = min(row[lvl], row[lvl + 1])
+    return top
+
+
 def _undominated(
     pool: dict[str, Activity], scope: LearnerScope, pinned: set[str]
 ) -> dict[str, Activity]:
@@ -280,10 +320,11 @@ def _undominated(
     order = {a: i for i, a in enumerate(pool)}
     providers = _providers(list(pool.values()), needed)
     dropped: set[str] = set()
+    capped = {a.id: _capped(a, cap, scope.initial) for a in pool.values()}
     for b in pool.values():
         if b.id in pinned or b.id in by_id_required:
             continue
-        gains = _capped(b, cap, scope.initial)
+        gains = capped[b.id]
         if not gains:
             continue
         rarest = min(gains.items(), key=lambda kv: len(providers.get(kv, ())))
@@ -291,8 +332,8 @@ def _undominated(
             if a_id == b.id or a_id in dropped:
                 continue
             a = pool[a_id]
-            if _dominates(a, b, cap, scope) and (
-                not _dominates(b, a, cap, scope) or order[a_id] < order[b.id]
+            if _dominates(a, b, capped, scope) and (
+                not _dominates(b, a, capped, scope) or order[a_id] < order[b.id]
             ):
                 dropped.add(b.id)
                 scope.dropped[b.id] = f"dominated by {a_id}"
@@ -308,7 +349,9 @@ def _capped(a: Activity, cap: Mapping[str, int], initial: Mapping[str, int]) -> 
     }
 
 
-def _dominates(a: Activity, b: Activity, cap: Mapping[str, int], scope: LearnerScope) -> bool:
+def _dominates(
+    a: Activity, b: Activity, capped: Mapping[str, dict[str, int]], scope: LearnerScope
+) -> bool:
     if (
         a.duration_weeks > b.duration_weeks
         or a.quarter_hours > b.quarter_hours
@@ -319,7 +362,7 @@ def _dominates(a: Activity, b: Activity, cap: Mapping[str, int], scope: LearnerS
         return False
     if a.needs_mentor and not (b.needs_mentor and set(b.mentors) <= set(a.mentors)):
         return False
-    ga, gb = _capped(a, cap, scope.initial), _capped(b, cap, scope.initial)
+    ga, gb = capped[a.id], capped[b.id]
     if any(ga.get(s, 0) < lvl for s, lvl in gb.items()):
         return False
     done = scope.learner.completed

@@ -3,7 +3,8 @@
 Readiness is the tier CP-SAT finds hardest to prove as a min-max objective. Instead, each candidate
 readiness week R, from the static lower bound up, becomes a deadline: the scope analysis re-run with
 deadline R drops most of the catalog (and often proves R impossible with no search at all), and a
-small feasibility model settles the rest. The first feasible R is optimal.
+small model settles the rest. The first feasible R is optimal, and its model minimises hours and
+cost straight away (no separate model for the last tiers).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from solver.bounds import energy_bound
 from solver.cpsat import Ledger, PlanModel
 from solver.instance import Learner, PlanRequest
-from solver.lexicographic import Plans, TieredResult, solve_tiers, solver_for, tier_values
+from solver.lexicographic import Plans, TieredResult, solve_tiers, tier_values
 from solver.scope import LearnerScope, MentorFree, build_scope
 from solver.solution import PlanItem
 
@@ -26,79 +28,76 @@ def solve_learner(
     ledger: Ledger | None = None,
     hint: list[PlanItem] | None = None,
     shared: bool = False,
+    *,
+    closure_only: bool = False,
+    best_closure: int | None = None,
 ) -> tuple[TieredResult, LearnerScope]:
-    """The lexicographically best plan for one learner, given capacity others already hold."""
+    """The lexicographically best plan for one learner, given capacity others already hold.
+
+    `closure_only` stops after the closure tier; `best_closure`, a closure already proven optimal,
+    lets a hint that attains it skip that tier's search.
+    """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
     pm = PlanModel(request, [scope], ledger)
     hints: Plans | None = {learner.id: hint} if hint is not None else None
-    bounds = {"closure": scope.closure_bound_milli}
+    bounds = {"closure": scope.closure_bound_milli if best_closure is None else best_closure}
     # A hint made without the ledger (another learner's capacity) may not fit it.
     trusted = ledger is None or not (
         ledger.mentor_load or ledger.cohort_taken or ledger.active_taken
     )
     first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
-    if first.status != "optimal" or first.plans is None:
+    if first.status != "optimal" or first.plans is None or closure_only:
         return first, scope
     values = tier_values(request, first.plans)
     closure = values["closure"]
     best = first.plans
     ready = values["readiness"]
-    lower = scope.readiness_bound if closure == scope.closure_bound_milli else 0
+    lower = energy_bound(scope) if closure == scope.closure_bound_milli else 0
     phases = list(first.phases)
     # Narrow the catalog to this learner's candidates (plus completed items for initial levels).
     kept = {a.id for a in scope.candidates} | set(learner.completed)
     narrow = replace(request, activities=tuple(a for a in request.activities if a.id in kept))
-    for week in range(lower, ready):
+    for week in range(lower, ready + 1):
         started = time.monotonic()
         if started >= deadline:
             return TieredResult("feasible", best, phases), scope
-        found = _feasible_by(narrow, _due(learner, week), closure, free, ledger, deadline, shared)
-        phases.append(
-            {
-                "tier": "readiness",
-                "deadline": week,
-                "status": found[0],
-                "wall_s": round(time.monotonic() - started, 3),
-            }
-        )
-        if found[0] == "feasible":
-            best, ready = found[1] or best, week
-            break
-        if found[0] == "unknown":
+        # The first deadline that can be met is the readiness optimum: its model also minimises
+        # hours then cost. The last one is met by the plan in hand, the hint.
+        hinted = best if week == ready else None
+        due = _due(learner, week)
+        found = _best_by(narrow, due, closure, free, ledger, deadline, hinted, shared)
+        found.phases[0].update(deadline=week, wall_s=round(time.monotonic() - started, 3))
+        phases += found.phases
+        if found.status == "infeasible" and week < ready:
+            continue
+        if found.plans is None:  # out of time (or the hint did not fit): the plan in hand stands
             return TieredResult("feasible", best, phases), scope
-    final_scope = build_scope(narrow, _due(learner, ready), free, shared=shared)
-    pm = PlanModel(narrow, [final_scope], ledger)
-    pm.model.add(pm.closure() == closure)
-    rest = solve_tiers(pm, deadline, workers, best, {}, tiers=("hours", "cost"))
-    rest.phases = phases + rest.phases
-    if rest.plans is None:  # ran out of time before improving: the readiness-optimal plan stands
-        rest.plans, rest.status = best, "feasible"
-    return rest, scope
+        found.phases = phases
+        return found, scope
+    return TieredResult("feasible", best, phases), scope
 
 
 def _due(learner: Learner, week: int) -> Learner:
     return replace(learner, deadline_week=week)
 
 
-def _feasible_by(
+def _best_by(
     request: PlanRequest,
     learner: Learner,
     closure: int,
     free: MentorFree,
     ledger: Ledger | None,
     deadline: float,
+    hint: Plans | None,
     shared: bool,
-) -> tuple[str, Plans | None]:
-    """Can the learner reach `closure` with everything ended by their (tightened) deadline?"""
+) -> TieredResult:
+    """The fewest hours, then cost, reaching `closure` with everything ended by the deadline."""
     scope = build_scope(request, learner, free, shared=shared)
     if scope.closure_bound_milli < closure:
-        return "infeasible", None
+        return TieredResult("infeasible", None, [{"tier": "readiness", "status": "infeasible"}])
     pm = PlanModel(request, [scope], ledger)
     pm.model.add(pm.closure() == closure)
-    solver = solver_for(deadline - time.monotonic(), request.options.workers)
-    status = solver.solve(pm.model)
-    name = solver.status_name(status)
-    if name in ("OPTIMAL", "FEASIBLE"):
-        return "feasible", pm.extract(solver)
-    return ("infeasible" if name == "INFEASIBLE" else "unknown"), None
+    result = solve_tiers(pm, deadline, request.options.workers, hint, {}, ("hours", "cost"))
+    result.phases[0]["tier"] = "readiness"
+    return result

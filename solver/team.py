@@ -1,6 +1,7 @@
 """Team mode for many learners: per-learner solves, a capacity ledger, then a joint repair.
 
 1. Ideal: each learner solved alone with all mentors and seats free. Their sum bounds the team.
+   Every learner's closure is settled first; readiness, hours and cost follow while time is left.
 2. Ledger: in request order, each ideal plan is booked if it still fits; otherwise that learner is
    re-solved against what earlier learners hold.
 3. Repair: the learners who lost something, with the learners holding what they wanted, are
@@ -16,13 +17,14 @@ from typing import Any
 
 from solver.cpsat import Ledger, mentor_free
 from solver.greedy import greedy
-from solver.instance import PlanRequest
+from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
-from solver.measure import learner_plan, objective_key
+from solver.measure import final_levels, learner_plan, objective_key
 from solver.solution import PlanItem
 
 REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
-IDEAL_SHARE, LEDGER_SHARE = 0.45, 0.25  # of the time limit; the repair gets the rest
+IDEAL_SHARE, LEDGER_SHARE = 0.7, 0.15  # of the time limit; the repair gets the rest
+CLOSURE_SHARE = 0.75  # of the ideal phase, for every learner's closure before any refinement
 
 
 def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dict[str, Any]]:
@@ -47,18 +49,40 @@ class Ideal:
 def ideal_plans(
     request: PlanRequest, until: float, hints: dict[str, list[PlanItem]] | None = None
 ) -> Ideal:
-    """Phase 1, one learner at a time (independent: callers may split learners across workers)."""
+    """Phase 1, one learner at a time (independent: callers may split learners across workers).
+
+    First every learner's closure optimum (their sum is the team's bound, so it comes before any
+    refinement), then, while time is left, readiness, hours and cost in request order.
+    """
     from solver.single import solve_learner
 
     if hints is None:
         hints = {p.learner: list(p.items) for p in greedy(request).plans}
     free = mentor_free(request, None)
     ideal = Ideal({}, 0, True)
-    for i, lr in enumerate(request.learners):
-        share = _share(until, len(request.learners) - i)
-        res, scope = solve_learner(request, lr, share, free, None, hints[lr.id], shared=True)
+    learners = request.learners
+    closure_until = time.monotonic() + (until - time.monotonic()) * CLOSURE_SHARE
+    proven: dict[str, int] = {}  # learner -> proven closure optimum
+    for i, lr in enumerate(learners):
+        share = _share(closure_until, len(learners) - i)
+        res, scope = solve_learner(
+            request, lr, share, free, None, hints[lr.id], shared=True, closure_only=True
+        )
         ideal.bound_milli += closure_bound(res, scope.closure_bound_milli)
         ideal.plans[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
+        if res.status == "optimal":
+            proven[lr.id] = closure_bound(res, scope.closure_bound_milli)
+    ideal.proven = len(proven) == len(learners)
+    for i, lr in enumerate(learners):
+        if time.monotonic() >= until or lr.id not in proven:
+            ideal.proven = False
+            continue
+        share = _share(until, len(learners) - i)
+        plan = ideal.plans[lr.id]
+        res, _ = solve_learner(
+            request, lr, share, free, None, plan, shared=True, best_closure=proven[lr.id]
+        )
+        ideal.plans[lr.id] = (res.plans or {}).get(lr.id, plan)
         ideal.proven = ideal.proven and res.status == "optimal"
     return ideal
 
@@ -127,12 +151,29 @@ def fits(request: PlanRequest, ledger: Ledger, items: list[PlanItem]) -> bool:
 def _greedy_fit(
     request: PlanRequest, ledger: Ledger, learner: str, hints: dict[str, list[PlanItem]]
 ) -> list[PlanItem]:
-    """The greedy plan's items that still fit, in start order (a last resort on timeout)."""
+    """The greedy plan's items that still fit, in start order (a last resort on timeout).
+
+    An item whose prerequisites were among the dropped ones is dropped too.
+    """
+    person = next(lr for lr in request.learners if lr.id == learner)
     kept: list[PlanItem] = []
     for item in sorted(hints[learner], key=lambda i: i.start_week):
-        if fits(request, ledger, [*kept, item]):
+        if _prerequisites_met(request, person, kept, item) and fits(request, ledger, [*kept, item]):
             kept.append(item)
     return kept
+
+
+def _prerequisites_met(
+    request: PlanRequest, learner: Learner, kept: list[PlanItem], item: PlanItem
+) -> bool:
+    """True when the kept items ended by the item's start give it every level and activity."""
+    before = [i for i in kept if i.end_week <= item.start_week]
+    levels = final_levels(request, learner, before)
+    activity = request.activity_by_id[item.activity]
+    done = learner.completed | {i.activity for i in before}
+    return all(levels.get(s, 0) >= lvl for s, lvl in activity.requires_skills.items()) and all(
+        a in done for a in activity.requires_activities
+    )
 
 
 def _repair(

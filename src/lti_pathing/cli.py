@@ -65,6 +65,9 @@ def init_db() -> None:
     with database(current_app).engine.begin() as connection:
         migrate.upgrade(connection)
     click.echo("database is at the latest schema")
+    from lti_pathing.lti.keys import ensure_tool_key
+
+    click.echo(f"tool signing key {ensure_tool_key(current_app)}")
 
 
 @main.command("export")

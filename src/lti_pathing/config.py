@@ -63,6 +63,16 @@ def _secret_key(value: Any) -> str | None:
     return key
 
 
+def _host_list(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise ValueError("must be a list of host names (JSON list or comma-separated)")
+    hosts = tuple(i.strip().lower() for i in items if i.strip())
+    if any("/" in h or " " in h for h in hosts):
+        raise ValueError("must be bare host names like lms-tool.example.edu (no scheme or path)")
+    return hosts
+
+
 def _slug(value: Any) -> str:
     if not isinstance(value, str) or not value or not value.replace("-", "").isalnum():
         raise ValueError("must be a slug of letters, digits and '-'")
@@ -169,6 +179,12 @@ SETTINGS: tuple[Setting, ...] = (
         "LTI login first checks that the browser keeps cookies in the iframe",
     ),
     Setting(
+        "LTI_ALLOWED_TARGET_HOSTS",
+        (),
+        _host_list,
+        "hosts besides the tool's own that an LTI login's target_link_uri may point at",
+    ),
+    Setting(
         "KEY_OVERLAP_DAYS",
         7,
         _int_between(0, 365),
@@ -209,6 +225,13 @@ SETTINGS: tuple[Setting, ...] = (
         3600,
         _int_between(1, 7 * 24 * 3600),
         "seconds before a task of a dead worker is redelivered; longer than the longest task",
+    ),
+    Setting(
+        "LMS_SYNC_INTERVAL_MINUTES",
+        360,
+        _int_between(0, 7 * 24 * 60),
+        "minutes between scheduled LMS syncs of every tenant (Celery beat; 0: none). "
+        "Without a broker, run `lti-pathing lms sync` from cron instead",
     ),
     Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
     Setting(

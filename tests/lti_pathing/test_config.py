@@ -38,6 +38,12 @@ def test_prefixed_environment_is_read_and_typed(monkeypatch: pytest.MonkeyPatch)
     assert app.config["SQLALCHEMY_ECHO"] is False
 
 
+def test_allowed_target_hosts_take_a_list_or_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LTI_PATHING_LTI_ALLOWED_TARGET_HOSTS", "Tool.Example.edu, cdn.example:8443")
+    app = create_app({"SECRET_KEY": "k" * 32, "DATABASE_URL": "sqlite://"})
+    assert app.config["LTI_ALLOWED_TARGET_HOSTS"] == ("tool.example.edu", "cdn.example:8443")
+
+
 def test_plain_database_url_is_used_and_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1/db")
     app = create_app({"SECRET_KEY": "k" * 32})
@@ -53,6 +59,7 @@ def test_plain_database_url_is_used_and_normalised(monkeypatch: pytest.MonkeyPat
         ("DATABASE_URL", "mysql://x", "LTI_PATHING_DATABASE_URL: must be a sqlite"),
         ("SECRET_KEY", "short", "at least 16 characters"),
         ("TYPO_SETTING", "1", "LTI_PATHING_TYPO_SETTING: unknown setting"),
+        ("LTI_ALLOWED_TARGET_HOSTS", "https://x.example/", "bare host names"),
     ],
 )
 def test_bad_settings_fail_at_start(
@@ -66,3 +73,13 @@ def test_bad_settings_fail_at_start(
 def test_page_size_may_not_exceed_the_maximum() -> None:
     with pytest.raises(SettingsError, match="MAX_PAGE_SIZE"):
         create_app({"PAGE_SIZE": 300, "MAX_PAGE_SIZE": 100, "DATABASE_URL": "sqlite://"})
+
+
+def test_the_readme_documents_every_setting() -> None:
+    from pathlib import Path
+
+    from lti_pathing.config import SETTINGS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"| `{s.name}` | `LTI_PATHING_{s.name}`" not in readme]
+    assert missing == [], "add these settings to the README's configuration table"

@@ -53,6 +53,7 @@ def init_app(app: Flask) -> PathingApi:
         activities,
         evidence,
         job_architecture,
+        jobs,
         people,
         plans,
         skills,
@@ -71,7 +72,8 @@ def init_app(app: Flask) -> PathingApi:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "lti-pathing token"}
     )
     csrf = app.extensions["csrf"]
-    for module in (skills, job_architecture, activities, people, evidence, plans, transfer):
+    modules = (skills, job_architecture, activities, people, evidence, plans, transfer, jobs)
+    for module in modules:
         for blueprint in module.BLUEPRINTS:
             csrf.exempt(blueprint)
             api.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ from lti_pathing.api.core import (
     Record,
     VersionArgs,
     counted,
+    lifecycle_routes,
     list_query,
     patch_schema,
     service,
@@ -209,17 +210,17 @@ class ActivityItem(MethodView):
         service(ActivityService).delete_activity(activity_id, args["version"])
 
 
-@activities.route("/<int:activity_id>/retire", methods=["POST"], endpoint="retire")
-@activities.arguments(VersionArgs)
-@activities.response(200, ActivitySchema)
-def retire_activity(data: dict[str, Any], activity_id: int) -> Activity:
-    """Offer the activity in no new plan; existing plans keep it."""
-    return service(ActivityService).retire_activity(activity_id, data["version"])
-
-
-@activities.route("/<int:activity_id>/restore", methods=["POST"], endpoint="restore")
-@activities.arguments(VersionArgs)
-@activities.response(200, ActivitySchema)
-def restore_activity(data: dict[str, Any], activity_id: int) -> Activity:
-    """Offer a retired activity again."""
-    return service(ActivityService).restore_activity(activity_id, data["version"])
+lifecycle_routes(
+    activities,
+    ActivitySchema,
+    "activity_id",
+    lambda i, v, on: (
+        service(ActivityService).restore_activity(i, v)
+        if on
+        else service(ActivityService).retire_activity(i, v)
+    ),
+    (
+        "Offer the activity in no new plan; existing plans keep it.",
+        "Offer a retired activity again.",
+    ),
+)

@@ -179,3 +179,29 @@ def patch_schema(cls: type[ma.Schema]) -> ma.Schema:
         name for name, f in cls._declared_fields.items() if f.required and name != "version"
     )
     return cls(partial=optional)
+
+
+SetActive = Callable[[int, int, bool], Any]
+
+
+def lifecycle_routes(
+    blp: Blueprint,
+    schema: type[ma.Schema],
+    id_name: str,
+    set_active: SetActive,
+    docs: tuple[str, str],
+) -> None:
+    """Add `POST /<id>/retire` and `/<id>/restore` to a resource blueprint.
+
+    `set_active(record_id, version, active)` calls the service; `docs` are the two routes'
+    one-line descriptions for the OpenAPI document.
+    """
+    for endpoint, active, doc in (("retire", False, docs[0]), ("restore", True, docs[1])):
+
+        def view(data: dict[str, Any], _active: bool = active, **path: int) -> Any:
+            return set_active(path[id_name], data["version"], _active)
+
+        view.__doc__ = doc
+        view.__name__ = f"{endpoint}_{blp.name}"
+        decorated = blp.arguments(VersionArgs)(blp.response(200, schema)(view))
+        blp.route(f"/<int:{id_name}>/{endpoint}", methods=["POST"], endpoint=endpoint)(decorated)

@@ -16,6 +16,7 @@ from lti_pathing.api.core import (
     Record,
     VersionArgs,
     counted,
+    lifecycle_routes,
     list_query,
     patch_schema,
     service,
@@ -130,15 +131,19 @@ class PathIn(ma.Schema):
 
 
 class PathUpdate(ma.Schema):
-    """Retype a move (edges have no version: the kind is all they hold)."""
+    """Retype a move or change its ends (send the `version` you read)."""
 
+    version = ma.fields.Integer(required=True)
     kind = ma.fields.Enum(PathKind, by_value=True, required=True)
+    from_role_id = ma.fields.Integer()
+    to_role_id = ma.fields.Integer()
 
 
 class PathSchema(ma.Schema):
     """A career-path edge."""
 
     id = ma.fields.Integer()
+    version = ma.fields.Integer()
     from_role_id = ma.fields.Integer()
     to_role_id = ma.fields.Integer()
     kind = ma.fields.Enum(PathKind, by_value=True)
@@ -204,20 +209,13 @@ class Family(MethodView):
         service(JobArchitectureService).delete_family(family_id, args["version"])
 
 
-@families.route("/<int:family_id>/retire", methods=["POST"], endpoint="retire")
-@families.arguments(VersionArgs)
-@families.response(200, FamilySchema)
-def retire_family(data: dict[str, Any], family_id: int) -> JobFamily:
-    """Retire a job family."""
-    return service(JobArchitectureService).set_family_active(family_id, data["version"], False)
-
-
-@families.route("/<int:family_id>/restore", methods=["POST"], endpoint="restore")
-@families.arguments(VersionArgs)
-@families.response(200, FamilySchema)
-def restore_family(data: dict[str, Any], family_id: int) -> JobFamily:
-    """Bring a retired job family back."""
-    return service(JobArchitectureService).set_family_active(family_id, data["version"], True)
+lifecycle_routes(
+    families,
+    FamilySchema,
+    "family_id",
+    lambda i, v, on: service(JobArchitectureService).set_family_active(i, v, on),
+    ("Retire a job family.", "Bring a retired job family back."),
+)
 
 
 @roles.route("")
@@ -266,20 +264,17 @@ class RoleItem(MethodView):
         service(JobArchitectureService).delete_role(role_id, args["version"])
 
 
-@roles.route("/<int:role_id>/retire", methods=["POST"], endpoint="retire")
-@roles.arguments(VersionArgs)
-@roles.response(200, RoleSchema)
-def retire_role(data: dict[str, Any], role_id: int) -> Role:
-    """Offer a role no more as a target; people holding it keep it."""
-    return service(JobArchitectureService).retire_role(role_id, data["version"])
-
-
-@roles.route("/<int:role_id>/restore", methods=["POST"], endpoint="restore")
-@roles.arguments(VersionArgs)
-@roles.response(200, RoleSchema)
-def restore_role(data: dict[str, Any], role_id: int) -> Role:
-    """Offer a retired role again."""
-    return service(JobArchitectureService).restore_role(role_id, data["version"])
+lifecycle_routes(
+    roles,
+    RoleSchema,
+    "role_id",
+    lambda i, v, on: (
+        service(JobArchitectureService).restore_role(i, v)
+        if on
+        else service(JobArchitectureService).retire_role(i, v)
+    ),
+    ("Offer a role no more as a target; people holding it keep it.", "Offer a retired role again."),
+)
 
 
 @paths.route("")
@@ -321,8 +316,10 @@ class Path(MethodView):
     @paths.arguments(PathUpdate)
     @paths.response(200, PathSchema)
     def patch(self, data: dict[str, Any], path_id: int) -> CareerPath:
-        """Change the kind of a move."""
-        return service(JobArchitectureService).set_path_kind(path_id, data["kind"])
+        """Change the kind (or the ends) of a move; a stale `version` is 409 `stale_edit`."""
+        return service(JobArchitectureService).update_path(
+            path_id, data["version"], data["kind"], data.get("from_role_id"), data.get("to_role_id")
+        )
 
     @paths.response(204)
     def delete(self, path_id: int) -> None:

@@ -15,6 +15,7 @@ from lti_pathing.api.core import (
     Record,
     VersionArgs,
     counted,
+    lifecycle_routes,
     list_query,
     patch_schema,
     service,
@@ -192,20 +193,17 @@ class PersonItem(MethodView):
         service(PeopleService).delete_person(person_id, args["version"])
 
 
-@people.route("/<int:person_id>/retire", methods=["POST"], endpoint="retire")
-@people.arguments(VersionArgs)
-@people.response(200, PersonSchema)
-def retire_person(data: dict[str, Any], person_id: int) -> Person:
-    """Mark someone as having left; their history stays."""
-    return service(PeopleService).retire_person(person_id, data["version"])
-
-
-@people.route("/<int:person_id>/restore", methods=["POST"], endpoint="restore")
-@people.arguments(VersionArgs)
-@people.response(200, PersonSchema)
-def restore_person(data: dict[str, Any], person_id: int) -> Person:
-    """Mark someone as active again."""
-    return service(PeopleService).restore_person(person_id, data["version"])
+lifecycle_routes(
+    people,
+    PersonSchema,
+    "person_id",
+    lambda i, v, on: (
+        service(PeopleService).restore_person(i, v)
+        if on
+        else service(PeopleService).retire_person(i, v)
+    ),
+    ("Mark someone as having left; their history stays.", "Mark someone as active again."),
+)
 
 
 @mentors.route("")

@@ -14,6 +14,7 @@ from lti_pathing.api.core import (
     Record,
     VersionArgs,
     counted,
+    lifecycle_routes,
     list_query,
     patch_schema,
     service,
@@ -152,20 +153,13 @@ class Category(MethodView):
         service(SkillService).delete_category(category_id, args["version"])
 
 
-@categories.route("/<int:category_id>/retire", methods=["POST"], endpoint="retire")
-@categories.arguments(VersionArgs)
-@categories.response(200, CategorySchema)
-def retire_category(data: dict[str, Any], category_id: int) -> SkillCategory:
-    """Retire a category (hidden from new use)."""
-    return service(SkillService).set_category_active(category_id, data["version"], False)
-
-
-@categories.route("/<int:category_id>/restore", methods=["POST"], endpoint="restore")
-@categories.arguments(VersionArgs)
-@categories.response(200, CategorySchema)
-def restore_category(data: dict[str, Any], category_id: int) -> SkillCategory:
-    """Bring a retired category back."""
-    return service(SkillService).set_category_active(category_id, data["version"], True)
+lifecycle_routes(
+    categories,
+    CategorySchema,
+    "category_id",
+    lambda i, v, on: service(SkillService).set_category_active(i, v, on),
+    ("Retire a category (hidden from new use).", "Bring a retired category back."),
+)
 
 
 @skills.route("")
@@ -213,17 +207,17 @@ class SkillItem(MethodView):
         service(SkillService).delete_skill(skill_id, args["version"])
 
 
-@skills.route("/<int:skill_id>/retire", methods=["POST"], endpoint="retire")
-@skills.arguments(VersionArgs)
-@skills.response(200, SkillSchema)
-def retire_skill(data: dict[str, Any], skill_id: int) -> Skill:
-    """Retire a skill: roles and history keep it, new use is refused."""
-    return service(SkillService).retire_skill(skill_id, data["version"])
-
-
-@skills.route("/<int:skill_id>/restore", methods=["POST"], endpoint="restore")
-@skills.arguments(VersionArgs)
-@skills.response(200, SkillSchema)
-def restore_skill(data: dict[str, Any], skill_id: int) -> Skill:
-    """Bring a retired skill back."""
-    return service(SkillService).restore_skill(skill_id, data["version"])
+lifecycle_routes(
+    skills,
+    SkillSchema,
+    "skill_id",
+    lambda i, v, on: (
+        service(SkillService).restore_skill(i, v)
+        if on
+        else service(SkillService).retire_skill(i, v)
+    ),
+    (
+        "Retire a skill: roles and history keep it, new use is refused.",
+        "Bring a retired skill back.",
+    ),
+)

@@ -148,12 +148,10 @@ def _serve(server: BaseWSGIServer) -> threading.Thread:
 def _stop_pools(app: Flask) -> None:
     # Queued background work is dropped; a solve already running ends within its time limit.
     from lti_pathing.jobs import EXECUTOR
-    from lti_pathing.web.background import EXTENSION
 
-    for name in (EXECUTOR, EXTENSION):
-        pool = app.extensions.get(name)
-        if isinstance(pool, ThreadPoolExecutor):
-            pool.shutdown(wait=False, cancel_futures=True)
+    pool = app.extensions.get(EXECUTOR)
+    if isinstance(pool, ThreadPoolExecutor):
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @contextmanager

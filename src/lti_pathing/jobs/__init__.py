@@ -6,21 +6,28 @@ transaction commits (so a worker always finds the row), and pages poll the Job r
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import Job, JobKind, Tenant
+from lti_pathing.models import Job, JobKind, JobStatus, Tenant
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.planning import PlanSettings, next_monday
 
 log = logging.getLogger(__name__)
 EXECUTOR = "lti_pathing.jobs.executor"
+SYNC_PENDING_MINUTES = 30
+# In-process retries of work that failed for a reason worth retrying (an LMS that did not answer):
+# seconds to wait before each new attempt; Celery retries with its own backoff instead.
+RETRY_DELAYS = (5.0, 30.0, 120.0)
+RETRIED_KINDS = (JobKind.lms_sync, JobKind.grade_passback)
 
 
 class JobService(TenantService):
@@ -65,11 +72,13 @@ def enqueue_plan(
     settings: PlanSettings | None = None,
     actor_id: int | None = None,
     plan_id: int | None = None,
+    replaces_id: int | None = None,
 ) -> Job:
-    """Generate (or re-generate `plan_id`) one person's plan in the background."""
+    """Generate (or re-generate `plan_id`, or propose a replacement of `replaces_id`) a plan."""
     params = {
         "person_id": person_id,
         "plan_id": plan_id,
+        "replaces_id": replaces_id,
         "actor_id": actor_id,
         "settings": (settings or PlanSettings()).to_json(),
     }
@@ -122,10 +131,64 @@ def enqueue_replan(
 
 
 def enqueue_sync(
-    session: Session, tenant: Tenant, person_ids: Sequence[int], actor_id: int | None = None
+    session: Session,
+    tenant: Tenant,
+    person_ids: Sequence[int] | None,
+    actor_id: int | None = None,
+    trigger: str = "manual",
 ) -> Job:
-    """Pull LMS completions for people (through `lti_pathing.lms.sync.sync_person`, if present)."""
-    job = _create(session, tenant, JobKind.lms_sync, {"person_ids": list(person_ids)}, actor_id)
+    """Pull LMS completions for people (None: everyone); a sync already pending covers it.
+
+    Returns the pending job instead of a new one when an unfinished sync of the tenant (or of
+    the same people) was queued in the last `SYNC_PENDING_MINUTES`: no duplicate concurrent
+    syncs of a person, and a stuck job blocks no one for long.
+    """
+    pending = pending_sync(session, tenant, person_ids)
+    if pending is not None:
+        return pending
+    params = {"person_ids": None if person_ids is None else sorted(set(person_ids)),
+              "trigger": trigger}  # fmt: skip
+    job = _create(session, tenant, JobKind.lms_sync, params, actor_id)
+    _schedule(session, job)
+    return job
+
+
+def pending_sync(session: Session, tenant: Tenant, person_ids: Sequence[int] | None) -> Job | None:
+    """An unfinished recent sync job that already covers these people (None: everyone)."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=SYNC_PENDING_MINUTES)
+    stmt = select(Job).where(
+        Job.tenant_id == tenant.id,
+        Job.kind == JobKind.lms_sync,
+        Job.status.in_((JobStatus.queued, JobStatus.running)),
+        Job.created_at >= since,
+    )
+    wanted = None if person_ids is None else set(person_ids)
+    for job in session.scalars(stmt.order_by(Job.id.desc())):
+        covered = job.params.get("person_ids")
+        if covered is None or (wanted is not None and wanted <= set(covered)):
+            return job
+    return None
+
+
+def enqueue_estimate(
+    session: Session, tenant: Tenant, params: dict[str, Any], actor_id: int | None = None
+) -> Job:
+    """Time-to-ready for `params["pairs"]` ([person id, role id], ...) in the background."""
+    job = _create(session, tenant, JobKind.estimate, params, actor_id)
+    _schedule(session, job)
+    return job
+
+
+def enqueue_passback(
+    session: Session, tenant: Tenant, person_ids: Sequence[int], actor_id: int | None = None
+) -> Job | None:
+    """Send these people's plan progress to their LMS grade books (None: nowhere to send)."""
+    from lti_pathing.services.grades import GradeService
+
+    people = GradeService(session, tenant).with_targets(person_ids)
+    if not people:
+        return None
+    job = _create(session, tenant, JobKind.grade_passback, {"person_ids": people}, actor_id)
     _schedule(session, job)
     return job
 
@@ -141,21 +204,37 @@ def dispatch(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> 
     if uses_celery(app):
         _send(app, kind, job_id, params)
         return
-    from lti_pathing.jobs.work import run_job
+    _submit(app, job_id, 0)
 
+
+def _executor(app: Flask) -> ThreadPoolExecutor:
     executor = app.extensions.get(EXECUTOR)
     if executor is None:
         executor = ThreadPoolExecutor(app.config["JOB_THREADS"], thread_name_prefix="job")
         app.extensions[EXECUTOR] = executor
+    return executor
+
+
+def _submit(app: Flask, job_id: int, retries: int) -> None:
+    """Run a job on the pool; a Retryable failure is tried again after a delay, then given up."""
+    from lti_pathing.jobs.work import Retryable, fail, run_job
 
     def run() -> None:
         with app.app_context():
             try:
                 run_job(app, job_id)
+            except Retryable as error:
+                if retries >= len(RETRY_DELAYS):
+                    fail(app, job_id, f"gave up after {retries + 1} attempts: {error}")
+                    return
+                log.info("job %s will be retried: %s", job_id, error)
+                timer = threading.Timer(RETRY_DELAYS[retries], _submit, (app, job_id, retries + 1))
+                timer.daemon = True
+                timer.start()
             except Exception:  # already logged and recorded on the job by run_job
                 log.debug("in-process job %s ended with an error", job_id)
 
-    executor.submit(run)
+    _executor(app).submit(run)
 
 
 def _send(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> None:
@@ -181,6 +260,9 @@ def _send(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> Non
         )
         chord(header)(body)  # an empty header runs the body at once
         return
-    name = "lti_pathing.sync_job" if kind is JobKind.lms_sync else "lti_pathing.run_job"
-    soft, hard = time_limits(app, "plan")
+    name = "lti_pathing.sync_job" if kind in RETRIED_KINDS else "lti_pathing.run_job"
+    if kind is JobKind.estimate:
+        soft, hard = time_limits(app, "estimate", len(params.get("pairs", [])))
+    else:
+        soft, hard = time_limits(app, "plan")
     celery.send_task(name, (job_id,), soft_time_limit=soft, time_limit=hard)

@@ -15,6 +15,7 @@ from lti_pathing.jobs import work
 
 QUEUE = "lti_pathing"
 SYNC_RETRIES = 5
+SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -25,6 +26,8 @@ def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]
         soft = quick * learners * 1.5 + 60
     elif kind == "settle":
         soft = 3 * limit + 0.1 * learners + 120
+    elif kind == "estimate":
+        soft = quick * learners * 1.5 + 60
     elif kind == "plan":
         # a team plan or a plan with explanations: the limit, plus what-ifs for infeasible pins
         soft = 2 * limit + 10 * quick + 60
@@ -65,6 +68,15 @@ def make_celery(app: Flask) -> Celery:
         },
         worker_hijack_root_logger=False,
     )
+    minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
+    if minutes:  # run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`
+        celery.conf.beat_schedule = {
+            "lms-sync": {
+                "task": SCHEDULED_SYNC,
+                "schedule": 60.0 * minutes,
+                "options": {"queue": QUEUE},
+            }
+        }
     _register(celery, app)
     app.extensions["lti_pathing.celery"] = celery
     return celery
@@ -79,16 +91,23 @@ def _register(celery: Celery, app: Flask) -> None:
         work.run_job(app, job_id)
 
     @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
-        name="lti_pathing.sync_job",
-        autoretry_for=(work.Retryable,),
-        retry_backoff=True,
-        retry_backoff_max=600,
-        retry_jitter=True,
-        max_retries=SYNC_RETRIES,
+        name="lti_pathing.sync_job", bind=True, max_retries=SYNC_RETRIES
     )
-    def sync_job(job_id: int) -> None:
-        """LMS completions: the LMS may be down for a while, so retried with backoff."""
-        work.run_job(app, job_id)
+    def sync_job(self: Task, job_id: int) -> None:
+        """LMS calls (completion syncs, grade passback): retried with backoff, then given up."""
+        try:
+            work.run_job(app, job_id)
+        except work.Retryable as error:
+            tries = int(self.request.retries)
+            if tries >= SYNC_RETRIES:
+                work.fail(app, job_id, f"gave up after {tries + 1} attempts: {error}")
+                return
+            raise self.retry(exc=error, countdown=min(600, 30 * 2**tries)) from error
+
+    @celery.task(name=SCHEDULED_SYNC)  # type: ignore[untyped-decorator,unused-ignore]
+    def scheduled_sync() -> int:
+        """Celery beat: queue a sync of every tenant that has an active LMS connection."""
+        return work.queue_scheduled_syncs(app)
 
     @celery.task(name="lti_pathing.replan_chunk")  # type: ignore[untyped-decorator,unused-ignore]
     def replan_chunk(job_id: int, person_ids: list[int], share: int = 0) -> dict[str, Any]:

@@ -148,7 +148,12 @@ def _plan(app: Flask, job_id: int) -> None:
         else:
             plans = [
                 service.generate(
-                    p["person_id"], settings, p.get("actor_id"), p.get("plan_id"), job.id
+                    p["person_id"],
+                    settings,
+                    p.get("actor_id"),
+                    p.get("plan_id"),
+                    job.id,
+                    p.get("replaces_id"),
                 )
             ]
         complete(
@@ -187,30 +192,34 @@ def settle(app: Flask, job_id: int, ideals: list[dict[str, Any]]) -> None:
 
 
 def _sync(app: Flask, job_id: int) -> None:
-    """Pull LMS completions for people, through the LMS sync when it is installed."""
-    import importlib
+    from lti_pathing.jobs import lms
 
-    lms_sync: Any
-    try:  # the LMS engineer's module; this hook wires itself up once it exists
-        lms_sync = importlib.import_module("lti_pathing.lms.sync")
-    except ImportError:
-        lms_sync = None
-    with transaction(app) as session:
-        job = session.get_one(Job, job_id)
-        if lms_sync is None or not hasattr(lms_sync, "sync_person"):
-            raise LtiPathingError("LMS completion sync is not installed in this version")
-        tenant = session.get_one(Tenant, job.tenant_id)
-        try:
-            results = [
-                lms_sync.sync_person(session, tenant, pid) for pid in job.params["person_ids"]
-            ]
-        except (ConnectionError, TimeoutError, OSError) as error:
-            raise Retryable(str(error)) from error
-        complete(session, job, {"synced": len(results)}, f"synced {len(results)} person(s)")
+    lms.sync(app, job_id)
+
+
+def _passback(app: Flask, job_id: int) -> None:
+    from lti_pathing.jobs import lms
+
+    lms.passback(app, job_id)
+
+
+def _estimate(app: Flask, job_id: int) -> None:
+    from lti_pathing.jobs import estimates
+
+    estimates.run(app, job_id)
+
+
+def queue_scheduled_syncs(app: Flask) -> int:
+    """Queue a sync of every tenant with an active LMS connection (Celery beat calls this)."""
+    from lti_pathing.jobs import lms
+
+    return lms.queue_scheduled_syncs(app)
 
 
 RUNNERS: dict[JobKind, Callable[[Flask, int], None]] = {
     JobKind.plan: _plan,
     JobKind.replan: _replan,
     JobKind.lms_sync: _sync,
+    JobKind.grade_passback: _passback,
+    JobKind.estimate: _estimate,
 }

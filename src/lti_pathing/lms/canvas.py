@@ -144,8 +144,9 @@ class CanvasSource:
                 continue
             try:
                 progress = self.client.progress(course_id, lms_user_id)
-            except LmsConnectionBroken:
-                raise
+            except LmsConnectionBroken as error:
+                result.broken = error  # keep what was fetched; the run stops after storing it
+                break
             except LmsRemoteError as error:
                 result.failures.append(Failure(error.remote_code, error.message, course_id))
                 continue

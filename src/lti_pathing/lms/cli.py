@@ -36,17 +36,21 @@ def _tenant(session: Any, slug: str | None) -> Any:
     help="Moodle web service token or Canvas access token (else $LMS_TOKEN, else a prompt).",
 )
 @TENANT
-def connect(kind: str, url: str, token: str, slug: str | None) -> None:
-    """Add an LMS connection (or replace its token); the token is stored encrypted."""
+@click.option(
+    "--no-check", is_flag=True, help="Store the token without trying it against the LMS first."
+)
+def connect(kind: str, url: str, token: str, slug: str | None, no_check: bool) -> None:
+    """Add an LMS connection (or replace its token) after checking it; stored encrypted."""
     from lti_pathing.db import transaction
     from lti_pathing.errors import LtiPathingError
+    from lti_pathing.lms.check import check_token
     from lti_pathing.models import Lms
     from lti_pathing.services.completions.connections import LmsConnectionService
 
     try:
         with transaction(current_app) as session:
             service = LmsConnectionService(session, _tenant(session, slug))
-            connection = service.connect(Lms(kind), url, token)
+            connection = service.connect(Lms(kind), url, token, None if no_check else check_token)
             shown = f"{connection.kind} {connection.base_url} token {connection.token_hint}"
     except LtiPathingError as error:
         raise click.ClickException(_describe(error)) from None

@@ -122,14 +122,17 @@ class MoodleSource:
         result = PersonFetch()
         enrolled = {str(c.get("id")): c for c in self.client.users_courses(lms_user_id)}
         for course_id in sorted(wanted.courses & enrolled.keys()):
-            if course_key("moodle", course_id) not in wanted.known:
+            if result.broken is None and course_key("moodle", course_id) not in wanted.known:
                 self._course(lms_user_id, course_id, enrolled[course_id], result)
         by_course: dict[str, set[str]] = defaultdict(set)
         for course_id, module_id in wanted.modules:
             if module_key("moodle", course_id, module_id) not in wanted.known:
                 by_course[course_id].add(module_id)
         for course_id in sorted(by_course.keys() & enrolled.keys()):
-            self._modules(lms_user_id, course_id, by_course[course_id], enrolled[course_id], result)
+            if result.broken is None:
+                self._modules(
+                    lms_user_id, course_id, by_course[course_id], enrolled[course_id], result
+                )
         return result
 
     def _course(
@@ -175,11 +178,15 @@ class MoodleSource:
             result.completions.append(Fetched(key, course_id, module_id, done, raw))
 
     def _guarded(self, result: PersonFetch, course_id: str, call: Any, *args: str) -> Any:
-        """Run one detail call; a failure of that course is recorded, not raised."""
+        """Run one detail call; a failure of that course is recorded, not raised.
+
+        A broken connection is recorded on the result too (no further calls are made), so that
+        what was fetched for this person before it is still stored.
+        """
         try:
             return call(*args)
-        except LmsConnectionBroken:
-            raise
+        except LmsConnectionBroken as error:
+            result.broken = error
         except LmsRemoteError as error:
             if error.remote_code in NOT_APPLICABLE:
                 result.skipped.append(f"course {course_id}: {error.remote_code}")

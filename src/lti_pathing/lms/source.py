@@ -3,7 +3,9 @@
 Sources only talk HTTP; they never touch the database. The sync tells a source which courses
 and course modules the catalog links (`Wanted`) and which of those it already holds (`known`,
 never fetched again: a completion does not un-happen), and gets back the completions found and
-what failed, per course. An `LmsConnectionBroken` raised from `fetch_person` stops the run.
+what failed, per course. A connection that breaks part-way through a person (a token revoked
+between two calls) is handed back as `PersonFetch.broken` with what was fetched before it, and
+stops the run once that is stored; raised from the first call, it stops the run at once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from lti_pathing.lms.errors import LmsConnectionBroken
 
 
 def course_key(lms: str, course_id: str) -> str:
@@ -59,6 +63,8 @@ class PersonFetch:
     completions: list[Fetched] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why some linked courses were not asked
+    # The connection broke part-way through this person: what was fetched before is kept.
+    broken: LmsConnectionBroken | None = None
 
 
 class CompletionSource(Protocol):

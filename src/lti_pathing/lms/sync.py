@@ -10,6 +10,7 @@ why a run stopped early (a revoked token stops it cleanly, keeping what was stor
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from lti_pathing import crypto
 from lti_pathing.db import utcnow
 from lti_pathing.lms.canvas import CanvasClient, CanvasSource, canvas_http
 from lti_pathing.lms.errors import LmsConnectionBroken, LmsError
-from lti_pathing.lms.http import Clock, Sleep
+from lti_pathing.lms.http import Clock, Sleep, mask
 from lti_pathing.lms.moodle import MoodleClient, MoodleSource, moodle_http
 from lti_pathing.lms.source import CompletionSource, PersonFetch
 from lti_pathing.models import (
@@ -40,6 +41,9 @@ from lti_pathing.services.completions.connections import LmsConnectionService
 log = logging.getLogger("lti_pathing.lms")
 SourceFactory = Callable[[LmsConnection, str], CompletionSource]
 MAX_FAILURES = 500  # failures kept on one run row (the count is always exact)
+# A run still `running` this long after it started belongs to a process that died (a worker
+# killed mid-sync never reaches its `finally`): the next sync of the connection marks it failed.
+STALE_AFTER = dt.timedelta(hours=2)
 
 
 def source_for(
@@ -136,17 +140,19 @@ class _Runner:
         self.failures.append(entry)
 
     def person(self, source: CompletionSource, person: Person, user_id: str) -> None:
-        """Fetch and store one person; LmsConnectionBroken passes through (the run stops)."""
+        """Fetch and store one person; a broken connection is raised after storing (run stops)."""
         kind = self.run.connection.kind
         try:
             fetched = source.fetch_person(user_id, self.service.wanted(person, kind))
-        except LmsConnectionBroken:
-            raise
+        except LmsConnectionBroken as error:
+            fetched = PersonFetch(broken=error)
         except LmsError as error:
             self.run.people_failed += 1
             self.fail(person, error.code, error.message)
             return
         self.store(person, fetched)
+        if fetched.broken is not None:
+            raise fetched.broken
 
     def store(self, person: Person, fetched: PersonFetch) -> None:
         """Write one person's completions, their evidence and finished items, then commit."""
@@ -161,7 +167,9 @@ class _Runner:
         self.run.items_completed += applied.items
         for failure in fetched.failures:
             self.fail(person, failure.code, failure.message, failure.course_id)
-        if fetched.failures:
+        if fetched.broken is not None:
+            self.fail(person, fetched.broken.code, fetched.broken.message)
+        if fetched.failures or fetched.broken is not None:
             self.run.people_failed += 1
         else:
             self.run.people_synced += 1
@@ -183,6 +191,7 @@ def _run(
     trigger: str,
     source_factory: SourceFactory | None,
 ) -> LmsSyncRun:
+    _close_stale(session, tenant, connection, clock)
     previous = session.scalar(
         select(LmsSyncRun)
         .where(
@@ -211,12 +220,27 @@ def _run(
         token = crypto.decrypt(connection.token_encrypted)
     except crypto.DecryptionError as error:
         return _finish(runner, SyncStatus.failed, str(error))
+    try:
+        return _fetch_all(runner, connection, people, token, clock, source_factory)
+    except BaseException as error:
+        _crashed(runner, error, token)
+        raise
+
+
+def _fetch_all(
+    runner: _Runner,
+    connection: LmsConnection,
+    people: Sequence[tuple[Person, str]],
+    token: str,
+    clock: Clock,
+    source_factory: SourceFactory | None,
+) -> LmsSyncRun:
+    run = runner.run
     source = (source_factory or (lambda c, t: source_for(c, t, clock)))(connection, token)
     for member, user_id in people:
         try:
             runner.person(source, member, user_id)
         except LmsConnectionBroken as error:
-            runner.fail(member, error.code, error.message)
             return _finish(runner, SyncStatus.aborted, f"stopped: {error.message}")
     if not runner.failures:
         return _finish(runner, SyncStatus.succeeded, None)
@@ -238,3 +262,38 @@ def _finish(runner: _Runner, status: SyncStatus, message: str | None) -> LmsSync
     )  # fmt: skip
     runner.save()
     return run
+
+
+def _crashed(runner: _Runner, error: BaseException, token: str) -> None:
+    """Mark a run that crashed outright (not an LMS error) failed with the reason, kept what was
+    committed before; a failure to record that is logged, the original error still raised."""
+    reason = mask(f"crashed: {type(error).__name__}: {error}", [token])[:2000]
+    log.exception("lms sync %s %s", runner.run.id, reason)
+    try:
+        runner.session.rollback()
+        if runner.run.status == SyncStatus.running:
+            _finish(runner, SyncStatus.failed, reason)
+    except Exception:  # the database itself may be what failed: the stale rule cleans up
+        log.exception("lms sync %s: could not record the crash", runner.run.id)
+
+
+def _close_stale(session: Session, tenant: Tenant, connection: LmsConnection, clock: Clock) -> None:
+    """Fail the connection's runs left `running` for longer than STALE_AFTER (a dead worker)."""
+    now = clock()
+    stale = session.scalars(
+        select(LmsSyncRun).where(
+            LmsSyncRun.tenant_id == tenant.id,
+            LmsSyncRun.connection_id == connection.id,
+            LmsSyncRun.status == SyncStatus.running,
+            LmsSyncRun.started_at < now - STALE_AFTER,
+        )
+    ).all()
+    for run in stale:
+        hours = STALE_AFTER.total_seconds() / 3600
+        run.status = SyncStatus.failed
+        run.finished_at = now
+        run.message = (
+            f"stale: still running {hours:g} h after it started (the process running it "
+            "stopped); what it stored is kept, the rest is fetched again"
+        )
+        log.warning("lms sync %s marked failed: stale", run.id)

@@ -35,6 +35,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.launch_data_storage.base import DisableSessionId
 from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
+from sqlalchemy.orm import Session
 
 from lti_pathing import db
 from lti_pathing.cache import shared_cache
@@ -296,7 +297,12 @@ def restore_launch(launch_id: str) -> ToolMessageLaunch:
     return launch
 
 
-def service_connector(row: PlatformRegistration) -> ToolServiceConnector:
-    """A connector for AGS/NRPS calls on behalf of a registration, outside any launch."""
-    registration = ToolRegistration(row, key_service().signing_key)
+def service_connector(
+    row: PlatformRegistration, session: Session | None = None
+) -> ToolServiceConnector:
+    """A connector for AGS/NRPS calls on behalf of a registration, outside any launch.
+
+    Background jobs pass their own `session` (the tool key is read from it); requests use theirs.
+    """
+    registration = ToolRegistration(row, key_service(session).signing_key)
     return ToolServiceConnector(registration, http_session())

@@ -53,8 +53,8 @@ class PlanGrades:
         except LtiException as error:
             raise Invalid(f"the LMS refused the grade column: {error}") from error
 
-    def report(self, user_id: str, percent_done: float, when: dt.datetime) -> None:
-        """Send a learner's progress as a score out of 100."""
+    def report(self, user_id: str, percent_done: float, when: dt.datetime) -> LineItem:
+        """Send a learner's progress as a score out of 100; the line item it went to."""
         if not 0 <= percent_done <= 100:
             raise Invalid(f"progress must be 0-100 %, got {percent_done}")
         grade = (
@@ -66,10 +66,12 @@ class PlanGrades:
             .set_activity_progress("Completed" if percent_done >= 100 else "InProgress")
             .set_grading_progress("FullyGraded")
         )
+        item = self.line_item()
         try:
-            self.service.put_grade(grade, self.line_item())
+            self.service.put_grade(grade, item)
         except LtiException as error:
             raise Invalid(f"the LMS refused the score: {error}") from error
+        return item
 
     def results(self) -> list[Result]:
         """What the LMS holds for the plan's column."""

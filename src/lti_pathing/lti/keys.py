@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from jwcrypto.jwk import JWK
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from lti_pathing import crypto, db
@@ -28,6 +30,9 @@ KEY_BITS = 2048
 ALGORITHM = "RS256"
 
 bp = Blueprint("lti_keys", __name__)
+
+KEY_READY = "lti_pathing.tool_key_ready"
+LTI_BLUEPRINTS = frozenset({"lti", "lti_keys"})
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,22 @@ class KeyService:
         )
 
     def ensure_key(self) -> ToolKey:
-        """The signing key, generated (and activated) if the tool has none yet."""
+        """The signing key, generated (and activated) if the tool has none yet.
+
+        Two processes may both find no key: `generation` is unique, so only one insert wins;
+        the other rolls back its savepoint and reads the winner's key.
+        """
         key = self.current()
-        return key if key is not None else self._create()
+        if key is not None:
+            return key
+        try:
+            with self.session.begin_nested():
+                return self._create()
+        except IntegrityError:
+            key = self.current()
+            if key is None:
+                raise
+            return key
 
     def signing_key(self) -> SigningKey:
         """The signing key with its private half decrypted (never log it)."""
@@ -118,10 +136,15 @@ class KeyService:
         self.session.flush()
         return [k.kid for k in expired]
 
+    def _next_generation(self) -> int:
+        latest = self.session.scalar(select(func.max(ToolKey.generation)))
+        return (latest or 0) + 1
+
     def _create(self) -> ToolKey:
         pem, public = new_key_pair()
         now = self.clock()
         key = ToolKey(
+            generation=self._next_generation(),
             kid=public["kid"],
             private_key=crypto.encrypt(pem),
             public_jwk=json.dumps(public, sort_keys=True),
@@ -131,6 +154,37 @@ class KeyService:
         self.session.add(key)
         self.session.flush()
         return key
+
+
+def ensure_tool_key(app: Flask, attempts: int = 5) -> str:
+    """Make the tool's first key if it has none, in a transaction of its own; returns its kid.
+
+    Runs at `init-db` and before the first LTI request of a process, so that requests find the
+    key instead of racing to make it. A concurrent maker wins the unique `generation`, or on
+    SQLite holds the write lock ("database is locked"): roll back and read its key.
+    """
+    overlap = dt.timedelta(days=app.config["KEY_OVERLAP_DAYS"])
+    for attempt in range(attempts):
+        with db.database(app).sessions() as session:
+            try:
+                with session.begin():
+                    kid = KeyService(session, overlap).ensure_key().kid
+                return kid
+            except (IntegrityError, OperationalError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _ensure_before_lti_request() -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if request.blueprint in LTI_BLUEPRINTS and not app.extensions.get(KEY_READY):
+        ensure_tool_key(app)
+        app.extensions[KEY_READY] = True
+
+
+bp.before_app_request(_ensure_before_lti_request)
 
 
 def key_service(session: Session | None = None) -> KeyService:

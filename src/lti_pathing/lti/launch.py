@@ -3,7 +3,9 @@
 Everything is checked before anything is written (see adapter.py): signature, kid, exp/iat with
 60 s leeway, iss/aud/azp, nonce and state, the deployment of *that* client, the message claims.
 A failure is a 400 page saying why, with no session and no rows. A valid launch finds or creates
-the person (identity.py), maps roles (roles.py), signs them in and sends them to the landing page.
+the person (identity.py), maps roles (roles.py), records the course for grade passback, queues
+an LMS sync of the person (when the tenant has a connection), signs them in and sends them to
+the landing page.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from typing import Any
 
 from flask import current_app, redirect, url_for
 from pylti1p3.exception import LtiException, OIDCException
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from lti_pathing import db
+from lti_pathing import db, jobs
 from lti_pathing.auth import Actor, sign_in
 from lti_pathing.lti import adapter, bp
 from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
 from lti_pathing.lti.roles import tool_roles
 from lti_pathing.lti.tool_conf import DatabaseToolConf
-from lti_pathing.models import PlatformDeployment, PlatformRegistration, Tenant
+from lti_pathing.models import Person, PlatformDeployment, PlatformRegistration, Tenant
+from lti_pathing.services.completions.connections import LmsConnectionService
+from lti_pathing.services.grades import GradeService
 
 RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
@@ -99,6 +104,7 @@ def sign_in_launch(
     roles = set(tool_roles(_roles_claim(claims)))
     if people.has_reports(person):
         roles.add("manager")
+    after_launch(session, tenant, registration, claims, person)
     actor = Actor(
         tenant_id=tenant.id,
         person_id=person.id,
@@ -108,6 +114,23 @@ def sign_in_launch(
     )
     sign_in(actor)
     return actor
+
+
+def after_launch(
+    session: Session,
+    tenant: Tenant,
+    registration: PlatformRegistration,
+    claims: Mapping[str, Any],
+    person: Person,
+) -> None:
+    """What a launch sets going: its course as a grade passback target, and an LMS sync.
+
+    The sync is a background job queued only when the tenant has an active LMS connection; it
+    starts once the launch commits, so the page never waits for the LMS.
+    """
+    GradeService(session, tenant).remember_launch(registration, claims, person)
+    if LmsConnectionService(session, tenant).active():
+        jobs.enqueue_sync(session, tenant, [person.id], person.id, trigger="launch")
 
 
 def _roles_claim(claims: Mapping[str, Any]) -> list[str]:

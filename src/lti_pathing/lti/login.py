@@ -8,7 +8,9 @@ offers a new window when it does not.
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, request, url_for
 from pylti1p3.exception import LtiException, OIDCException
 
 from lti_pathing.lti import adapter, bp
@@ -18,6 +20,7 @@ from lti_pathing.lti import adapter, bp
 def login() -> Response:
     """Answer the platform's login initiation with a redirect to its authorization endpoint."""
     oidc = adapter.oidc_login()
+    check_target_link(request.values.get("target_link_uri"))
     if current_app.config["LTI_COOKIE_CHECK"]:
         oidc.enable_check_cookies()
     try:
@@ -25,3 +28,23 @@ def login() -> Response:
     except (LtiException, OIDCException) as error:
         raise adapter.LtiRefused(f"LTI login refused: {error}") from error
     return response
+
+
+def check_target_link(target: str | None) -> None:
+    """Refuse a login whose target_link_uri is missing or points at a host other than this tool.
+
+    The tool's own host (that of its launch URL) is allowed, and any in
+    `LTI_ALLOWED_TARGET_HOSTS` (host or host:port).
+    """
+    if not target:
+        raise adapter.LtiRefused("LTI login refused: the platform sent no target_link_uri")
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise adapter.LtiRefused(f"LTI login refused: target_link_uri {target!r} is not a URL")
+    own = urlsplit(url_for("lti.launch", _external=True)).netloc.lower()
+    allowed = current_app.config["LTI_ALLOWED_TARGET_HOSTS"]
+    if parts.netloc.lower() != own and not {parts.netloc.lower(), parts.hostname} & set(allowed):
+        raise adapter.LtiRefused(
+            f"LTI login refused: target_link_uri points at {parts.netloc}, not at this tool "
+            f"({own}); an administrator can allow that host with LTI_ALLOWED_TARGET_HOSTS"
+        )

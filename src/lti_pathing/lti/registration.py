@@ -1,32 +1,41 @@
 """`/lti/register`: LTI dynamic registration, as Moodle and Canvas run it.
 
 An administrator of a tenant makes a registration link (`lti-pathing registration-link`), signed
-and valid for a week, and pastes it into the LMS. The LMS opens it with `openid_configuration` and
-`registration_token`; the tool reads the platform's configuration (sending the token as a Bearer
-header, which Canvas requires), posts its own configuration to the registration endpoint (Bearer
-again), stores the registration as rows of the tenant and answers with the page that posts
-`org.imsglobal.lti.close`. Moodle returns a deployment id; Canvas does not, so the registration
-waits for its first launch to record it. `messages_supported` may list strings (Moodle 4.0-4.3)
-or objects (Moodle 4.5, Canvas).
+and valid for a week and one registration (its jti is recorded when used), and pastes it into the
+LMS. The LMS opens it with `openid_configuration` and `registration_token`; the tool reads the
+platform's configuration (sending the token as a Bearer header, which Canvas requires), posts its
+own configuration to the registration endpoint (Bearer again), stores the registration as rows of
+the tenant and answers with the page that posts `org.imsglobal.lti.close`. Moodle returns a
+deployment id; Canvas does not, so the registration waits for its first launch to record it.
+`messages_supported` may list strings (Moodle 4.0-4.3) or objects (Moodle 4.5, Canvas).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from flask import current_app, render_template, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from lti_pathing import db
 from lti_pathing.errors import Invalid, NotFound, PermissionDenied
 from lti_pathing.lti import adapter, bp
 from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+from lti_pathing.models import RegistrationInvite, Tenant
 from lti_pathing.services.tenants import TenantService
 
 INVITE_SALT = "lti-dynamic-registration"
 INVITE_MAX_AGE_S = 7 * 24 * 3600
+USED_LINK = (
+    "this registration link has already been used (each link registers the tool once): make a "
+    "new one with `lti-pathing registration-link`"
+)
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 SCOPES = (
@@ -47,12 +56,12 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def invite_url(base_url: str, tenant_slug: str) -> str:
-    """The registration link for a tenant (paste it into Moodle or Canvas), valid for a week."""
-    token = _serializer().dumps({"tenant": tenant_slug})
+    """The registration link for a tenant (paste it into Moodle or Canvas): a week, one use."""
+    token = _serializer().dumps({"tenant": tenant_slug, "jti": uuid.uuid4().hex})
     return f"{base_url.rstrip('/')}/lti/register?invite={token}"
 
 
-def _invited_tenant(invite: str) -> str:
+def _invitation(invite: str) -> tuple[str, str]:
     try:
         data = _serializer().loads(invite, max_age=INVITE_MAX_AGE_S)
     except SignatureExpired:
@@ -62,7 +71,21 @@ def _invited_tenant(invite: str) -> str:
             "registration needs a link made by `lti-pathing registration-link` (this one is "
             "missing or altered)"
         ) from None
-    return str(data["tenant"])
+    if not data.get("jti"):  # made before links were single-use
+        raise adapter.LtiRefused(USED_LINK)
+    return str(data["tenant"]), str(data["jti"])
+
+
+def _use_invitation(session: Session, tenant: Tenant, jti: str) -> None:
+    """Record the link as used (kept only if the registration succeeds); refuse a second use."""
+    used = session.scalar(select(RegistrationInvite).where(RegistrationInvite.jti == jti))
+    if used is not None:
+        raise adapter.LtiRefused(USED_LINK)
+    try:
+        with session.begin_nested():
+            session.add(RegistrationInvite(tenant_id=tenant.id, jti=jti))
+    except IntegrityError:  # the same link, opened twice at once
+        raise adapter.LtiRefused(USED_LINK) from None
 
 
 def _fetch_json(method: str, url: str, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -147,7 +170,7 @@ def _spec(openid: dict[str, Any], answer: dict[str, Any]) -> PlatformSpec:
 @bp.get("/register")
 def register() -> str:
     """Run a dynamic registration the LMS opened, then tell the LMS to close its window."""
-    slug = _invited_tenant(request.args.get("invite", ""))
+    slug, jti = _invitation(request.args.get("invite", ""))
     config_url = request.args.get("openid_configuration", "")
     token = request.args.get("registration_token", "")
     if not config_url or not token:
@@ -158,6 +181,7 @@ def register() -> str:
         tenant = TenantService(session).by_slug(slug)
     except NotFound:
         raise Invalid(f"the tenant {slug!r} of this registration link no longer exists") from None
+    _use_invitation(session, tenant, jti)
     openid = _fetch_json("GET", config_url, token)
     endpoint = openid.get("registration_endpoint")
     if not isinstance(endpoint, str) or not endpoint:

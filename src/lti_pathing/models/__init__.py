@@ -12,6 +12,7 @@ from lti_pathing.models.catalog import (
 )
 from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
+from lti_pathing.models.grades import GradePassback, LtiContext
 from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.lms import (
     CompletionChannel,
@@ -20,7 +21,12 @@ from lti_pathing.models.lms import (
     LmsSyncRun,
     SyncStatus,
 )
-from lti_pathing.models.lti import PlatformDeployment, PlatformRegistration, ToolKey
+from lti_pathing.models.lti import (
+    PlatformDeployment,
+    PlatformRegistration,
+    RegistrationInvite,
+    ToolKey,
+)
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -59,6 +65,7 @@ __all__ = [
     "CompletionRecord",
     "Evidence",
     "EvidenceSource",
+    "GradePassback",
     "ItemStatus",
     "Job",
     "JobFamily",
@@ -69,6 +76,7 @@ __all__ = [
     "LmsCourseLink",
     "LmsIdentity",
     "LmsSyncRun",
+    "LtiContext",
     "Mentor",
     "PathKind",
     "Person",
@@ -78,6 +86,7 @@ __all__ = [
     "PlanStatus",
     "PlatformDeployment",
     "PlatformRegistration",
+    "RegistrationInvite",
     "Role",
     "RoleLevel",
     "RoleSkill",

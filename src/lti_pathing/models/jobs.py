@@ -28,6 +28,8 @@ class JobKind(enum.StrEnum):
     plan = "plan"  # one person's plan
     replan = "replan"  # an organisation or team re-plan
     lms_sync = "lms_sync"  # pull completions from the LMS for people
+    estimate = "estimate"  # time-to-ready estimates (career paths, succession); nothing stored
+    grade_passback = "grade_passback"  # plan progress as a score to the LMS grade book
 
 
 class Job(TenantOwned, Timestamped, Base):

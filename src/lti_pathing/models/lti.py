@@ -82,6 +82,9 @@ class ToolKey(Base):
 
     id: Mapped[intpk]
     kid: Mapped[str] = mapped_column(String(64), unique=True)
+    # 1 for the first key, +1 per rotation: unique, so two processes racing to make the first
+    # key (or to rotate) cannot both succeed; the loser re-reads the winner's key.
+    generation: Mapped[int] = mapped_column(unique=True)
     private_key: Mapped[str] = mapped_column(Text)  # PEM, encrypted with crypto.encrypt
     public_jwk: Mapped[str] = mapped_column(Text)  # JSON of the public JWK (kid, alg, use)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
@@ -98,3 +101,13 @@ class ToolKey(Base):
         if self.retired_at is not None:
             return "published" if self.retired_at + overlap > now else "expired"
         return "signing" if self.activated_at is not None else "pending"
+
+
+class RegistrationInvite(TenantOwned, Base):
+    """A dynamic-registration link that has been used (its jti): each link registers once."""
+
+    __tablename__ = "lti_registration_invite"
+
+    id: Mapped[intpk]
+    jti: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[Timestamp] = mapped_column(default=utcnow)

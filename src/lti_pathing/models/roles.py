@@ -104,7 +104,7 @@ class RoleSkill(TenantOwned, Base):
     skill: Mapped[Skill] = relationship()
 
 
-class CareerPath(TenantOwned, Base):
+class CareerPath(TenantOwned, Versioned, Base):
     """A possible move from one role to another."""
 
     __tablename__ = "career_path"

@@ -93,9 +93,11 @@ class ActivityService(TenantService):
         """Change an activity and (optionally) replace child sets."""
         activity = self.get(Activity, activity_id)
         self.check_version(activity, expected_version)
-        self.apply(activity, fields, ACTIVITY_FIELDS)
-        if self._replace_children(activity, children or ActivityChildren()):
-            self.touch(activity)
+        # One edit is one version: no query below may flush the field change on its own.
+        with self.session.no_autoflush:
+            self.apply(activity, fields, ACTIVITY_FIELDS)
+            if self._replace_children(activity, children or ActivityChildren()):
+                self.touch(activity)
         self._check(activity)
         self.flush()
         return activity
@@ -223,6 +225,9 @@ class ActivityService(TenantService):
             errors["mentors"] = ["a mentorship needs at least one mentor"]
         if activity.cost and activity.cost > 0 and not activity.currency:
             errors["currency"] = ["required when cost > 0"]
+        start, end = activity.earliest_start, activity.latest_end
+        if start is not None and end is not None and start >= end:  # a change + stored values
+            errors["latest_end"] = [f"must be after earliest_start ({start.isoformat()})"]
         if errors:
             raise Invalid("invalid activity", errors)
 

@@ -17,6 +17,32 @@ from lti_pathing.models import Tenant
 from lti_pathing.models.base import TenantOwned
 
 M = TypeVar("M", bound=TenantOwned)
+
+# CHECK constraints a change can break only in combination with stored values: which field to
+# name, and what to say, when the database refuses one the services did not catch first.
+CHECKS = {
+    "window_order": ("latest_end", "must be after earliest_start"),
+    "duration_range": ("duration_weeks", "must be from 1 to 104 weeks"),
+    "hours_quarters": ("hours_per_week", "must be a multiple of 0.25 hours, at most 40"),
+    "cost_not_negative": ("cost", "must not be negative"),
+    "seats_positive": ("seats", "must be at least 1"),
+    "not_own_manager": ("manager_id", "a person cannot be their own manager"),
+    "hours_positive": ("hours_per_week", "must be more than 0"),
+    "no_self_edge": ("to_role_id", "a career path must lead to another role"),
+    "level_rank_range": ("level_rank", "must be from 0 to 99"),
+    "capacity_range": ("capacity", "must be from 0 to 20"),
+}
+
+
+def broken_check(error: IntegrityError) -> Invalid | None:
+    """The 422 for a CHECK constraint the database refused, naming the field; None otherwise."""
+    text = str(error.orig)
+    for name, (field, message) in CHECKS.items():
+        if name in text and "check" in text.lower():
+            return Invalid(f"{field} {message}", {field: [message]})
+    return None
+
+
 Clock = Callable[[], dt.datetime]
 
 
@@ -98,6 +124,9 @@ class TenantService:
         except StaleDataError as error:
             raise StaleEdit("the record", None, None) from error
         except IntegrityError as error:
+            invalid = broken_check(error)
+            if invalid is not None:
+                raise invalid from error
             raise Conflict("the change clashes with a stored record (duplicate id?)") from error
 
     def add(self, obj: M) -> M:

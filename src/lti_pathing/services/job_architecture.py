@@ -122,9 +122,11 @@ class JobArchitectureService(TenantService):
         self.check_version(role, expected_version)
         if "family_id" in fields:
             self.get(JobFamily, fields["family_id"])
-        self.apply(role, fields, ROLE_FIELDS)
-        if skills is not None and self._replace_skills(role, skills):
-            self.touch(role)
+        # One edit is one version: no query below may flush the field change on its own.
+        with self.session.no_autoflush:
+            self.apply(role, fields, ROLE_FIELDS)
+            if skills is not None and self._replace_skills(role, skills):
+                self.touch(role)
         self.flush()
         return role
 
@@ -172,16 +174,44 @@ class JobArchitectureService(TenantService):
         path = CareerPath(from_role_id=source.id, to_role_id=target.id, kind=kind)
         return self.add(path)
 
-    def set_path_kind(self, path_id: int, kind: PathKind) -> CareerPath:
-        """Change how a move is typed (edges carry no other data and no version)."""
+    def update_path(
+        self,
+        path_id: int,
+        expected_version: int | None,
+        kind: PathKind,
+        from_role_id: int | None = None,
+        to_role_id: int | None = None,
+    ) -> CareerPath:
+        """Retype a move, or move its ends (no self edge, no second edge between two roles)."""
         path = self.get(CareerPath, path_id)
-        path.kind = kind
+        self.check_version(path, expected_version)
+        source = self.get(Role, from_role_id) if from_role_id is not None else path.from_role
+        target = self.get(Role, to_role_id) if to_role_id is not None else path.to_role
+        if source.id == target.id:
+            raise Invalid("self edge", {"to_role_id": ["a role cannot lead to itself"]})
+        clash = self.scoped(CareerPath).where(
+            CareerPath.from_role_id == source.id,
+            CareerPath.to_role_id == target.id,
+            CareerPath.id != path.id,
+        )
+        if self.session.scalar(clash) is not None:
+            raise Invalid(
+                "duplicate path",
+                {"to_role_id": [f"a path from {source.title} to {target.title} already exists"]},
+            )
+        self.apply(
+            path,
+            {"kind": kind, "from_role_id": source.id, "to_role_id": target.id},
+            ("kind", "from_role_id", "to_role_id"),
+        )
         self.flush()
         return path
 
-    def remove_path(self, path_id: int) -> None:
+    def remove_path(self, path_id: int, expected_version: int | None = None) -> None:
         """Remove a career-path edge (nothing refers to edges)."""
-        self.session.delete(self.get(CareerPath, path_id))
+        path = self.get(CareerPath, path_id)
+        self.check_version(path, expected_version)
+        self.session.delete(path)
         self.flush()
 
     def paths_from(self, role_id: int) -> list[CareerPath]:

@@ -79,9 +79,11 @@ class PeopleService(TenantService):
         person = self.get(Person, person_id)
         self.check_version(person, expected_version)
         self._check_references(fields, person)
-        self.apply(person, fields, PERSON_FIELDS)
-        if self._set_identities(person, identities or {}):
-            self.touch(person)
+        # One edit is one version: no query below may flush the field change on its own.
+        with self.session.no_autoflush:
+            self.apply(person, fields, PERSON_FIELDS)
+            if self._set_identities(person, identities or {}):
+                self.touch(person)
         self.flush()
         return person
 

@@ -15,11 +15,11 @@ from lti_pathing.models import (
     ItemStatus,
     Plan,
     PlanItem,
-    PlanStatus,
     Skill,
 )
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
+from lti_pathing.services.completions import behind_schedule
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ItemRow:
     starts_on: dt.date
     ends_on: dt.date  # the last day (inclusive)
     closes: list[tuple[str, int]]  # (skill name, level it raises to)
-    late: bool  # an approved plan's item that should have ended by today and is not done
+    late: bool  # a live plan's item that should have ended by today and is not done
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ class PlanViewService(TenantService):
         names = self._skill_names(response)
         target = {rs.skill_id for rs in plan.target_role.skills} if plan.target_role else set()
         outcomes = self._outcomes([i.activity_id for i in plan.items])
+        behind = {item.id for item in behind_schedule(plan, today)}  # the LMS sync's one rule
         rows: list[ItemRow] = []
         for item in plan.items:
             if item.status == ItemStatus.dropped:
@@ -98,12 +99,7 @@ class PlanViewService(TenantService):
                 (o.skill.name, o.level) for o in outcomes.get(item.activity_id, [])
                 if not target or o.skill_id in target
             ]  # fmt: skip
-            # The LMS sync's rule (`behind_schedule`): a live plan's item whose end has passed.
-            late = (
-                plan.status == PlanStatus.approved
-                and week_date(plan, item.end_week) < today
-                and item.status in (ItemStatus.planned, ItemStatus.in_progress)
-            )
+            late = item.id in behind
             rows.append(ItemRow(item, week_date(plan, item.start_week), ends_on, closes, late))
         gaps = [
             OpenGap(names.get(g["skill"], g["skill"]), g["reason"], g.get("detail", ""),

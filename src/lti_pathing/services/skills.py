@@ -67,11 +67,13 @@ class SkillService(TenantService):
         skill = self.get(Skill, skill_id)
         self.check_version(skill, expected_version)
         self._check_fields(fields, skill.id)
-        self.apply(skill, fields, SKILL_FIELDS)
-        if levels is not None:
-            self._check_levels_still_cover(skill, len(levels))
-            if self._replace_levels(skill, levels):
-                self.touch(skill)
+        # One edit is one version: no query below may flush the field change on its own.
+        with self.session.no_autoflush:
+            self.apply(skill, fields, SKILL_FIELDS)
+            if levels is not None:
+                self._check_levels_still_cover(skill, len(levels))
+                if self._replace_levels(skill, levels):
+                    self.touch(skill)
         self.flush()
         return skill
 

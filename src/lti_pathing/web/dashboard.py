@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from lti_pathing import db
+from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.services.metrics import MetricsService
-from lti_pathing.web import background, plan_jobs
+from lti_pathing.web import plan_jobs
 from lti_pathing.web.viewing import acting, service, template_globals
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard")
@@ -45,5 +45,5 @@ def estimate_succession() -> BaseResponse:
         for c in candidates
     ]
     params = {"purpose": "succession", "pairs": pairs}
-    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
+    jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
     return redirect(url_for("dashboard.index") + "#succession")

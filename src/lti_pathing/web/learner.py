@@ -20,8 +20,9 @@ from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
+from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
-from lti_pathing.web import background, charts, plan_jobs
+from lti_pathing.web import charts, plan_jobs
 from lti_pathing.web.viewing import (
     acting,
     date_list,
@@ -111,7 +112,7 @@ def estimate() -> BaseResponse:
     moves = service(PathwayService, tenant).moves(person.current_role_id, plain)
     pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
     params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
-    background.start(tenant, actor.person_id, params, plan_jobs.estimate)
+    jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
     return redirect(url_for("learner.paths"))
 
 
@@ -121,21 +122,24 @@ def plan() -> str:
     """My plan: settings, generation progress, timeline, gaps, status and comments."""
     actor, tenant = acting()
     person = db.session().get_one(Person, actor.person_id)
-    current = plan_jobs.latest_plan(db.session(), tenant, person.id)
-    return _render_plan(person, tenant, current, {})
+    return _render_plan(person, tenant, {})
 
 
-def _render_plan(person: Person, tenant: Any, current: Plan | None, errors: dict[str, Any]) -> str:
+def _render_plan(person: Person, tenant: Any, errors: dict[str, Any]) -> str:
     job = plan_jobs.latest_job(db.session(), tenant, {"person_id": person.id}, person.id)
     job = job if job is None or "purpose" not in job.params else None
-    view = service(PlanViewService, tenant).view(current) if current is not None else None
+    current, alongside = plan_jobs.plans_shown(db.session(), tenant, person.id)
+    views = service(PlanViewService, tenant)
+    view = views.view(current) if current is not None else None
     events = service(ApprovalService, tenant).events(current) if current is not None else []
-    settings = PlanSettings.from_json(current.settings or {}) if current is not None else None
+    newest = alongside or current  # the settings the learner last chose
+    settings = PlanSettings.from_json(newest.settings or {}) if newest is not None else None
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(view.plan, w)) if view else None
     return render_template(
         "learner/plan.html", person=person, view=view, events=events, job=job, gantt=gantt,
         settings=settings, roles=service(PathwayService, tenant).roles(), errors=errors,
         form=request.form, checkins=service(CheckInService, tenant).of_learner(person.id),
+        alongside=views.view(alongside) if alongside is not None else None,
     )  # fmt: skip
 
 
@@ -149,7 +153,7 @@ def generate() -> BaseResponse | tuple[str, int]:
     try:
         settings = _settings_from_form()
     except Invalid as error:
-        return _render_plan(person, tenant, current, error.errors or {}), 422
+        return _render_plan(person, tenant, error.errors or {}), 422
     regenerate = current is not None and current.status in (
         PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected,
     )  # fmt: skip
@@ -189,6 +193,29 @@ def act(plan_id: int, action: str) -> BaseResponse:
     )
     flash("Plan submitted for approval." if action == "submit" else "Plan withdrawn.", "success")
     return redirect(url_for("learner.plan"))
+
+
+@bp.post("/plan/<int:plan_id>/replan")
+@require()
+def replan(plan_id: int) -> BaseResponse:
+    """Re-plan my slipped plan from today (done and pinned items kept), in the background."""
+    actor, tenant = acting()
+    own = _own_plan(tenant, actor.person_id, plan_id)
+    start_replan_from_today(tenant, own, actor.person_id)
+    flash("Re-planning from today; done and pinned items stay.", "success")
+    return redirect(url_for("learner.plan"))
+
+
+def start_replan_from_today(tenant: Any, plan: Plan, actor_id: int) -> None:
+    """Queue the re-plan: a draft changes in place, a held plan gets a proposal for the manager."""
+    schedule = service(RescheduleService, tenant)
+    settings = schedule.settings_from_today(plan)
+    if schedule.how(plan) == "regenerate":
+        jobs.enqueue_plan(db.session(), tenant, plan.person_id, settings, actor_id, plan.id)
+    else:
+        jobs.enqueue_plan(
+            db.session(), tenant, plan.person_id, settings, actor_id, replaces_id=plan.id
+        )
 
 
 @bp.post("/plan/<int:plan_id>/comment")

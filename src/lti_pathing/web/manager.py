@@ -18,8 +18,11 @@ from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
+from lti_pathing.services.proposals import ProposalService
+from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.team import TeamService
 from lti_pathing.web import charts, plan_jobs
+from lti_pathing.web.learner import start_replan_from_today
 from lti_pathing.web.viewing import acting, form_int, optional_date, service, template_globals
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
@@ -46,11 +49,16 @@ def index() -> str:
         rows.append((person, fit))
     plans = service(ApprovalService, tenant).plans_of([p.id for p in people])
     by_status: dict[str, list[Plan]] = {}
+    late: dict[int, int] = {}  # plan id -> items behind schedule (the sync's one rule)
+    reschedule = service(RescheduleService, tenant)
     for plan in plans:
         by_status.setdefault(plan.status.value, []).append(plan)
+        if behind := reschedule.behind(plan):
+            late[plan.id] = len(behind)
+    late_people = {p.person_id: late[p.id] for p in plans if p.id in late}
     return render_template(
         "manager/team.html", rows=rows, columns=sorted(columns.items(), key=lambda c: c[1]),
-        by_status=by_status, heat=charts.heat,
+        by_status=by_status, heat=charts.heat, late=late, late_people=late_people,
         upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
     )  # fmt: skip
 
@@ -58,11 +66,45 @@ def index() -> str:
 @bp.get("/queue")
 @require("manager")
 def queue() -> str:
-    """Plans waiting for my decision."""
+    """Plans waiting for my decision, and re-plan proposals to accept or dismiss."""
     actor, tenant = acting()
     return render_template(
-        "manager/queue.html", plans=service(ApprovalService, tenant).queue(actor.person_id)
-    )
+        "manager/queue.html", plans=service(ApprovalService, tenant).queue(actor.person_id),
+        proposals=service(ProposalService, tenant).pending(actor.person_id),
+    )  # fmt: skip
+
+
+@bp.post("/plans/<int:plan_id>/proposal")
+@require("manager")
+def proposal(plan_id: int) -> BaseResponse:
+    """Accept a re-plan proposal (it becomes the approved plan) or dismiss it."""
+    actor, tenant = acting()
+    action = request.form.get("action", "")
+    proposals = service(ProposalService, tenant)
+    args = (actor.person_id, plan_id, form_int("version", 1), request.form.get("comment", ""))
+    if action == "accept":
+        accepted = proposals.accept(*args)
+        jobs.enqueue_passback(proposals.session, tenant, [accepted.person_id], actor.person_id)
+        flash("Proposal accepted: it is now the approved plan.", "success")
+    elif action == "dismiss":
+        proposals.dismiss(*args)
+        flash("Proposal dismissed; the current plan stays.", "success")
+    else:
+        raise Invalid("unknown decision", {"action": ["accept or dismiss"]})
+    return redirect(url_for("manager.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/replan")
+@require("manager")
+def replan(plan_id: int) -> BaseResponse:
+    """Re-plan a report's slipped plan from today; an approved plan gets a proposal."""
+    actor, tenant = acting()
+    found = service(ApprovalService, tenant).plan_for(actor.person_id, plan_id)
+    if found.person_id == actor.person_id:
+        raise NotFound(f"no Plan with id {plan_id}")
+    start_replan_from_today(tenant, found, actor.person_id)
+    flash("Re-planning from today; done and pinned items stay.", "success")
+    return redirect(url_for("manager.plan", plan_id=plan_id))
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -77,8 +119,11 @@ def plan(plan_id: int) -> str:
     view = service(PlanViewService, tenant).view(found)
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(found, w))
     job = plan_jobs.latest_job(approvals.session, tenant, {"plan_id": found.id})
+    job = job or plan_jobs.latest_job(approvals.session, tenant, {"replaces_id": found.id})
+    replaces = approvals.session.get(Plan, found.replaces_id) if found.replaces_id else None
     return render_template(
         "manager/plan.html", view=view, gantt=gantt, events=approvals.events(found), job=job,
+        replaces=replaces,
         activities=service(PlanViewService, tenant).activities(),
     )  # fmt: skip
 
@@ -91,9 +136,12 @@ def decide(plan_id: int) -> BaseResponse:
     action = request.form.get("action", "")
     if action not in ("approve", "reject", "request_changes"):
         raise Invalid("unknown decision", {"action": ["approve, reject or request_changes"]})
-    service(ApprovalService, tenant).act(
+    approvals = service(ApprovalService, tenant)
+    decided = approvals.act(
         actor.person_id, plan_id, action, form_int("version", 1), request.form.get("comment", "")
     )
+    if action == "approve":  # the approved plan's progress is what the grade book shows now
+        jobs.enqueue_passback(approvals.session, tenant, [decided.person_id], actor.person_id)
     flash(
         f"Plan {action.replace('_', ' ')}{'d' if action != 'request_changes' else ''}.", "success"
     )

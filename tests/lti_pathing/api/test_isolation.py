@@ -96,7 +96,9 @@ def test_b_can_neither_change_nor_delete_a(
         assert_no_leak(intruder.patch(f"{kind}/{record['id']}", json={"version": 1, **change}))
         assert_no_leak(intruder.delete(f"{kind}/{record['id']}?version=1"))
     assert_no_leak(
-        intruder.patch(f"career-paths/{world['career-paths']['id']}", json={"kind": "lateral"})
+        intruder.patch(
+            f"career-paths/{world['career-paths']['id']}", json={"kind": "lateral", "version": 1}
+        )
     )
     assert_no_leak(intruder.delete(f"career-paths/{world['career-paths']['id']}"))
     for kind in RETIRABLE:

@@ -121,8 +121,18 @@ def test_career_paths_are_typed_and_guard_role_deletes(api: ApiClient) -> None:
         )["errors"]
     )
 
-    retyped = ok(api.patch(f"career-paths/{path['id']}", json={"kind": "cross_functional"}))
-    assert retyped["kind"] == "cross_functional"
+    assert path["version"] == 1
+    retyped = ok(
+        api.patch(f"career-paths/{path['id']}", json={"kind": "cross_functional", "version": 1})
+    )
+    assert retyped["kind"] == "cross_functional" and retyped["version"] == 2
+    stale = api.patch(f"career-paths/{path['id']}", json={"kind": "lateral", "version": 1})
+    assert ok(stale, 409)["code"] == "stale_edit"
+    onto_itself = api.patch(
+        f"career-paths/{path['id']}",
+        json={"kind": "lateral", "version": 2, "to_role_id": junior["id"]},
+    )
+    assert "to_role_id" in ok(onto_itself, 422)["errors"]
     assert ok(api.get(f"career-paths?to_role_id={senior['id']}")) == [retyped]
     assert ok(api.get("career-paths?kind=vertical")) == []
 

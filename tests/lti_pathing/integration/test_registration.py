@@ -106,3 +106,27 @@ def test_registration_with_a_used_token_says_what_the_platform_answered(
     page = browser.get(link, params=params)
     assert page.status_code == 422
     assert "answered 401" in page.text
+
+
+def test_a_registration_link_registers_once_and_a_second_use_is_refused(
+    lti_servers: LtiServers, browser: Browser
+) -> None:
+    with lti_servers.tool_app.app_context():
+        link = invite_url(lti_servers.tool.url, "acme")
+
+    def open_link() -> tuple[int, str]:
+        page = browser.get(f"{lti_servers.platform.url}/register/start",
+                           params={"flavour": "moodle", "tool_url": link})  # fmt: skip
+        frame = re.search(r'<iframe src="([^"]+)"', page.text)
+        assert frame is not None
+        answer = browser.get(html.unescape(frame.group(1)))
+        return answer.status_code, html.unescape(answer.text)
+
+    first = open_link()
+    assert first[0] == 200 and "org.imsglobal.lti.close" in first[1]
+    registered = len(lti_servers.state.registrations)
+
+    status, text = open_link()
+    assert status == 400
+    assert "this registration link has already been used" in text
+    assert len(lti_servers.state.registrations) == registered

@@ -18,6 +18,7 @@ from lti_pathing.models import (
     ItemStatus,
     Lms,
     LmsConnection,
+    LmsSyncRun,
     SyncStatus,
 )
 from lti_pathing.services.completions.connections import LmsConnectionService
@@ -203,3 +204,79 @@ def test_an_inactive_connection_is_not_synced(
 ) -> None:
     connect_moodle(session, tenant).active = False
     assert sync_tenant(session, tenant, clock, source_factory=factory(sleeps)) == []
+
+
+def test_a_token_revoked_within_one_person_keeps_what_was_fetched_for_them(
+    app_ctx: Flask, session: Session, tenant: Any, org: dict[str, Any], sleeps: Sleeps
+) -> None:
+    connect_moodle(session, tenant)
+    params, _ = moodle_exchange("14_activities_completion_student1_after")
+    _, invalid = moodle_exchange("32_invalid_token")
+    from responses import matchers
+
+    with responses.RequestsMock() as rsps:
+        add_moodle(rsps, "12_users_courses_student1_after")
+        add_moodle(rsps, "11_course_completion_student1_after_cron")  # course 2: complete
+        rsps.add(responses.POST, WS, body=invalid,  # then the token is revoked
+                 match=[matchers.urlencoded_params_matcher(params)])  # fmt: skip
+        [run] = sync_tenant(session, tenant, clock, source_factory=factory(sleeps))
+    assert run.status == SyncStatus.aborted and "Invalid token" in (run.message or "")
+    assert (run.people_synced, run.people_failed, run.recorded) == (0, 1, 1)
+    assert [(f["person"], f["code"]) for f in run.failures] == [("E1", "lms_auth")]
+    session.rollback()
+    [record] = session.scalars(select(CompletionRecord)).all()
+    assert record.key == "moodle:course:2" and count(session, Evidence) == 2
+    assert org["plan"].items[0].status == ItemStatus.completed
+
+
+class Crashing:
+    """A source that works for Moodle user 3 and crashes (a bug, not an LMS error) on user 4."""
+
+    def __init__(self, real: CompletionSource) -> None:
+        self.real = real
+
+    def fetch_person(self, lms_user_id: str, wanted: Any) -> Any:
+        if lms_user_id == "4":
+            raise KeyError("boom")
+        return self.real.fetch_person(lms_user_id, wanted)
+
+
+def test_a_run_that_crashes_is_marked_failed_with_the_reason(
+    app_ctx: Flask, session: Session, tenant: Any, org: dict[str, Any], sleeps: Sleeps
+) -> None:
+    import pytest
+
+    connect_moodle(session, tenant)
+    with responses.RequestsMock() as rsps, pytest.raises(KeyError):
+        add_alice_done(rsps)
+        sync_tenant(session, tenant, clock,
+                    source_factory=lambda c, t: Crashing(make_moodle_source(sleeps)))  # fmt: skip
+    session.rollback()
+    [run] = session.scalars(select(LmsSyncRun)).all()
+    assert run.status == SyncStatus.failed and run.finished_at == NOW
+    assert run.message == "crashed: KeyError: 'boom'"
+    assert (run.people_synced, run.recorded) == (1, 2)  # alice's completions were kept
+    assert count(session, CompletionRecord) == 2
+
+
+def test_a_run_left_running_too_long_is_marked_failed_by_the_next_sync(
+    app_ctx: Flask, session: Session, tenant: Any, org: dict[str, Any], sleeps: Sleeps
+) -> None:
+    import datetime as dt
+
+    connection = connect_moodle(session, tenant)
+
+    def running(age: dt.timedelta) -> LmsSyncRun:
+        run = LmsSyncRun(tenant_id=tenant.id, connection=connection, status=SyncStatus.running,
+                         started_at=NOW - age, failures=[])  # fmt: skip
+        session.add(run)
+        return run
+
+    dead, busy = running(dt.timedelta(hours=3)), running(dt.timedelta(minutes=10))
+    session.flush()
+    with responses.RequestsMock() as rsps:
+        add_alice_done(rsps)
+        sync_person(session, tenant, org["alice"], clock, source_factory=factory(sleeps))
+    assert dead.status == SyncStatus.failed and dead.finished_at == NOW
+    assert dead.message is not None and dead.message.startswith("stale: still running 2 h")
+    assert busy.status == SyncStatus.running  # may still be working

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
@@ -75,6 +76,19 @@ def test_the_same_user_launching_again_is_the_same_person(
     assert counts(session) == (1, 1)
 
 
+@dataclass(frozen=True)
+class FromNow:
+    """A claim time relative to the moment of the launch (parameters are built at collection)."""
+
+    seconds: int
+
+
+def at_launch(overrides: dict[str, Any]) -> dict[str, Any]:
+    """The overrides with every `FromNow` turned into a timestamp now."""
+    now = int(time.time())
+    return {k: now + v.seconds if isinstance(v, FromNow) else v for k, v in overrides.items()}
+
+
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -86,14 +100,14 @@ def test_the_same_user_launching_again_is_the_same_person(
             {"name": None, "given_name": None, "family_name": None, "email": None},
             id="no name or email",
         ),
-        pytest.param({"iat": 30}, id="iat 30 s ahead, within leeway"),
-        pytest.param({"exp": -30}, id="expired 30 s ago, within leeway"),
+        pytest.param({"iat": FromNow(30)}, id="iat 30 s ahead, within leeway"),
+        pytest.param({"exp": FromNow(-30)}, id="expired 30 s ago, within leeway"),
     ],
 )
 def test_valid_launches_succeed_as_learner(
     platform: LaunchingPlatform, overrides: dict[str, Any]
 ) -> None:
-    response = platform.launch(**from_now(overrides))
+    response = platform.launch(**at_launch(overrides))
 
     assert response.status_code == 302, response.text
     actor = actor_of(platform)
@@ -171,19 +185,13 @@ def _other_key_same_kid(platform: LaunchingPlatform) -> str:
     return platform.post_launch(token, login.state).text
 
 
-def from_now(overrides: dict[str, Any]) -> dict[str, Any]:
-    """`iat`/`exp` given as seconds from now, made absolute when the test runs (not collected)."""
-    now = int(time.time())
-    return {k: now + v if k in ("iat", "exp") else v for k, v in overrides.items()}
-
-
 FAILURES = [
     ("unknown kid", {"headers": {"kid": "nobody"}}, "has no key 'nobody'"),
     ("no kid", {"headers": {"kid": None}}, "names no key (kid)"),
     ("wrong LTI version", {"version": "1.1.0"}, "Incorrect version"),
     ("missing LTI version", {"version": None}, "Incorrect version"),
-    ("expired", {"iat": -600, "exp": -300}, "Signature has expired"),
-    ("iat in the future", {"iat": 300, "exp": 400}, "not yet valid (iat)"),
+    ("expired", {"iat": FromNow(-600), "exp": FromNow(-300)}, "Signature has expired"),
+    ("iat in the future", {"iat": FromNow(300), "exp": FromNow(400)}, "not yet valid (iat)"),
     ("missing message type", {"message_type": None}, "message type"),
     ("missing roles", {"roles": None}, "Missing Roles Claim"),
     ("missing deployment_id", {"deployment_id": None}, "deployment_id"),
@@ -205,7 +213,7 @@ def test_bad_launches_fail_with_a_reason_and_leave_nothing(
     platform: LaunchingPlatform, session: Session, overrides: dict[str, Any], reason: str
 ) -> None:
     before = counts(session)
-    overrides = from_now(overrides)
+    overrides = at_launch(overrides)
     headers = overrides.pop("headers", None)
     login = platform.login()
     claims = platform.claims(login.nonce, **overrides)
@@ -310,3 +318,29 @@ def test_a_registration_without_deployment_records_the_first_launchs(
     _assert_refused(browser, browser.post_launch(token, state), "is not registered")
     stored = session.scalars(select(PlatformDeployment.deployment_id)).all()
     assert list(stored) == ["77:abc"]
+
+
+def test_a_login_whose_target_link_uri_points_elsewhere_is_refused(
+    platform: LaunchingPlatform,
+) -> None:
+    for target, reason in [
+        ("https://evil.example.com/lti/launch", "points at evil.example.com, not at this tool"),
+        ("http://localhost:5001/lti/launch", "points at localhost:5001"),
+        ("javascript:alert(1)", "is not a URL"),
+        (None, "sent no target_link_uri"),
+    ]:
+        response = platform.login_response(target_link_uri=target, lti1p3_new_window="1")
+        assert response.status_code == 400, target
+        assert reason in unescape(response.text), target
+        assert "Location" not in response.headers
+
+
+def test_a_configured_host_may_be_the_target_of_a_login(
+    app: Flask, platform: LaunchingPlatform
+) -> None:
+    target = "https://tool.example.edu/lti/launch"
+    refused = platform.login_response(target_link_uri=target, lti1p3_new_window="1")
+    assert refused.status_code == 400
+
+    app.config["LTI_ALLOWED_TARGET_HOSTS"] = ("tool.example.edu",)
+    assert platform.login(target_link_uri=target).state

@@ -25,7 +25,6 @@ from lti_pathing.db import database
 from lti_pathing.jobs.work import run_job
 from lti_pathing.models import Person, Tenant
 from lti_pathing.services.transfer.importer import ImportService
-from lti_pathing.web import background
 
 SAMPLE = Path(__file__).parents[3] / "src" / "lti_pathing" / "sample_data" / "catalog.json"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -71,7 +70,6 @@ def web(larkspur: Larkspur, database_url: str, tmp_path: Path) -> Iterator[Flask
 @pytest.fixture(autouse=True)
 def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run background work at once, in the request (tests see its result straight away)."""
-    monkeypatch.setattr(background, "submit", background.run)
     monkeypatch.setattr(jobs, "dispatch", lambda app, kind, job_id, params: run_job(app, job_id))
 
 

@@ -14,7 +14,7 @@ from alembic import op
 import lti_pathing.db
 
 revision: str = "0008"
-down_revision: str | None = "0004"  # re-chained by the lead on merge
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

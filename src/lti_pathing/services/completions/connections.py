@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
 from lti_pathing import crypto
 from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.lms.errors import LmsError
+from lti_pathing.lms.http import mask
 from lti_pathing.models import Lms, LmsConnection, LmsSyncRun
 from lti_pathing.services.base import TenantService
+
+TokenCheck = Callable[[Lms, str, str], str]  # lti_pathing.lms.check.check_token
 
 
 def normalise_url(value: str) -> str:
@@ -31,14 +36,28 @@ def normalise_url(value: str) -> str:
 class LmsConnectionService(TenantService):
     """Create, list and retire the tenant's LMS connections."""
 
-    def connect(self, kind: Lms, url: str, token: str) -> LmsConnection:
-        """Add a connection, or replace the token of the one with this kind and URL."""
+    def connect(
+        self, kind: Lms, url: str, token: str, check: TokenCheck | None = None
+    ) -> LmsConnection:
+        """Add a connection, or replace the token of the one with this kind and URL.
+
+        With `check` (lms.check.check_token), the token is first tried against the LMS and
+        refused, with the LMS's reason, when it does not work there.
+        """
         base_url = normalise_url(url)
         token = token.strip()
         if len(token) < 8 or any(c.isspace() for c in token):
             raise Invalid(
                 "not a token", {"token": ["an LMS token is at least 8 characters, no spaces"]}
             )
+        if check is not None:
+            try:
+                check(kind, base_url, token)
+            except LmsError as error:
+                reason = mask(error.message, [token])
+                raise Invalid(
+                    f"the LMS refused the token: {reason}", {"token": [f"the LMS says: {reason}"]}
+                ) from None
         found = self.session.scalar(
             self.scoped(LmsConnection).where(
                 LmsConnection.kind == kind, LmsConnection.base_url == base_url
@@ -79,3 +98,20 @@ class LmsConnectionService(TenantService):
             .order_by(LmsSyncRun.id.desc())
             .limit(1)
         )
+
+    def deactivate(self, connection_id: int, expected_version: int | None) -> LmsConnection:
+        """Stop syncing over a connection (kept with its runs; connecting again reactivates it)."""
+        connection = self.get(LmsConnection, connection_id)
+        self.check_version(connection, expected_version)
+        connection.active = False
+        self.flush()
+        return connection
+
+    def runs(self, limit: int = 30) -> list[LmsSyncRun]:
+        """The tenant's newest sync runs first."""
+        stmt = self.scoped(LmsSyncRun).order_by(LmsSyncRun.id.desc()).limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def run(self, run_id: int) -> LmsSyncRun:
+        """One sync run of the tenant (NotFound for another tenant's)."""
+        return self.get(LmsSyncRun, run_id)

@@ -33,6 +33,7 @@ from lti_pathing.services.planning.settings import PlanSettings
 from lti_pathing.services.planning.store import PlanWriter
 
 REGENERABLE = (PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected)
+HELD = (PlanStatus.approved, PlanStatus.submitted)  # changed only through a proposal
 
 
 class NoPlanFound(LtiPathingError):
@@ -166,8 +167,14 @@ class PlanningService(TenantService):
         actor_id: int | None = None,
         plan_id: int | None = None,
         job_id: int | None = None,
+        replaces_id: int | None = None,
     ) -> Plan:
-        """Plan for one person and store it as a draft (or update the draft `plan_id`)."""
+        """Plan for one person and store it as a draft (or update the draft `plan_id`).
+
+        With `replaces_id` (an approved or submitted plan) the result is a proposal to replace
+        it, which the manager accepts or dismisses; an older pending proposal for it is archived.
+        """
+        replaces = self._held(person_id, replaces_id) if replaces_id is not None else None
         subject = self.subject(person_id, settings or PlanSettings(), plan_id)
         s = subject.settings
         built = self.build(
@@ -176,7 +183,30 @@ class PlanningService(TenantService):
         answer = self.solve(built)
         self._refuse_without_plan(built, answer)
         writer = PlanWriter(self.session, self.tenant, self.clock())
-        return writer.write(built, answer["status"], answer["plans"][0], actor_id, job_id)
+        if replaces is not None:
+            self._archive_proposals(replaces, actor_id)
+        return writer.write(built, answer["status"], answer["plans"][0], actor_id, job_id, replaces)
+
+    def _held(self, person_id: int, plan_id: int) -> Plan:
+        plan = self.get(Plan, plan_id)
+        if plan.person_id != person_id or plan.status not in HELD:
+            raise Conflict("only an approved or submitted plan of this person gets a proposal")
+        return plan
+
+    def _archive_proposals(self, held: Plan, actor_id: int | None) -> None:
+        """Older pending proposals for `held` give way to the new one."""
+        from lti_pathing.models import PlanEvent
+
+        stmt = select(Plan).where(
+            Plan.tenant_id == self.tenant.id,
+            Plan.replaces_id == held.id,
+            Plan.status == PlanStatus.proposed,
+        )
+        for old in self.session.scalars(stmt):
+            old.status = PlanStatus.archived
+            self.session.add(PlanEvent(tenant_id=self.tenant.id, plan_id=old.id,
+                                       kind="superseded", actor_id=actor_id, at=self.clock(),
+                                       data={"by": "a newer proposal"}))  # fmt: skip
 
     def _refuse_without_plan(self, built: BuiltRequest, answer: dict[str, Any]) -> None:
         """Infeasible pins and timeouts are explained, and nothing is stored."""

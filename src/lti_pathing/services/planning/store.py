@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import Plan, PlanEvent, PlanItem, PlanStatus, Tenant
+from lti_pathing.models import ItemStatus, Plan, PlanEvent, PlanItem, PlanStatus, Tenant
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 
 
@@ -27,6 +27,8 @@ def plan_items_key(plan: Plan, built: BuiltRequest) -> list[tuple[Any, ...]]:
     mentors = {v: k for k, v in built.catalog.mentor_ids.items()}
     out = []
     for item in plan.items:
+        if item.status is ItemStatus.completed:  # kept as they are; the solver plans the rest
+            continue
         shift = built.calendar.week_of(theirs.start_date(0))
         out.append(
             (
@@ -37,6 +39,28 @@ def plan_items_key(plan: Plan, built: BuiltRequest) -> list[tuple[Any, ...]]:
             )
         )
     return sorted(out)
+
+
+def kept_done(plan: Plan, week_zero: dt.date) -> list[PlanItem]:
+    """Copies of a plan's done items in the weeks of a plan starting `week_zero`.
+
+    A re-generated plan or a proposal keeps what the learner has done; an item that would start
+    before the new plan's week 0 cannot be placed there and is left out (its completion still
+    counts: the planner gets it as completed).
+    """
+    if plan.starts_on is None:
+        return []
+    shift = (plan.starts_on - week_zero).days // 7
+    return [
+        PlanItem(
+            tenant_id=item.tenant_id, activity_id=item.activity_id,
+            start_week=item.start_week + shift, end_week=item.end_week + shift,
+            cohort_id=item.cohort_id, mentor_id=item.mentor_id, pinned=item.pinned,
+            status=ItemStatus.completed, completed_on=item.completed_on,
+        )
+        for item in plan.items
+        if item.status is ItemStatus.completed and item.start_week + shift >= 0
+    ]  # fmt: skip
 
 
 class PlanWriter:
@@ -60,11 +84,15 @@ class PlanWriter:
         subject = built.subjects[learner_plan["learner"]]
         plan = subject.plan
         kind = "regenerated" if plan is not None else "generated"
+        source = plan if plan is not None else replaces
+        done = kept_done(source, built.calendar.week_zero) if source is not None else []
         if plan is None:
             plan = Plan(tenant_id=self.tenant.id, person_id=subject.person.id)
             self.session.add(plan)
         else:
             plan.items.clear()
+            self.session.flush()
+        plan.items.extend(done)
         plan.target_role_id = subject.role.id
         plan.status = (
             PlanStatus.proposed

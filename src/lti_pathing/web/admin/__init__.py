@@ -6,7 +6,17 @@ from flask import Blueprint, Flask, render_template
 
 from lti_pathing.auth import require
 from lti_pathing.services.overview import OverviewService
-from lti_pathing.web.admin import activities, evidence, jobs, people, skills, tokens, transfer
+from lti_pathing.web.admin import (
+    activities,
+    evidence,
+    jobs,
+    lms,
+    people,
+    replans,
+    skills,
+    tokens,
+    transfer,
+)
 from lti_pathing.web.admin.context import admin_context
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,7 +51,7 @@ def home() -> str:
     return render_template("admin/home.html", sections=SECTIONS, counts=counts)
 
 
-for module in (skills, jobs, activities, people, evidence, transfer, tokens):
+for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans):
     module.init(bp)
 
 

@@ -209,12 +209,18 @@ PATHS = Noun(
         Column("Kind", lambda p: KIND_LABELS[p.kind]),
     ),
     list_page=_list_paths,
-    initial=lambda ctx, p: {},
+    initial=lambda ctx, p: {
+        "from_role_id": p.from_role_id,
+        "to_role_id": p.to_role_id,
+        "kind": p.kind.value,
+    },
     create=lambda ctx, f: _service(ctx).add_path(
         f.from_role_id.data, f.to_role_id.data, PathKind(f.kind.data)
     ),
-    update=None,
-    delete=lambda ctx, i, v: _service(ctx).remove_path(i),
+    update=lambda ctx, i, v, f: _service(ctx).update_path(
+        i, v, PathKind(f.kind.data), f.from_role_id.data, f.to_role_id.data
+    ),
+    delete=lambda ctx, i, v: _service(ctx).remove_path(i, v),
     options=lambda ctx: {"roles": ctx.options(Role, "title")},
     filters=(
         Filter("kind", "Kind", lambda ctx: [(k.value, t) for k, t in KIND_LABELS.items()]),

@@ -6,6 +6,7 @@ import io
 import json
 import secrets
 import tempfile
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -37,6 +38,7 @@ from lti_pathing.web.admin.forms import pairs
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
 STASH_KEY = "admin_import"
 STASH_FOLDER = "admin-imports"
+STASH_MAX_AGE_S = 24 * 3600  # a checked file nobody imported within a day is deleted
 KINDS = [
     ("auto", "Tell from the file name (.json, .zip, .csv)"),
     ("json", "JSON document"),
@@ -85,6 +87,20 @@ def _folder() -> Path:
     return folder
 
 
+def sweep_stale_uploads(folder: Path, now: float | None = None) -> list[str]:
+    """Delete checked uploads older than a day (never imported); returns their names."""
+    cutoff = (time.time() if now is None else now) - STASH_MAX_AGE_S
+    swept = []
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                swept.append(path.name)
+        except FileNotFoundError:  # another request swept it first
+            continue
+    return swept
+
+
 def _stash(tenant_id: int, name: str, kind: str, data: bytes) -> None:
     _drop_stash()
     token = secrets.token_hex(16)
@@ -116,6 +132,7 @@ def index() -> tuple[str, int]:
 def check() -> tuple[str, int]:
     """Dry-run an uploaded file: every problem, or what would change; nothing is written."""
     ctx = admin_context()
+    sweep_stale_uploads(_folder())
     upload = UploadForm()
     if not upload.validate_on_submit():
         return _page(422, upload=upload)
@@ -138,6 +155,7 @@ def check() -> tuple[str, int]:
 def apply() -> Response | tuple[str, int]:
     """Import the file checked last, for real (checked again: data may have changed since)."""
     ctx = admin_context()
+    sweep_stale_uploads(_folder())
     stash = session.get(STASH_KEY)
     if not ApplyForm().validate_on_submit() or not isinstance(stash, dict):
         flash("Nothing to import: upload and check a file first.", "error")

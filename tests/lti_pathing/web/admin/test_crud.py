@@ -168,11 +168,24 @@ def test_career_path_added_from_role_page_and_removed(
     listed = admin.get(url("career_paths") + "?kind=lateral").get_data(as_text=True)
     assert "Senior a" in listed and "<td>lateral (same level)</td>" in listed
     assert "<td>vertical (promotion)</td>" not in listed
-    removed = admin.post(url("career_paths", f"{ids['career_paths']}/delete"))
+    removed = admin.post(url("career_paths", f"{ids['career_paths']}/delete"), {"version": "1"})
     assert removed.status_code == 302
     assert "<td>vertical (promotion)</td>" not in admin.get(url("career_paths")).get_data(
         as_text=True
     )
+
+
+def test_career_path_is_retyped_and_a_stale_edit_refused(
+    admin: Browser, tenant: Tenant, seed: Callable[..., Any]
+) -> None:
+    ids = seed(tenant)
+    path = url("career_paths", str(ids["career_paths"]))
+    data = {"from_role_id": ids["roles"], "to_role_id": ids["senior"], "version": "1"}
+    assert admin.post(path, {**data, "kind": "lateral"}).status_code == 302
+    assert "<td>lateral (same level)</td>" in admin.get(url("career_paths")).get_data(as_text=True)
+    stale = admin.post(path, {**data, "kind": "cross_functional"})
+    assert stale.status_code == 409
+    assert "<td>cross-functional" not in admin.get(url("career_paths")).get_data(as_text=True)
 
 
 def test_manager_evidence_is_recorded_with_who(

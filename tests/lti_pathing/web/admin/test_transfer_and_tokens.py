@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -130,3 +133,27 @@ def test_token_needs_a_name(admin: Browser, app: Flask) -> None:
     response = admin.post("/admin/api-tokens/", {"name": "  "})
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_checked_files_never_imported_are_deleted_after_a_day(
+    admin: Browser, app: Flask, tenant: Tenant, seed: Callable[..., Any]
+) -> None:
+    seed(tenant)
+    folder = Path(app.instance_path) / "admin-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    day = 24 * 3600
+    stale, recent = folder / "a", folder / "b"
+    for path, age in ((stale, day + 60), (recent, 3600)):
+        path.write_bytes(b"{}")
+        os.utime(path, (time.time() - age, time.time() - age))
+    exported = admin.get("/admin/transfer/export.json").get_data()
+
+    assert upload(admin, "catalog.json", exported).status_code == 200
+    left = {p.name for p in folder.iterdir()}
+    assert "a" not in left and "b" in left and len(left) == 2  # + the file just checked
+
+    (checked,) = left - {"b"}
+    os.utime(folder / checked, (time.time() - day - 60, time.time() - day - 60))
+    late = admin.post("/admin/transfer/apply")
+    assert late.status_code == 302  # swept on apply: "upload it again"
+    assert {p.name for p in folder.iterdir()} == {"b"}

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from lti_pathing import jobs
 from lti_pathing.auth import SESSION_KEY
 from lti_pathing.models import Person
-from lti_pathing.web import background
 from tests.lti_pathing.web.journeys_fixtures import csrf_token, journey_routes, post
 
 Client = Callable[..., FlaskClient]
@@ -26,7 +25,6 @@ NEEDS = {"learner": set(), "manager": {"manager"}, "dashboard": {"admin"}}
 @pytest.fixture(autouse=True)
 def queued_only(inline_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Posts that start solves only queue them here (these tests are about the guards)."""
-    monkeypatch.setattr(background, "submit", lambda *args: None)
     monkeypatch.setattr(jobs, "dispatch", lambda *args: None)
 
 

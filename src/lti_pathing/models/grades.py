@@ -1,0 +1,64 @@
+"""Grade passback: the LMS course contexts the tool was launched from, and what it sent there.
+
+A launch whose AGS claim offers line items records its context (one per registration and LTI
+context id) and the learner as a passback target there. A passback job then writes the
+learner's plan progress as a score to the tool's own "Career plan progress" line item of each
+context and records what it sent, when, and the LMS's refusal if any.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_pathing.db import Base, UtcDateTime, intpk
+from lti_pathing.models.base import TenantOwned, Timestamped
+from lti_pathing.models.lti import PlatformRegistration
+from lti_pathing.models.people import Person
+
+Url = String(500)
+
+
+class LtiContext(TenantOwned, Timestamped, Base):
+    """An LMS course (LTI context) of one registration, and its AGS line items endpoint."""
+
+    __tablename__ = "lti_context"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id"),)
+
+    id: Mapped[intpk]
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True
+    )
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    lineitems_url: Mapped[str] = mapped_column(Url)  # from the launch's AGS claim
+    lineitem_url: Mapped[str | None] = mapped_column(Url)  # the plan's column, once found
+
+    registration: Mapped[PlatformRegistration] = relationship()
+
+
+class GradePassback(TenantOwned, Timestamped, Base):
+    """A learner of a context whose plan progress goes to its grade book; the last score sent."""
+
+    __tablename__ = "grade_passback"
+    __table_args__ = (UniqueConstraint("context_id", "person_id"),)
+
+    id: Mapped[intpk]
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(255))  # the LTI `sub` the platform knows them by
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # last score sent, 0-100
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan.id", ondelete="SET NULL"), index=True
+    )
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    attempted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(Text)  # the LMS's refusal on the last attempt
+
+    context: Mapped[LtiContext] = relationship()
+    person: Mapped[Person] = relationship()
