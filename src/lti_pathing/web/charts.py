@@ -24,6 +24,16 @@ class Bar:
     y: float
     width: float
 
+    @property
+    def label_end(self) -> bool:
+        """Labels of bars in the right half end at the bar's end, so they never run off."""
+        return self.x + self.width / 2 > GANTT_WIDTH / 2
+
+    @property
+    def label_x(self) -> float:
+        """Where the label is anchored."""
+        return round(self.x + self.width, 1) if self.label_end else self.x
+
 
 @dataclass(frozen=True)
 class Gantt:
