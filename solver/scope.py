@@ -111,8 +111,12 @@ class Calendar:
         if q > self.weekly:
             return False
         end = start + activity.duration_weeks
-        if 0 <= start < len(self.next_short) and self.next_short[start] >= end:
-            return True  # only normal weeks
+        if 0 <= start < len(self.next_short):
+            short = self.next_short[start]
+            if short >= end:
+                return True  # only normal weeks
+            if self.learner.capacity(short) < q:
+                return False  # e.g. a blackout week inside the span
         return all(self.learner.capacity(w) >= q for w in range(start, end))
 
 
@@ -160,9 +164,7 @@ def build_scope(
     ]
     taught = {(s, lvl) for s, lvl in targets if any(a.grants.get(s, 0) >= lvl for a in open_acts)}
     calendar = Calendar(learner, request.horizon_weeks)
-    starts = {a.id: start_weeks(request, learner, a, mentor_free, calendar) for a in open_acts}
-    dropped = {a.id: "does not fit in time" for a in open_acts if not starts[a.id]}
-    pool = {a.id: a for a in open_acts if starts[a.id]}
+    starts: dict[str, list[int]] = {}
     scope = LearnerScope(
         learner,
         initial,
@@ -174,8 +176,18 @@ def build_scope(
         targets,
         set(),
         taught,
-        dropped,
+        {},
     )
+    # Start weeks are the costly part: only for activities that could matter at all (the
+    # usefulness pass below gives the same pool as if every activity had them).
+    relevant = _useful({a.id: a for a in open_acts}, scope, pinned)
+    for a in relevant.values():
+        starts[a.id] = start_weeks(request, learner, a, mentor_free, calendar)
+        if not starts[a.id]:
+            scope.dropped[a.id] = "does not fit in time"
+    for a in open_acts:
+        starts.setdefault(a.id, [])
+    pool = {a.id: a for a in relevant.values() if starts[a.id]}
     for _ in range(4):  # each pass can only shrink the pool; a few suffice in practice
         before = len(pool)
         pool = _useful(pool, scope, pinned)

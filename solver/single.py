@@ -39,7 +39,7 @@ def solve_learner(
     """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
-    pm = PlanModel(request, [scope], ledger)
+    pm = PlanModel(request, [scope], ledger, readiness=not closure_only)
     hints: Plans | None = {learner.id: hint} if hint is not None else None
     bounds = {"closure": scope.closure_bound_milli if best_closure is None else best_closure}
     # A hint made without the ledger (another learner's capacity) may not fit it.

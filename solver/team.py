@@ -76,6 +76,9 @@ def ideal_plans(
     for i, lr in enumerate(learners):
         if time.monotonic() >= until or lr.id not in proven:
             ideal.proven = False
+            # Unrefined: the closure solve's plan ignores readiness, hours and cost; the greedy
+            # plan (valid on its own too) may beat it on them at the same closure.
+            ideal.plans[lr.id] = _better(request, lr, ideal.plans[lr.id], hints[lr.id])
             continue
         share = _share(until, len(learners) - i)
         plan = ideal.plans[lr.id]
@@ -85,6 +88,14 @@ def ideal_plans(
         ideal.plans[lr.id] = (res.plans or {}).get(lr.id, plan)
         ideal.proven = ideal.proven and res.status == "optimal"
     return ideal
+
+
+def _better(
+    request: PlanRequest, learner: Learner, one: list[PlanItem], other: list[PlanItem]
+) -> list[PlanItem]:
+    """The lexicographically better of two plans for one learner (the first on a tie)."""
+    key_one = objective_key(learner_plan(request, learner, one))
+    return other if objective_key(learner_plan(request, learner, other)) > key_one else one
 
 
 def settle(

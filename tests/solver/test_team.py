@@ -1,11 +1,18 @@
-"""Team decomposition: the last-resort plan of a learner who ran out of time stays valid."""
+"""Team decomposition: plans of learners who ran out of time stay valid and no worse than greedy."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
+from solver import generate
 from solver.cpsat import Ledger
+from solver.greedy import greedy
 from solver.instance import Activity, Learner, Mentor, PlanRequest, Skill, Target
-from solver.solution import PlanItem
-from solver.team import _greedy_fit
+from solver.measure import learner_plan, objective_key
+from solver.solution import PlanItem, PlanResponse
+from solver.team import _greedy_fit, ideal_plans
+from solver.validate import check_response
 
 SKILLS = (Skill("sql", 3),)
 
@@ -27,3 +34,15 @@ def test_dropping_a_taken_mentorship_drops_what_builds_on_it() -> None:
     taken.book(request, PlanItem("coaching", 0, 2, "mia"))  # someone else holds the mentor
     assert _greedy_fit(request, taken, "ana", {"ana": greedy_plan}) == []
     assert _greedy_fit(request, Ledger(), "ana", {"ana": greedy_plan}) == greedy_plan
+
+
+def test_a_learner_left_unrefined_keeps_a_plan_at_least_as_good_as_greedy() -> None:
+    """Out of time after the closure solves, nobody's ideal plan is worse than their greedy one."""
+    request = generate.team_request(12, 60, seed=3)
+    hints = {p.learner: list(p.items) for p in greedy(request).plans}
+    ideal = ideal_plans(request, time.monotonic(), hints)  # no time left for refinement
+    for lr in request.learners:
+        alone = replace(request, learners=(lr,))
+        got = learner_plan(request, lr, ideal.plans[lr.id])
+        assert objective_key(got) >= objective_key(learner_plan(request, lr, hints[lr.id]))
+        assert check_response(alone, PlanResponse("feasible", (got,), {})) == []
