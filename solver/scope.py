@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.instance import Activity, Learner, Mentor, PlanRequest
 
@@ -177,6 +177,7 @@ def build_scope(
         set(),
         taught,
         {},
+        shared,
     )
     # Start weeks are the costly part: only for activities that could matter at all (the
     # usefulness pass below gives the same pool as if every activity had them).
@@ -188,17 +189,57 @@ def build_scope(
     for a in open_acts:
         starts.setdefault(a.id, [])
     pool = {a.id: a for a in relevant.values() if starts[a.id]}
+    return _settle(scope, pool, request.activities, pinned)
+
+
+def _settle(
+    scope: LearnerScope, pool: dict[str, Activity], catalog: Iterable[Activity], pinned: set[str]
+) -> LearnerScope:
+    """Filter the pool to its fixpoint, then record candidates, providers and reachable levels."""
     for _ in range(4):  # each pass can only shrink the pool; a few suffice in practice
         before = len(pool)
         pool = _useful(pool, scope, pinned)
-        pool = _reachable(pool, scope, learner, pinned)
+        pool = _reachable(pool, scope, scope.learner, pinned)
         pool = _undominated(pool, scope, pinned)
         if len(pool) == before:
             break
-    scope.candidates = [a for a in request.activities if a.id in pool]
+    scope.candidates = [a for a in catalog if a.id in pool]
     scope.needed = _providers(scope.candidates, _needed_levels(scope.candidates, scope))
-    scope.reachable = {sl for sl in targets if scope.needed.get(sl)}
+    scope.reachable = {sl for sl in scope.target_levels if scope.needed.get(sl)}
     return scope
+
+
+def scope_by(base: LearnerScope, week: int) -> LearnerScope:
+    """The scope of the same learner with everything ended by `week` (a readiness candidate).
+
+    Derived from `base` (same request, mentors and sharing, deadline at or after `week`) instead
+    of starting over: the starts of its candidates that end in time are a superset of what a fresh
+    analysis finds after its earliest-start pass, which the filters here repeat.
+    """
+    learner = replace(base.learner, deadline_week=week)
+    pinned = {p.activity for p in learner.pinned}
+    starts = {
+        a.id: list(base.starts[a.id])
+        if a.id in pinned
+        else [w for w in base.starts[a.id] if w + a.duration_weeks <= week]
+        for a in base.candidates
+    }
+    scope = LearnerScope(
+        learner,
+        base.initial,
+        min(base.end_week, week),
+        [],
+        starts,
+        {},
+        {},
+        base.target_levels,
+        set(),
+        base.taught,
+        {},
+        base.shared,
+    )
+    pool = {a.id: a for a in base.candidates if starts[a.id]}
+    return _settle(scope, pool, base.candidates, pinned)
 
 
 def _needed_levels(acts: Iterable[Activity], scope: LearnerScope) -> set[SkillLevel]:

@@ -16,7 +16,7 @@ from solver.bounds import energy_bound
 from solver.cpsat import Ledger, PlanModel
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, solve_tiers, tier_values
-from solver.scope import LearnerScope, MentorFree, build_scope
+from solver.scope import LearnerScope, MentorFree, build_scope, scope_by
 from solver.solution import PlanItem
 
 
@@ -65,8 +65,7 @@ def solve_learner(
         # The first deadline that can be met is the readiness optimum: its model also minimises
         # hours then cost. The last one is met by the plan in hand, the hint.
         hinted = best if week == ready else None
-        due = _due(learner, week)
-        found = _best_by(narrow, due, closure, free, ledger, deadline, hinted, shared)
+        found = _best_by(narrow, scope_by(scope, week), closure, ledger, deadline, hinted)
         found.phases[0].update(deadline=week, wall_s=round(time.monotonic() - started, 3))
         phases += found.phases
         if found.status == "infeasible" and week < ready:
@@ -78,22 +77,15 @@ def solve_learner(
     return TieredResult("feasible", best, phases), scope
 
 
-def _due(learner: Learner, week: int) -> Learner:
-    return replace(learner, deadline_week=week)
-
-
 def _best_by(
     request: PlanRequest,
-    learner: Learner,
+    scope: LearnerScope,
     closure: int,
-    free: MentorFree,
     ledger: Ledger | None,
     deadline: float,
     hint: Plans | None,
-    shared: bool,
 ) -> TieredResult:
-    """The fewest hours, then cost, reaching `closure` with everything ended by the deadline."""
-    scope = build_scope(request, learner, free, shared=shared)
+    """The fewest hours, then cost, reaching `closure` with everything ended by the scope's end."""
     if scope.closure_bound_milli < closure:
         return TieredResult("infeasible", None, [{"tier": "readiness", "status": "infeasible"}])
     pm = PlanModel(request, [scope], ledger)

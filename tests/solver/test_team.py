@@ -10,6 +10,8 @@ from solver.cpsat import Ledger
 from solver.greedy import greedy
 from solver.instance import Activity, Learner, Mentor, PlanRequest, Skill, Target
 from solver.measure import learner_plan, objective_key
+from solver.planner import solve
+from solver.scope import build_scope
 from solver.solution import PlanItem, PlanResponse
 from solver.team import _greedy_fit, ideal_plans
 from solver.validate import check_response
@@ -46,3 +48,15 @@ def test_a_learner_left_unrefined_keeps_a_plan_at_least_as_good_as_greedy() -> N
         got = learner_plan(request, lr, ideal.plans[lr.id])
         assert objective_key(got) >= objective_key(learner_plan(request, lr, hints[lr.id]))
         assert check_response(alone, PlanResponse("feasible", (got,), {})) == []
+
+
+def test_a_seated_course_does_not_hide_a_dearer_one_from_learners_who_share_its_seat() -> None:
+    """In a team the cheaper course's only seat goes to one learner; the other takes the dearer."""
+    cheap = Activity("cheap", "course", 2, 4, 0, grants={"sql": 1}, seats=1)
+    dear = Activity("dear", "course", 2, 4, 100_00, grants={"sql": 1})
+    pair = tuple(Learner(n, {}, {"sql": Target(1, 1000)}, quarter_hours=4) for n in ("ana", "bo"))
+    request = PlanRequest(2, SKILLS, (cheap, dear), (), pair)
+    assert not build_scope(request, pair[0], shared=True).dropped.get("dear")
+    got = solve(request)
+    assert [p.closure_milli for p in got.plans] == [1000, 1000]
+    assert sorted(i.activity for p in got.plans for i in p.items) == ["cheap", "dear"]
