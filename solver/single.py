@@ -31,11 +31,13 @@ def solve_learner(
     *,
     closure_only: bool = False,
     best_closure: int | None = None,
+    hint_fits: bool = False,
 ) -> tuple[TieredResult, LearnerScope]:
     """The lexicographically best plan for one learner, given capacity others already hold.
 
     `closure_only` stops after the closure tier; `best_closure`, a closure already proven optimal,
-    lets a hint that attains it skip that tier's search.
+    lets a hint that attains it skip that tier's search. `hint_fits` says the hint was made
+    against the ledger, so it is a valid plan even when the ledger holds capacity.
     """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
@@ -43,8 +45,10 @@ def solve_learner(
     hints: Plans | None = {learner.id: hint} if hint is not None else None
     bounds = {"closure": scope.closure_bound_milli if best_closure is None else best_closure}
     # A hint made without the ledger (another learner's capacity) may not fit it.
-    trusted = ledger is None or not (
-        ledger.mentor_load or ledger.cohort_taken or ledger.active_taken
+    trusted = (
+        hint_fits
+        or ledger is None
+        or not (ledger.mentor_load or ledger.cohort_taken or ledger.active_taken)
     )
     first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
     if first.status != "optimal" or first.plans is None or closure_only:

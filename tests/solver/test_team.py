@@ -13,7 +13,7 @@ from solver.measure import learner_plan, objective_key
 from solver.planner import solve
 from solver.scope import build_scope
 from solver.solution import PlanItem, PlanResponse
-from solver.team import _greedy_fit, ideal_plans
+from solver.team import _greedy_fit, ideal_plans, ideal_plans_parallel
 from solver.validate import check_response
 
 SKILLS = (Skill("sql", 3),)
@@ -60,3 +60,17 @@ def test_a_seated_course_does_not_hide_a_dearer_one_from_learners_who_share_its_
     got = solve(request)
     assert [p.closure_milli for p in got.plans] == [1000, 1000]
     assert sorted(i.activity for p in got.plans for i in p.items) == ["cheap", "dear"]
+
+
+def test_the_ideal_phase_split_over_processes_matches_the_sequential_one() -> None:
+    """Two processes, each planning every other learner, give the same optima in request order."""
+    request = generate.team_request(8, 40, seed=5)
+    hints = {p.learner: list(p.items) for p in greedy(request).plans}
+    alone = ideal_plans(request, time.monotonic() + 20, hints)
+    split = ideal_plans_parallel(request, time.monotonic() + 20, hints, 2)
+    assert alone.proven and split.proven
+    assert list(split.plans) == [lr.id for lr in request.learners]
+    assert split.bound_milli == alone.bound_milli
+    for lr in request.learners:
+        keys = [objective_key(learner_plan(request, lr, i.plans[lr.id])) for i in (alone, split)]
+        assert keys[0] == keys[1]
