@@ -41,7 +41,7 @@ def solve_learner(
     """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
-    pm = PlanModel(request, [scope], ledger, readiness=not closure_only)
+    pm = PlanModel(request, [scope], ledger, readiness=False)  # only closure is solved here
     hints: Plans | None = {learner.id: hint} if hint is not None else None
     bounds = {"closure": scope.closure_bound_milli if best_closure is None else best_closure}
     # A hint made without the ledger (another learner's capacity) may not fit it.
