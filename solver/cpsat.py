@@ -81,9 +81,16 @@ class PlanModel:
     """A CP-SAT model of the learners' plans with the four objective tiers as expressions."""
 
     def __init__(
-        self, request: PlanRequest, scopes: Sequence[LearnerScope], ledger: Ledger | None = None
+        self,
+        request: PlanRequest,
+        scopes: Sequence[LearnerScope],
+        ledger: Ledger | None = None,
+        *,
+        readiness: bool = True,
     ) -> None:
+        """`readiness=False` leaves readiness unconstrained (a model that only settles closure)."""
         self.request = request
+        self.with_readiness = readiness
         self.model = cp_model.CpModel()
         self.ledger = ledger or Ledger()
         self.learners: list[LearnerVars] = [self._learner(scope) for scope in scopes]
@@ -95,13 +102,16 @@ class PlanModel:
         lid = scope.learner.id
         acts = {a.id: add_placement(m, scope, a) for a in scope.candidates}
         readiness = m.new_int_var(0, scope.end_week, f"readiness[{lid}]")
-        for v in acts.values():
-            m.add(readiness >= v.end).only_enforce_if(v.taken)
+        if self.with_readiness:
+            for v in acts.values():
+                m.add(readiness >= v.end).only_enforce_if(v.taken)
         lv = LearnerVars(scope, acts, readiness)
         add_weekly_hours(m, scope, acts)
         add_budget(m, scope, acts)
         add_activity_prerequisites(m, scope, acts)
-        lv.closure_terms, lv.reached = add_skill_levels(m, scope, acts, readiness)
+        lv.closure_terms, lv.reached = add_skill_levels(
+            m, scope, acts, readiness if self.with_readiness else None
+        )
         return lv
 
     # The four tiers of the lexicographic objective, summed over learners.
@@ -232,7 +242,7 @@ def add_skill_levels(
     m: cp_model.CpModel,
     scope: LearnerScope,
     acts: dict[str, ActivityVars],
-    readiness: cp_model.IntVar,
+    readiness: cp_model.IntVar | None,
 ) -> tuple[list[tuple[int, cp_model.IntVar]], dict[tuple[str, int], cp_model.IntVar]]:
     """Levels reached and skill prerequisites; returns the weighted closure terms and levels."""
     lid = scope.learner.id
@@ -251,6 +261,8 @@ def add_skill_levels(
     for s, lvl in scope.target_levels:
         r = reached[(s, lvl)]
         terms.append((scope.learner.target[s].weight_milli, r))
+        if readiness is None:
+            continue
         earliest = min((scope.earliest_end[b] for b in scope.needed[(s, lvl)]), default=0)
         m.add(readiness >= earliest).only_enforce_if(r)  # redundant; tightens the LP
     return terms, reached

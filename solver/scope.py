@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.instance import Activity, Learner, Mentor, PlanRequest
 
@@ -111,8 +111,12 @@ class Calendar:
         if q > self.weekly:
             return False
         end = start + activity.duration_weeks
-        if 0 <= start < len(self.next_short) and self.next_short[start] >= end:
-            return True  # only normal weeks
+        if 0 <= start < len(self.next_short):
+            short = self.next_short[start]
+            if short >= end:
+                return True  # only normal weeks
+            if self.learner.capacity(short) < q:
+                return False  # e.g. a blackout week inside the span
         return all(self.learner.capacity(w) >= q for w in range(start, end))
 
 
@@ -160,9 +164,7 @@ def build_scope(
     ]
     taught = {(s, lvl) for s, lvl in targets if any(a.grants.get(s, 0) >= lvl for a in open_acts)}
     calendar = Calendar(learner, request.horizon_weeks)
-    starts = {a.id: start_weeks(request, learner, a, mentor_free, calendar) for a in open_acts}
-    dropped = {a.id: "does not fit in time" for a in open_acts if not starts[a.id]}
-    pool = {a.id: a for a in open_acts if starts[a.id]}
+    starts: dict[str, list[int]] = {}
     scope = LearnerScope(
         learner,
         initial,
@@ -174,19 +176,70 @@ def build_scope(
         targets,
         set(),
         taught,
-        dropped,
+        {},
+        shared,
     )
+    # Start weeks are the costly part: only for activities that could matter at all (the
+    # usefulness pass below gives the same pool as if every activity had them).
+    relevant = _useful({a.id: a for a in open_acts}, scope, pinned)
+    for a in relevant.values():
+        starts[a.id] = start_weeks(request, learner, a, mentor_free, calendar)
+        if not starts[a.id]:
+            scope.dropped[a.id] = "does not fit in time"
+    for a in open_acts:
+        starts.setdefault(a.id, [])
+    pool = {a.id: a for a in relevant.values() if starts[a.id]}
+    return _settle(scope, pool, request.activities, pinned)
+
+
+def _settle(
+    scope: LearnerScope, pool: dict[str, Activity], catalog: Iterable[Activity], pinned: set[str]
+) -> LearnerScope:
+    """Filter the pool to its fixpoint, then record candidates, providers and reachable levels."""
     for _ in range(4):  # each pass can only shrink the pool; a few suffice in practice
         before = len(pool)
         pool = _useful(pool, scope, pinned)
-        pool = _reachable(pool, scope, learner, pinned)
+        pool = _reachable(pool, scope, scope.learner, pinned)
         pool = _undominated(pool, scope, pinned)
         if len(pool) == before:
             break
-    scope.candidates = [a for a in request.activities if a.id in pool]
+    scope.candidates = [a for a in catalog if a.id in pool]
     scope.needed = _providers(scope.candidates, _needed_levels(scope.candidates, scope))
-    scope.reachable = {sl for sl in targets if scope.needed.get(sl)}
+    scope.reachable = {sl for sl in scope.target_levels if scope.needed.get(sl)}
     return scope
+
+
+def scope_by(base: LearnerScope, week: int) -> LearnerScope:
+    """The scope of the same learner with everything ended by `week` (a readiness candidate).
+
+    Derived from `base` (same request, mentors and sharing, deadline at or after `week`) instead
+    of starting over: the starts of its candidates that end in time are a superset of what a fresh
+    analysis finds after its earliest-start pass, which the filters here repeat.
+    """
+    learner = replace(base.learner, deadline_week=week)
+    pinned = {p.activity for p in learner.pinned}
+    starts = {
+        a.id: list(base.starts[a.id])
+        if a.id in pinned
+        else [w for w in base.starts[a.id] if w + a.duration_weeks <= week]
+        for a in base.candidates
+    }
+    scope = LearnerScope(
+        learner,
+        base.initial,
+        min(base.end_week, week),
+        [],
+        starts,
+        {},
+        {},
+        base.target_levels,
+        set(),
+        base.taught,
+        {},
+        base.shared,
+    )
+    pool = {a.id: a for a in base.candidates if starts[a.id]}
+    return _settle(scope, pool, base.candidates, pinned)
 
 
 def _needed_levels(acts: Iterable[Activity], scope: LearnerScope) -> set[SkillLevel]:

@@ -16,7 +16,7 @@ from solver.bounds import energy_bound
 from solver.cpsat import Ledger, PlanModel
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, solve_tiers, tier_values
-from solver.scope import LearnerScope, MentorFree, build_scope
+from solver.scope import LearnerScope, MentorFree, build_scope, scope_by
 from solver.solution import PlanItem
 
 
@@ -31,20 +31,24 @@ def solve_learner(
     *,
     closure_only: bool = False,
     best_closure: int | None = None,
+    hint_fits: bool = False,
 ) -> tuple[TieredResult, LearnerScope]:
     """The lexicographically best plan for one learner, given capacity others already hold.
 
     `closure_only` stops after the closure tier; `best_closure`, a closure already proven optimal,
-    lets a hint that attains it skip that tier's search.
+    lets a hint that attains it skip that tier's search. `hint_fits` says the hint was made
+    against the ledger, so it is a valid plan even when the ledger holds capacity.
     """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
-    pm = PlanModel(request, [scope], ledger)
+    pm = PlanModel(request, [scope], ledger, readiness=False)  # only closure is solved here
     hints: Plans | None = {learner.id: hint} if hint is not None else None
     bounds = {"closure": scope.closure_bound_milli if best_closure is None else best_closure}
     # A hint made without the ledger (another learner's capacity) may not fit it.
-    trusted = ledger is None or not (
-        ledger.mentor_load or ledger.cohort_taken or ledger.active_taken
+    trusted = (
+        hint_fits
+        or ledger is None
+        or not (ledger.mentor_load or ledger.cohort_taken or ledger.active_taken)
     )
     first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
     if first.status != "optimal" or first.plans is None or closure_only:
@@ -65,8 +69,7 @@ def solve_learner(
         # The first deadline that can be met is the readiness optimum: its model also minimises
         # hours then cost. The last one is met by the plan in hand, the hint.
         hinted = best if week == ready else None
-        due = _due(learner, week)
-        found = _best_by(narrow, due, closure, free, ledger, deadline, hinted, shared)
+        found = _best_by(narrow, scope_by(scope, week), closure, ledger, deadline, hinted)
         found.phases[0].update(deadline=week, wall_s=round(time.monotonic() - started, 3))
         phases += found.phases
         if found.status == "infeasible" and week < ready:
@@ -78,22 +81,15 @@ def solve_learner(
     return TieredResult("feasible", best, phases), scope
 
 
-def _due(learner: Learner, week: int) -> Learner:
-    return replace(learner, deadline_week=week)
-
-
 def _best_by(
     request: PlanRequest,
-    learner: Learner,
+    scope: LearnerScope,
     closure: int,
-    free: MentorFree,
     ledger: Ledger | None,
     deadline: float,
     hint: Plans | None,
-    shared: bool,
 ) -> TieredResult:
-    """The fewest hours, then cost, reaching `closure` with everything ended by the deadline."""
-    scope = build_scope(request, learner, free, shared=shared)
+    """The fewest hours, then cost, reaching `closure` with everything ended by the scope's end."""
     if scope.closure_bound_milli < closure:
         return TieredResult("infeasible", None, [{"tier": "readiness", "status": "infeasible"}])
     pm = PlanModel(request, [scope], ledger)

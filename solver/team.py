@@ -11,8 +11,11 @@ If no learner lost anything the sum of ideal optima is attained, so the team pla
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
 from solver.cpsat import Ledger, mentor_free
@@ -32,7 +35,11 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
     started = time.monotonic()
     total = deadline - started
     hints = {p.learner: list(p.items) for p in greedy(request).plans}
-    ideal = ideal_plans(request, started + total * IDEAL_SHARE, hints)
+    until = started + total * IDEAL_SHARE
+    if request.options.workers > 1 and len(request.learners) > 1:
+        ideal = ideal_plans_parallel(request, until, hints, request.options.workers)
+    else:
+        ideal = ideal_plans(request, until, hints)
     ledger_end = started + total * (IDEAL_SHARE + LEDGER_SHARE)
     return settle(request, ideal, ledger_end, deadline, hints)
 
@@ -76,6 +83,9 @@ def ideal_plans(
     for i, lr in enumerate(learners):
         if time.monotonic() >= until or lr.id not in proven:
             ideal.proven = False
+            # Unrefined: the closure solve's plan ignores readiness, hours and cost; the greedy
+            # plan (valid on its own too) may beat it on them at the same closure.
+            ideal.plans[lr.id] = _better(request, lr, ideal.plans[lr.id], hints[lr.id])
             continue
         share = _share(until, len(learners) - i)
         plan = ideal.plans[lr.id]
@@ -85,6 +95,39 @@ def ideal_plans(
         ideal.plans[lr.id] = (res.plans or {}).get(lr.id, plan)
         ideal.proven = ideal.proven and res.status == "optimal"
     return ideal
+
+
+def _better(
+    request: PlanRequest, learner: Learner, one: list[PlanItem], other: list[PlanItem]
+) -> list[PlanItem]:
+    """The lexicographically better of two plans for one learner (the first on a tie)."""
+    key_one = objective_key(learner_plan(request, learner, one))
+    return other if objective_key(learner_plan(request, learner, other)) > key_one else one
+
+
+def ideal_plans_parallel(
+    request: PlanRequest, until: float, hints: dict[str, list[PlanItem]], processes: int
+) -> Ideal:
+    """Phase 1 split over worker processes, each solving every `processes`-th learner alone.
+
+    The split and the merge follow request order, so it depends only on the request and the
+    number of processes; each CP-SAT solve runs on one worker. Deadlines are `time.monotonic()`
+    values, which child processes share on the same machine.
+    """
+    one = replace(request, options=replace(request.options, workers=1))
+    parts = [one.learners[i::processes] for i in range(processes)]
+    parts = [part for part in parts if part]
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
+        jobs = [
+            pool.submit(ideal_plans, replace(one, learners=part), until, hints) for part in parts
+        ]
+        found = [job.result() for job in jobs]
+    plans = {}
+    for part in found:
+        plans.update(part.plans)
+    ordered = {lr.id: plans[lr.id] for lr in request.learners}
+    return Ideal(ordered, sum(p.bound_milli for p in found), all(p.proven for p in found))
 
 
 def settle(
@@ -104,11 +147,26 @@ def settle(
     for i, lr in enumerate(request.learners):
         plan = ideal.plans[lr.id]
         if not fits(request, ledger, plan):
+            # What still fits of the ideal plan or of the greedy one: a valid start for the
+            # re-solve, and the plan kept if it runs out of time.
+            start = _better(
+                request,
+                lr,
+                _greedy_fit(request, ledger, lr.id, ideal.plans),
+                _greedy_fit(request, ledger, lr.id, hints),
+            )
             until = _share(ledger_end, len(request.learners) - i)
             res, _ = solve_learner(
-                request, lr, until, mentor_free(request, ledger), ledger, plan, shared=True
+                request,
+                lr,
+                until,
+                mentor_free(request, ledger),
+                ledger,
+                start,
+                shared=True,
+                hint_fits=True,
             )
-            plan = (res.plans or {}).get(lr.id) or _greedy_fit(request, ledger, lr.id, hints)
+            plan = _better(request, lr, start, (res.plans or {}).get(lr.id) or start)
             losers.append(lr.id)
         for item in plan:
             ledger.book(request, item)
@@ -151,7 +209,7 @@ def fits(request: PlanRequest, ledger: Ledger, items: list[PlanItem]) -> bool:
 def _greedy_fit(
     request: PlanRequest, ledger: Ledger, learner: str, hints: dict[str, list[PlanItem]]
 ) -> list[PlanItem]:
-    """The greedy plan's items that still fit, in start order (a last resort on timeout).
+    """The learner's hinted items that still fit, in start order (a valid plan to start from).
 
     An item whose prerequisites were among the dropped ones is dropped too.
     """
