@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,11 +287,25 @@ def _validate(config: dict[str, Any]) -> None:
 
 def _instance_secret(instance: Path) -> str:
     """Read the generated key, or create it (readable by the owner only) on first start."""
-    path = instance / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    made = instance_secret_file(instance / SECRET_KEY_FILE, lambda: secrets.token_hex(32).encode())
+    return made.decode()
+
+
+def instance_secret_file(path: Path, make: Callable[[], bytes]) -> bytes:
+    """A secret kept in the instance folder: read it, or write `make()` there once.
+
+    The file is written whole under a private name and then linked into place, so processes or
+    threads starting at the same moment all end up with the first one's secret, never a torn one.
+    """
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another starter won: everyone uses its secret
+        finally:
+            draft.unlink()
+    return path.read_bytes().strip()

@@ -8,7 +8,6 @@ running `rotate()` over stored values. Never log what `decrypt` returns.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -55,14 +54,9 @@ def _build(app: Flask) -> MultiFernet:
 
 
 def _instance_key(instance: Path) -> bytes:
-    path = instance / KEY_FILE
-    if path.exists():
-        return path.read_bytes().strip()
-    key = Fernet.generate_key()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    return key
+    from lti_pathing.config import instance_secret_file
+
+    return instance_secret_file(instance / KEY_FILE, Fernet.generate_key)
 
 
 def _ring() -> MultiFernet:

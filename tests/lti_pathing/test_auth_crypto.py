@@ -80,3 +80,15 @@ def test_instance_key_is_generated_once_and_private(tmp_path: Path) -> None:
 def test_bad_encryption_key_fails_at_start() -> None:
     with pytest.raises(SettingsError, match=r"ENCRYPTION_KEYS.*not a Fernet key"):
         create_app({"TESTING": True, "ENCRYPTION_KEYS": "not-a-key"})
+
+
+def test_processes_starting_together_share_one_instance_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lti_pathing.config import instance_secret_file
+
+    path = tmp_path / crypto.KEY_FILE
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: instance_secret_file(path, Fernet.generate_key), range(32)))
+    assert len(keys) == 1 and keys == {path.read_bytes()}
+    assert [p.name for p in tmp_path.iterdir()] == [crypto.KEY_FILE]  # no drafts left behind
