@@ -28,22 +28,6 @@ def main() -> None:
     """lti-pathing: career pathing inside the LMS."""
 
 
-def _add_lti_commands() -> None:
-    from lti_pathing.lti.commands import keys, platform
-
-    main.add_command(platform)
-    main.add_command(keys)
-
-
-def _register_groups() -> None:
-    from lti_pathing.lms.cli import lms
-
-    main.add_command(lms)
-
-
-_register_groups()
-
-
 @main.command("plan", with_appcontext=False)
 @click.argument("request_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--time-limit", type=float, default=None, help="Override options.time_limit_s.")
@@ -216,9 +200,6 @@ def token_revoke(prefix: str, slug: str | None) -> None:
     click.echo(f"token {prefix} revoked")
 
 
-_add_lti_commands()
-
-
 def _add_devplatform() -> None:
     # The development platform needs the `demo` extra (lti1p3platform); without it the command
     # says how to install it instead of breaking every other command.
@@ -243,9 +224,6 @@ def _add_devplatform() -> None:
     main.add_command(demo)
 
 
-_add_devplatform()
-
-
 @main.command("registration-link")
 @click.option(
     "--base-url", required=True, help="The tool's public URL, e.g. https://lti.example.com"
@@ -261,11 +239,15 @@ def registration_link(base_url: str, slug: str | None) -> None:
         click.echo(invite_url(base_url, tenant.slug))
 
 
-def _register_job_commands() -> None:
+def _register_commands() -> None:
+    """The command groups that live beside their part: LTI, LMS, jobs, development platform."""
     from lti_pathing.cli_jobs import COMMANDS
+    from lti_pathing.lms.cli import lms
+    from lti_pathing.lti.commands import keys, platform
 
-    for command in COMMANDS:
+    for command in (platform, keys, lms, *COMMANDS):
         main.add_command(command)
+    _add_devplatform()
 
 
-_register_job_commands()
+_register_commands()

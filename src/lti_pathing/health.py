@@ -77,7 +77,7 @@ def _ping_redis(url: str) -> None:
 
 def _cache(app: Flask) -> str:
     """Redis when a cache URL is configured, else the filesystem cache in the instance folder."""
-    url = app.config.get("CACHE_REDIS_URL") or app.config.get("CACHE_URL")
+    url = app.config.get("CACHE_URL")
     if url:
         _ping_redis(url)
         return "ok"
