@@ -44,9 +44,14 @@ def tool_frame(page: Any, servers: LtiServers) -> Any:
     raise AssertionError(f"the tool did not open in the frame: {frame.url if frame else None}")
 
 
-def frame_width(page: Any, width: int) -> None:
-    """Make the LMS's iframe `width` CSS pixels wide (a narrow LMS column, a phone)."""
+def frame_width(page: Any, frame: Any, width: int) -> None:
+    """Make the LMS's iframe `width` CSS pixels wide (a narrow LMS column, a phone).
+
+    The tool's frame is on another origin, so it is laid out in its own process: the new width
+    reaches its page a moment after the LMS's page has it. Wait until the tool's page sees it.
+    """
     page.locator("iframe").evaluate(f"(el) => {{ el.style.width = '{width}px'; }}")
+    frame.wait_for_function(f"() => document.documentElement.clientWidth === {width}")
 
 
 def horizontal_overflow(frame: Any) -> int:

@@ -32,10 +32,10 @@ def test_pages_fit_a_360_px_frame_without_sideways_scrolling(
     page: Any, servers: LtiServers, who: str
 ) -> None:
     frame = open_tool(page, servers, who)
-    frame_width(page, 360)
-    assert frame.evaluate("() => document.documentElement.clientWidth") == 360
+    frame_width(page, frame, 360)
     for path in PAGES[who]:
         frame.goto(servers.tool.url + path)
+        assert frame.evaluate("() => document.documentElement.clientWidth") == 360
         assert horizontal_overflow(frame) == 0, f"{path} scrolls sideways at 360 px"
         assert frame.locator("h1").first.is_visible()
     shot(page, f"narrow-{who}")
