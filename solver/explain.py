@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from solver.cpsat import Ledger, PlanModel, mentor_free
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, solver_for
-from solver.measure import learner_plan
+from solver.measure import final_levels, learner_plan
 from solver.scope import build_scope
-from solver.solution import LearnerPlan, OpenGap
+from solver.solution import LearnerPlan, OpenGap, PlanItem
 
 HOUR_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 20)  # extra hours per week
 WEEK_STEPS = (2, 4, 6, 8, 13, 26, 52)  # extra weeks before the deadline
@@ -244,3 +244,52 @@ def _extra_budget(ctx: _Context, learner: Learner, skill: str, required: int) ->
 
 def _money(cents: int) -> str:
     return f"{cents // 100}" if cents % 100 == 0 else f"{cents / 100:.2f}"
+
+
+def explain_alone(
+    request: PlanRequest, learner: Learner, items: Sequence[PlanItem], deadline: float
+) -> tuple[OpenGap, ...]:
+    """The open gaps of one learner's plan made alone (every mentor and seat free), explained.
+
+    An organisation re-plan explains each learner in its parallel phase, where everyone is
+    planned alone; `explain_shared` then adapts the explanations to the settled plan.
+    """
+    one = replace(request, learners=(learner,))
+    plan = learner_plan(one, learner, tuple(items))
+    return explain_open_gaps(one, (plan,), {learner.id: list(items)}, deadline)[0].open_gaps
+
+
+def explain_shared(
+    request: PlanRequest,
+    learner: Learner,
+    items: Sequence[PlanItem],
+    alone_items: Sequence[PlanItem],
+    alone_gaps: Sequence[OpenGap],
+) -> tuple[OpenGap, ...]:
+    """The open gaps of a plan settled against other learners, without another solve.
+
+    A gap the plan made alone closes further was lost to the mentors and seats other learners'
+    plans hold: its reason is capacity, and the plan made alone shows how far it would get with
+    one more place. Any other open gap is open alone too, for the reason found alone.
+    """
+    alone = final_levels(request, learner, list(alone_items))
+    known = {g.skill: g for g in alone_gaps}
+    out = []
+    for gap in learner_plan(request, learner, tuple(items)).gaps:
+        if gap.final >= gap.required:
+            continue
+        reach = alone.get(gap.skill, 0)
+        if reach > gap.final or gap.skill not in known:
+            then = "close it" if reach >= gap.required else f"bring it to level {reach}"
+            out.append(
+                OpenGap(
+                    gap.skill,
+                    "capacity",
+                    f"the mentors or seats needed for {gap.skill} are taken by other learners' "
+                    "plans in the weeks available",
+                    f"one more mentor place or seat (the plan would then {then})",
+                )
+            )
+        else:
+            out.append(known[gap.skill])
+    return tuple(out)

@@ -250,7 +250,10 @@ def _send(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> Non
         soft, hard = time_limits(app, "chunk", size)
         header = [
             celery.signature(
-                "lti_pathing.replan_chunk", (job_id, part), soft_time_limit=soft, time_limit=hard
+                "lti_pathing.replan_chunk",
+                (job_id, part, len(parts)),
+                soft_time_limit=soft,
+                time_limit=hard,
             )
             for part in parts
         ]

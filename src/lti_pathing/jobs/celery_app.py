@@ -110,7 +110,7 @@ def _register(celery: Celery, app: Flask) -> None:
         return work.queue_scheduled_syncs(app)
 
     @celery.task(name="lti_pathing.replan_chunk")  # type: ignore[untyped-decorator,unused-ignore]
-    def replan_chunk(job_id: int, person_ids: list[int], share: int = 0) -> dict[str, Any]:
+    def replan_chunk(job_id: int, person_ids: list[int], chunks: int = 1) -> dict[str, Any]:
         """One chunk of an organisation re-plan: each learner alone (pure: safe to redo)."""
         from lti_pathing.db import transaction
         from lti_pathing.services.replan import ReplanService
@@ -121,7 +121,7 @@ def _register(celery: Celery, app: Flask) -> None:
 
         work.retry_locked(lambda: work.mark_running(app, job_id))
         ideal = work.retry_locked(ideal_chunk)
-        work.retry_locked(lambda: work.chunk_done(app, job_id, share))
+        work.retry_locked(lambda: work.chunk_done(app, job_id, chunks))
         return ideal
 
     @celery.task(name="lti_pathing.replan_settle")  # type: ignore[untyped-decorator,unused-ignore]

@@ -58,13 +58,18 @@ def mark_running(app: Flask, job_id: int) -> None:
             job.status, job.started_at, job.attempts = JobStatus.running, utcnow(), 1
 
 
-def chunk_done(app: Flask, job_id: int, share: int) -> None:
-    """Add one chunk's share to the progress in one UPDATE (chunks finish concurrently)."""
+def chunk_done(app: Flask, job_id: int, chunks: int) -> None:
+    """Count one more of the re-plan's `chunks` done, in one UPDATE (chunks end concurrently).
+
+    The chunks take the progress to 90 %; storing the plans takes the rest. A chunk delivered
+    twice (its worker died after counting it) counts twice, so the count stops at `chunks`.
+    """
+    done = case((Job.steps_done < chunks, Job.steps_done + 1), else_=Job.steps_done)
     with transaction(app) as session:
         session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == JobStatus.running)
-            .values(progress=case((Job.progress + share > 95, 95), else_=Job.progress + share))
+            .values(steps_done=done, progress=done * 90 // max(1, chunks))
         )
 
 
@@ -174,7 +179,7 @@ def _replan(app: Flask, job_id: int) -> None:
     for part in parts:
         with transaction(app) as session:
             ideals.append(ReplanService.for_job(session, app, job_id).ideal_chunk(part))
-        chunk_done(app, job_id, 90 // max(1, len(parts)))
+        chunk_done(app, job_id, len(parts))
     settle(app, job_id, ideals)
 
 

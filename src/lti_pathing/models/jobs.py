@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_pathing.db import Base, Timestamp, UtcDateTime, intpk
@@ -44,6 +44,7 @@ class Job(TenantOwned, Timestamped, Base):
         enum_type(JobStatus, "job_status"), default=JobStatus.queued, index=True
     )
     progress: Mapped[int] = mapped_column(default=0)
+    steps_done: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # re-plan chunks
     message: Mapped[str | None] = mapped_column(String(500))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # e.g. {"plan_ids": [...]}

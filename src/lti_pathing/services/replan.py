@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from sqlalchemy import select
@@ -24,9 +24,14 @@ from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 from lti_pathing.services.planning.store import PlanWriter, items_key, plan_items_key
 from solver.instance import PlanRequest
+from solver.solution import LearnerPlan, OpenGap, PlanItem
+
+if TYPE_CHECKING:
+    from solver.team import Ideal
 
 HELD = (PlanStatus.approved, PlanStatus.submitted)  # changed only through a proposal
 OPEN_DRAFTS = (PlanStatus.draft, PlanStatus.changes_requested)
+EXPLAIN_SHARE = 0.15  # of a learner's solve limit, for explaining what stays open
 
 
 def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
@@ -37,6 +42,37 @@ def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
 
 def _items(plan: Sequence[Any]) -> list[list[Any]]:
     return [[i.activity, i.start_week, i.end_week, i.mentor] for i in plan]
+
+
+def _gap(gap: OpenGap) -> dict[str, Any]:
+    return {"skill": gap.skill, "reason": gap.reason, "detail": gap.detail,
+            "suggestion": gap.suggestion}  # fmt: skip
+
+
+def _settled(
+    request: PlanRequest,
+    built: BuiltRequest,
+    found: dict[str, list[PlanItem]],
+    ideal: Ideal,
+    alone_gaps: dict[str, tuple[OpenGap, ...]],
+) -> tuple[LearnerPlan, ...]:
+    """Everyone's settled plan, with the open gaps explained for those who asked."""
+    from solver.explain import explain_shared
+    from solver.measure import learner_plan
+
+    out = []
+    for lr in request.learners:
+        items = found.get(lr.id, [])
+        gaps: tuple[OpenGap, ...] = ()
+        if built.subjects[lr.id].settings.explain:
+            gaps = explain_shared(request, lr, items, ideal.plans[lr.id], alone_gaps.get(lr.id, ()))
+        out.append(learner_plan(request, lr, items, gaps))
+    return tuple(out)
+
+
+def _explain_until(limit: float) -> float:
+    """When one learner's explanations must end: a share of the learner's solve limit."""
+    return time.monotonic() + EXPLAIN_SHARE * limit
 
 
 class ReplanService(PlanningService):
@@ -153,16 +189,30 @@ class ReplanService(PlanningService):
 
     # --- phase 1 ----------------------------------------------------------------------------
     def ideal_chunk(self, person_ids: Sequence[int]) -> dict[str, Any]:
-        """Plan each learner of the chunk alone (all shared capacity free); JSON-ready result."""
+        """Plan each learner of the chunk alone (all shared capacity free); JSON-ready result.
+
+        Open gaps are explained here, in the parallel phase, for everyone who asked for
+        explanations (`settle_and_store` adapts them to the shared plan without solving again).
+        """
+        from solver.explain import explain_alone
         from solver.team import ideal_plans
 
-        _, request, skipped = self._build(person_ids, CatalogLoader(self.session, self.tenant))
-        if request is None:
+        built, request, skipped = self._build(person_ids, CatalogLoader(self.session, self.tenant))
+        if built is None or request is None:
             return {"plans": {}, "bound_milli": 0, "proven": True, "skipped": skipped}
-        until = time.monotonic() + self.limits.quick_time_limit_s * len(request.learners)
-        ideal = ideal_plans(request, until)
+        limit = self.limits.quick_time_limit_s
+        ideal = ideal_plans(request, time.monotonic() + limit * len(request.learners))
+        gaps = {
+            lr.id: [
+                _gap(g)
+                for g in explain_alone(request, lr, ideal.plans[lr.id], _explain_until(limit))
+            ]
+            for lr in request.learners
+            if built.subjects[lr.id].settings.explain
+        }
         return {
             "plans": {lid: _items(items) for lid, items in ideal.plans.items()},
+            "open_gaps": {lid: g for lid, g in gaps.items() if g},
             "bound_milli": ideal.bound_milli,
             "proven": ideal.proven,
             "skipped": skipped,
@@ -174,16 +224,19 @@ class ReplanService(PlanningService):
         from lti_pathing.jobs.work import complete
         from solver.measure import learner_plan
         from solver.response import response_to_json
-        from solver.solution import PlanItem, PlanResponse
+        from solver.solution import PlanResponse
         from solver.team import Ideal, settle
 
         if self.job.status.value == "done":
             return dict(self.job.result or {})
         skipped: dict[str, str] = {}
         plans: dict[str, list[PlanItem]] = {}
+        alone_gaps: dict[str, tuple[OpenGap, ...]] = {}
         ideal = Ideal({}, 0, True)
         for part in ideals:
             skipped.update(part["skipped"])
+            for lid, gaps in part.get("open_gaps", {}).items():
+                alone_gaps[lid] = tuple(OpenGap(**g) for g in gaps)
             ideal.bound_milli += part["bound_milli"]
             ideal.proven = ideal.proven and part["proven"]
             for lid, items in part["plans"].items():
@@ -193,7 +246,7 @@ class ReplanService(PlanningService):
         skipped.update(more)
         stored: list[int] = []
         counts = {"drafts": 0, "proposals": 0, "unchanged": 0}
-        closure = 0.0
+        closure = alone = 0.0
         if built is not None and request is not None:
             ideal.plans = {lr.id: plans.get(lr.id, []) for lr in request.learners}
             limit = self.limits.time_limit_s
@@ -203,12 +256,15 @@ class ReplanService(PlanningService):
             found = result.plans or {}
             answer = response_to_json(
                 PlanResponse(
-                    result.status,
-                    tuple(
-                        learner_plan(request, lr, found.get(lr.id, ())) for lr in request.learners
-                    ),
-                    stats,
+                    result.status, _settled(request, built, found, ideal, alone_gaps), stats
                 )
+            )
+            alone = (
+                sum(
+                    learner_plan(request, lr, ideal.plans[lr.id]).closure_milli
+                    for lr in request.learners
+                )
+                / 1000
             )
             writer = PlanWriter(self.session, self.tenant, self.clock())
             for lp in answer["plans"]:
@@ -221,6 +277,7 @@ class ReplanService(PlanningService):
             **counts,
             "skipped": skipped,
             "closure": closure,
+            "closure_alone": alone,  # each learner planned alone: the price of sharing
             "closure_bound": ideal.bound_milli / 1000,
         }
         complete(

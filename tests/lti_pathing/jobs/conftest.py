@@ -185,6 +185,7 @@ def wait_for(
                     "error": job.error,
                     "attempts": job.attempts,
                     "progress": job.progress,
+                    "steps_done": job.steps_done,
                 }
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} did not get there in {timeout}s\n{why()}")

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from lti_pathing.db import transaction
 from lti_pathing.jobs import enqueue_plan, enqueue_replan, enqueue_sync
-from lti_pathing.models import Job, JobStatus, Person, Plan, Tenant
+from lti_pathing.models import Job, JobKind, JobStatus, Person, Plan, PlanStatus, Tenant
 from tests.lti_pathing.jobs.conftest import Workers, make_app, wait_for
 
 TEAM = "E1008"  # a manager with four reports who have target roles
-SOLO = "E1026"
+SOLO = "E1013"  # outside TEAM: a plan job for SOLO never races a re-plan of TEAM
+HURRIED = "E1026"  # in TEAM
 
 
 def finished(job: Job) -> bool:
@@ -72,11 +73,69 @@ def test_in_process_jobs_run_on_threads_and_record_progress(
 ) -> None:
     app = make_app(database_file, tmp_path, None)
     with app.app_context():
+        hurried = draft_due_soon(app, HURRIED)
         job_id = enqueue(app, "replan", manager_id=person_id(app, TEAM))
         state = wait_for(app, job_id, finished, 300)
     assert state["status"] == "done", state
     assert state["progress"] == 100 and state["result"]["drafts"] == 4
     assert len(plans_of(app, job_id)) == 4
+    explained = open_gaps(app, job_id)
+    assert state["steps_done"] == 2  # four people in chunks of two
+    assert hurried in state["result"]["plan_ids"]  # the open draft was re-generated ...
+    assert explained[HURRIED]  # ... keeping its deadline: some gaps stay open, each explained
+    for gaps in explained.values():
+        assert all(reason and detail for _, reason, detail, _ in gaps)
+
+
+def draft_due_soon(app: Flask, external_id: str) -> int:
+    """A draft whose settings ask for a deadline six weeks away (a re-plan keeps settings)."""
+    import datetime as dt
+
+    due = dt.date.today() + dt.timedelta(weeks=6)
+    with transaction(app) as session:
+        person = session.scalars(select(Person).where(Person.external_id == external_id)).one()
+        plan = Plan(tenant_id=person.tenant_id, person_id=person.id, status=PlanStatus.draft,
+                    settings={"deadline": due.isoformat()})  # fmt: skip
+        session.add(plan)
+        session.flush()
+        return plan.id
+
+
+def test_progress_moves_with_every_chunk_of_a_large_replan(
+    database_file: Path, tmp_path: Path
+) -> None:
+    """Hundreds of chunks (10,000 learners) move the bar, never past 90 % before storing."""
+    from lti_pathing.jobs.work import chunk_done, mark_running
+
+    app = make_app(database_file, tmp_path, None)
+    with app.app_context():
+        with transaction(app) as session:
+            tenant = session.scalars(select(Tenant)).one()
+            job = Job(tenant_id=tenant.id, kind=JobKind.replan, params={"person_ids": []})
+            session.add(job)
+            session.flush()
+            job_id = job.id
+        mark_running(app, job_id)
+        seen = []
+        for _ in range(502):  # 500 chunks, two of them delivered twice
+            chunk_done(app, job_id, 500)
+            with transaction(app) as session:
+                seen.append(session.get_one(Job, job_id).progress)
+    assert seen[:3] == [0, 0, 0] and seen[5] == 1 and seen[249] == 45
+    assert seen == sorted(seen) and seen[-3:] == [90, 90, 90]
+
+
+def open_gaps(app: Flask, job_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Each person's open gaps as stored: the skill each names must be one left open."""
+    with transaction(app) as session:
+        out = {}
+        for p in session.scalars(select(Plan).where(Plan.job_id == job_id)):
+            response = p.response or {}
+            left = {g["skill"] for g in response["gaps"] if g["final"] < g["required"]}
+            gaps = [tuple(g.values()) for g in response["open_gaps"]]
+            assert sorted(g[0] for g in gaps) == sorted(left)
+            out[p.person.external_id] = gaps
+        return out
 
 
 def test_a_sync_job_of_a_tenant_without_a_connection_is_done_and_says_so(
@@ -111,6 +170,7 @@ def test_celery_workers_complete_a_batch_that_matches_the_in_process_run(
         expected = enqueue(local, "replan", manager_id=team)
         assert wait_for(local, expected, finished, 300)["status"] == "done"
     assert objectives(app, batch[0]) == objectives(local, expected)
+    assert open_gaps(app, batch[0]) == open_gaps(local, expected)
     assert set(plans_of(app, batch[0])) == set(plans_of(local, expected))
     assert len(plans_of(app, batch[1])) == 1
 
