@@ -16,6 +16,7 @@ import argparse
 import random
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -58,21 +59,26 @@ def build_request(learners: int, limit: float, seed: int = 7) -> dict[str, Any]:
             skill_of = {v: k for k, v in catalog.skill_ids.items()}
             people = []
             for index in range(learners):
-                role = rng.choice(roles)
-                target = {
-                    skill_of[rs.skill_id]: {"level": rs.level, "weight": float(rs.weight)}
-                    for rs in role.skills
-                }
-                levels = {s: rng.randint(0, t["level"]) for s, t in target.items()}
+                role, levels, hours = generated_learner(rng, roles)
                 people.append({
-                    "id": f"L{index:05d}", "levels": levels, "target": target,
-                    "hours_per_week": rng.choice([2, 3, 4, 6, 8]),
+                    "id": f"L{index:05d}",
+                    "levels": {skill_of[k]: v for k, v in levels.items()},
+                    "target": {skill_of[r.skill_id]: {"level": r.level, "weight": float(r.weight)}
+                               for r in role.skills},
+                    "hours_per_week": hours,
                     "excluded": sorted(catalog.unofferable),
                 })  # fmt: skip
         engine.dispose()
     return {"version": 1, "horizon_weeks": 104, "skills": catalog.skills,
             "activities": catalog.activities, "mentors": catalog.mentors, "learners": people,
             "options": {"time_limit_s": limit, "explain": False}}  # fmt: skip
+
+
+def generated_learner(rng: random.Random, roles: Sequence[Any]) -> tuple[Any, dict[int, int], int]:
+    """A random target role (of those with skills), levels below each target, weekly hours."""
+    role = rng.choice(roles)
+    levels = {rs.skill_id: rng.randint(0, rs.level) for rs in role.skills}
+    return role, levels, rng.choice([2, 3, 4, 6, 8])
 
 
 def _init(data: dict[str, Any]) -> None:
