@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -35,7 +35,8 @@ def index() -> str:
         )
         .order_by(Person.name)
     ).all()
-    return render_template("admin/replans.html", runs=runs, managers=managers)
+    chunk = int(current_app.config["REPLAN_CHUNK"])
+    return render_template("admin/replans.html", runs=runs, managers=managers, chunk=chunk)
 
 
 @bp.post("/")

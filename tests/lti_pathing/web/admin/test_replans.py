@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_pathing import jobs
-from lti_pathing.models import Job, JobKind, Person, Tenant
+from lti_pathing.models import Job, JobKind, JobStatus, Person, Tenant
 from tests.lti_pathing.web.conftest import Browser
 
 
@@ -34,3 +34,19 @@ def test_an_admin_starts_a_replan_and_sees_its_progress(
     assert job.params["person_ids"] == [target.id] and job.params["manager_id"] == ids["boss"]
     html = admin.get("/admin/replans/").get_data(as_text=True)
     assert f'data-job="{job.id}" data-status="queued"' in html and 'http-equiv="refresh"' in html
+
+
+def test_the_page_shows_how_many_are_planned_and_the_closure_a_finished_replan_reached(
+    admin: Browser, session: Session, tenant: Tenant
+) -> None:
+    running = Job(tenant_id=tenant.id, kind=JobKind.replan, status=JobStatus.running,
+                  params={"person_ids": list(range(45))}, steps_done=2, progress=60)  # fmt: skip
+    done = Job(tenant_id=tenant.id, kind=JobKind.replan, status=JobStatus.done, progress=100,
+               params={"person_ids": [1, 2]}, message="2 draft(s)",
+               result={"closure": 17.5, "closure_alone": 18.25})  # fmt: skip
+    session.add_all([done, running])
+    session.flush()
+    html = admin.get("/admin/replans/").get_data(as_text=True)
+    chunk = admin.app.config["REPLAN_CHUNK"]
+    assert f"{min(45, 2 * chunk)} of 45 planned alone" in html
+    assert "closure 17.5 of 18.2 alone" in html or "closure 17.5 of 18.3 alone" in html
