@@ -205,6 +205,7 @@ def settle(
     # not fit, each re-solved against everything booked so far. Booking a re-solved plan can no
     # longer push a later learner's ideal plan out, and the re-solves share the ledger's time.
     by_id = {lr.id: lr for lr in request.learners}
+    refine_later = repair_end is not None  # re-solve for closure only, refine at the end
     for lid in order or [lr.id for lr in request.learners]:
         lr = by_id[lid]
         plan = ideal.plans[lr.id]
@@ -233,6 +234,7 @@ def settle(
             ledger,
             start,
             shared=True,
+            closure_only=refine_later,
             hint_fits=True,
             light=True,
         )
@@ -246,7 +248,7 @@ def settle(
     # Without a repair end the repair has all the time (and the result does not depend on how
     # far refinement got). With every learner at their own optimum there is nothing to gain.
     done = repair_end is None or (ideal.proven and not losers)
-    refined = 0 if done else _refine(request, final, deadline, ideal)
+    refined = 0 if done else _refine(request, final, deadline, ideal, set(losers))
     status = "optimal" if ideal.proven and not losers else "feasible"
     stats = {
         "mode": "decomposed",
@@ -258,14 +260,17 @@ def settle(
     return TieredResult(status, final), stats
 
 
-def _refine(request: PlanRequest, final: Plans, deadline: float, ideal: Ideal) -> int:
+def _refine(
+    request: PlanRequest, final: Plans, deadline: float, ideal: Ideal, losers: set[str]
+) -> int:
     """Re-solve learners one at a time against everyone else's plans; keep what is better.
 
     Each re-solve may raise the learner's closure (capacity freed by the ledger and the repair)
     and settles readiness, hours and cost; the plan in hand is its hint and stays if it is not
     beaten, so the team's objective never gets worse. Learners whose closure is below their
-    ideal plan's go first, then those whose plan `spare_shared` replaced, then the others (each
-    group in request order). Returns how many were re-solved.
+    ideal plan's go first, then those whose plan `spare_shared` replaced or the ledger re-solved
+    (for closure only), then the others, each group in request order. Returns how many were
+    re-solved.
     """
     from solver.single import solve_learner
 
@@ -280,7 +285,8 @@ def _refine(request: PlanRequest, final: Plans, deadline: float, ideal: Ideal) -
         return now < learner_plan(request, lr, ideal.plans[lr.id]).closure_milli
 
     behind = [lr for lr in request.learners if short(lr)]
-    spared = [lr for lr in request.learners if lr.id in ideal.spared and lr not in behind]
+    unsettled = ideal.spared | losers
+    spared = [lr for lr in request.learners if lr.id in unsettled and lr not in behind]
     learners = behind + spared
     learners += [lr for lr in request.learners if lr not in learners]
     for i, lr in enumerate(learners):
