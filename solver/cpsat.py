@@ -30,23 +30,23 @@ class Ledger:
         default_factory=dict
     )  # activity -> learners per week
 
-    def book(self, request: PlanRequest, item: PlanItem) -> None:
-        """Count one more plan item against mentors and seats."""
+    def book(self, request: PlanRequest, item: PlanItem, sign: int = 1) -> None:
+        """Count one more plan item against mentors and seats (`sign=-1` takes one back)."""
         activity = request.activity_by_id[item.activity]
         horizon = request.horizon_weeks
         if item.mentor is not None:
             row = self.mentor_load.setdefault(item.mentor, [0] * horizon)
             for w in range(item.start_week, item.end_week):
-                row[w] += 1
+                row[w] += sign
         if activity.seats is None:
             return
         if activity.start_weeks is not None:
             key = (activity.id, item.start_week)
-            self.cohort_taken[key] = self.cohort_taken.get(key, 0) + 1
+            self.cohort_taken[key] = self.cohort_taken.get(key, 0) + sign
         else:
             row = self.active_taken.setdefault(activity.id, [0] * horizon)
             for w in range(item.start_week, item.end_week):
-                row[w] += 1
+                row[w] += sign
 
 
 @dataclass

@@ -32,12 +32,14 @@ def solve_learner(
     closure_only: bool = False,
     best_closure: int | None = None,
     hint_fits: bool = False,
+    light: bool = False,
 ) -> tuple[TieredResult, LearnerScope]:
     """The lexicographically best plan for one learner, given capacity others already hold.
 
     `closure_only` stops after the closure tier; `best_closure`, a closure already proven optimal,
     lets a hint that attains it skip that tier's search. `hint_fits` says the hint was made
-    against the ledger, so it is a valid plan even when the ledger holds capacity.
+    against the ledger, so it is a valid plan even when the ledger holds capacity. `light`: the
+    light presolve for every solve (`solver.lexicographic.solver_for`).
     """
     workers = request.options.workers
     scope = build_scope(request, learner, free, shared=shared)
@@ -50,7 +52,7 @@ def solve_learner(
         or ledger is None
         or not (ledger.mentor_load or ledger.cohort_taken or ledger.active_taken)
     )
-    first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted)
+    first = solve_tiers(pm, deadline, workers, hints, bounds, ("closure",), trusted, light)
     if first.status != "optimal" or first.plans is None or closure_only:
         return first, scope
     values = tier_values(request, first.plans)
@@ -69,7 +71,7 @@ def solve_learner(
         # The first deadline that can be met is the readiness optimum: its model also minimises
         # hours then cost. The last one is met by the plan in hand, the hint.
         hinted = best if week == ready else None
-        found = _best_by(narrow, scope_by(scope, week), closure, ledger, deadline, hinted)
+        found = _best_by(narrow, scope_by(scope, week), closure, ledger, deadline, hinted, light)
         found.phases[0].update(deadline=week, wall_s=round(time.monotonic() - started, 3))
         phases += found.phases
         if found.status == "infeasible" and week < ready:
@@ -88,12 +90,14 @@ def _best_by(
     ledger: Ledger | None,
     deadline: float,
     hint: Plans | None,
+    light: bool = False,
 ) -> TieredResult:
     """The fewest hours, then cost, reaching `closure` with everything ended by the scope's end."""
     if scope.closure_bound_milli < closure:
         return TieredResult("infeasible", None, [{"tier": "readiness", "status": "infeasible"}])
     pm = PlanModel(request, [scope], ledger)
     pm.model.add(pm.closure() == closure)
-    result = solve_tiers(pm, deadline, request.options.workers, hint, {}, ("hours", "cost"))
+    workers = request.options.workers
+    result = solve_tiers(pm, deadline, workers, hint, {}, ("hours", "cost"), light=light)
     result.phases[0]["tier"] = "readiness"
     return result

@@ -1,12 +1,18 @@
-"""Team mode for many learners: per-learner solves, a capacity ledger, then a joint repair.
+"""Team mode for many learners: per-learner solves, a capacity ledger, then joint improvement.
 
 1. Ideal: each learner solved alone with all mentors and seats free. Their sum bounds the team.
-   Every learner's closure is settled first; readiness, hours and cost follow while time is left.
-2. Ledger: in request order, each ideal plan is booked if it still fits; otherwise that learner is
-   re-solved against what earlier learners hold.
-3. Repair: the learners who lost something, with the learners holding what they wanted, are
+   Every learner's closure is settled first (a second pass gives the unproven ones the time the
+   easy ones left); readiness, hours and cost follow while time is left.
+2. Spare: a learner whose ideal plan uses a mentor or a seat but who reaches the same closure
+   without any takes that plan instead; the others are ordered by the closure they would lose.
+3. Ledger: in that order, each ideal plan is booked if it still fits; then every learner whose
+   plan did not fit is re-solved against everything booked so far.
+4. Repair: the learners who lost something, with the learners holding what they wanted, are
    re-solved together in one model while everyone else stays fixed.
+5. Refine: learners one at a time (those below their ideal closure first) re-solved against
+   everyone else's plans, keeping the better plan.
 If no learner lost anything the sum of ideal optima is attained, so the team plan is optimal.
+The many small per-learner models use CP-SAT's light presolve (`solver_for(light=True)`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from solver.cpsat import Ledger, mentor_free
@@ -26,7 +32,11 @@ from solver.measure import final_levels, learner_plan, objective_key
 from solver.solution import PlanItem
 
 REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
-IDEAL_SHARE, LEDGER_SHARE = 0.7, 0.15  # of the time limit; the repair gets the rest
+# Shares of the time limit: the ideal phase; the spare phase and the ledger's re-solves (both end
+# by the ledger's end); the joint repair. What is left refines learners against everyone else.
+IDEAL_SHARE, LEDGER_SHARE, REPAIR_SHARE = 0.33, 0.25, 0.1
+SPARE_SHARE = 0.1  # the spare phase's own limit, counted from the ideal phase's end
+FIRST_PASS_SHARE = 0.6  # of the closure time, for the first pass over every learner
 CLOSURE_SHARE = 0.75  # of the ideal phase, for every learner's closure before any refinement
 
 
@@ -36,12 +46,16 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
     total = deadline - started
     hints = {p.learner: list(p.items) for p in greedy(request).plans}
     until = started + total * IDEAL_SHARE
+    # The closure passes may take the whole phase (they come first); what they leave refines.
     if request.options.workers > 1 and len(request.learners) > 1:
-        ideal = ideal_plans_parallel(request, until, hints, request.options.workers)
+        ideal = ideal_plans_parallel(request, until, hints, request.options.workers, 1.0)
     else:
-        ideal = ideal_plans(request, until, hints)
+        ideal = ideal_plans(request, until, hints, 1.0)
     ledger_end = started + total * (IDEAL_SHARE + LEDGER_SHARE)
-    return settle(request, ideal, ledger_end, deadline, hints)
+    repair_end = started + total * (IDEAL_SHARE + LEDGER_SHARE + REPAIR_SHARE)
+    spare = started + total * (IDEAL_SHARE + SPARE_SHARE)
+    order = spare_shared(request, ideal, min(spare, ledger_end))
+    return settle(request, ideal, ledger_end, deadline, hints, repair_end, order)
 
 
 @dataclass
@@ -51,10 +65,14 @@ class Ideal:
     plans: Plans
     bound_milli: int  # sum of the learners' closure bounds (the team's bound)
     proven: bool  # every ideal plan is proven optimal
+    spared: set[str] = field(default_factory=set)  # plans replaced by `spare_shared` (unrefined)
 
 
 def ideal_plans(
-    request: PlanRequest, until: float, hints: dict[str, list[PlanItem]] | None = None
+    request: PlanRequest,
+    until: float,
+    hints: dict[str, list[PlanItem]] | None = None,
+    closure_share: float = CLOSURE_SHARE,
 ) -> Ideal:
     """Phase 1, one learner at a time (independent: callers may split learners across workers).
 
@@ -68,17 +86,35 @@ def ideal_plans(
     free = mentor_free(request, None)
     ideal = Ideal({}, 0, True)
     learners = request.learners
-    closure_until = time.monotonic() + (until - time.monotonic()) * CLOSURE_SHARE
+    closure_until = time.monotonic() + (until - time.monotonic()) * closure_share
+    # Two passes: everyone with a share of 60 % of the closure time, then those left unproven
+    # with what is left (an equal share would cut the few hard learners short).
+    first_until = time.monotonic() + (closure_until - time.monotonic()) * FIRST_PASS_SHARE
     proven: dict[str, int] = {}  # learner -> proven closure optimum
-    for i, lr in enumerate(learners):
-        share = _share(closure_until, len(learners) - i)
-        res, scope = solve_learner(
-            request, lr, share, free, None, hints[lr.id], shared=True, closure_only=True
-        )
-        ideal.bound_milli += closure_bound(res, scope.closure_bound_milli)
-        ideal.plans[lr.id] = (res.plans or {}).get(lr.id, hints[lr.id])
-        if res.status == "optimal":
-            proven[lr.id] = closure_bound(res, scope.closure_bound_milli)
+    bounds: dict[str, int] = {}
+    for until_pass in (first_until, closure_until):
+        todo = [lr for lr in learners if lr.id not in proven]
+        for i, lr in enumerate(todo):
+            share = _share(until_pass, len(todo) - i)
+            res, scope = solve_learner(
+                request,
+                lr,
+                share,
+                free,
+                None,
+                ideal.plans.get(lr.id, hints[lr.id]),
+                shared=True,
+                closure_only=True,
+                light=True,
+            )
+            bound = closure_bound(res, scope.closure_bound_milli)
+            bounds[lr.id] = min(bound, bounds.get(lr.id, bound))
+            plan = (res.plans or {}).get(lr.id)
+            if plan is not None or lr.id not in ideal.plans:
+                ideal.plans[lr.id] = plan or hints[lr.id]
+            if res.status == "optimal":
+                proven[lr.id] = bound
+    ideal.bound_milli = sum(bounds.values())
     ideal.proven = len(proven) == len(learners)
     for i, lr in enumerate(learners):
         if time.monotonic() >= until or lr.id not in proven:
@@ -90,7 +126,15 @@ def ideal_plans(
         share = _share(until, len(learners) - i)
         plan = ideal.plans[lr.id]
         res, _ = solve_learner(
-            request, lr, share, free, None, plan, shared=True, best_closure=proven[lr.id]
+            request,
+            lr,
+            share,
+            free,
+            None,
+            plan,
+            shared=True,
+            best_closure=proven[lr.id],
+            light=True,
         )
         ideal.plans[lr.id] = (res.plans or {}).get(lr.id, plan)
         ideal.proven = ideal.proven and res.status == "optimal"
@@ -106,7 +150,11 @@ def _better(
 
 
 def ideal_plans_parallel(
-    request: PlanRequest, until: float, hints: dict[str, list[PlanItem]], processes: int
+    request: PlanRequest,
+    until: float,
+    hints: dict[str, list[PlanItem]],
+    processes: int,
+    closure_share: float = CLOSURE_SHARE,
 ) -> Ideal:
     """Phase 1 split over worker processes, each solving every `processes`-th learner alone.
 
@@ -120,7 +168,8 @@ def ideal_plans_parallel(
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
         jobs = [
-            pool.submit(ideal_plans, replace(one, learners=part), until, hints) for part in parts
+            pool.submit(ideal_plans, replace(one, learners=part), until, hints, closure_share)
+            for part in parts
         ]
         found = [job.result() for job in jobs]
     plans = {}
@@ -136,50 +185,186 @@ def settle(
     ledger_end: float,
     deadline: float,
     hints: dict[str, list[PlanItem]] | None = None,
+    repair_end: float | None = None,
+    order: list[str] | None = None,
 ) -> tuple[TieredResult, dict[str, Any]]:
-    """Phases 2 and 3: book ideal plans in request order, re-solve who lost, repair jointly."""
+    """Phases 2 to 4: book ideal plans, re-solve who lost, repair jointly, refine one by one.
+
+    The repair runs until `repair_end`; what is left refines learners against everyone else's
+    plans (`_refine`). Without `repair_end` the repair runs until the deadline and nothing is
+    refined. `order` (all learner ids) is the ledger's order;
+    by default the request's.
+    """
     from solver.planner import solve_joint
     from solver.single import solve_learner
 
     if hints is None:
         hints = {p.learner: list(p.items) for p in greedy(request).plans}
     ledger, final, losers = Ledger(), {}, []
-    for i, lr in enumerate(request.learners):
+    # First every ideal plan that still fits, in `order`; then the learners whose plan did
+    # not fit, each re-solved against everything booked so far. Booking a re-solved plan can no
+    # longer push a later learner's ideal plan out, and the re-solves share the ledger's time.
+    by_id = {lr.id: lr for lr in request.learners}
+    refine_later = repair_end is not None  # re-solve for closure only, refine at the end
+    for lid in order or [lr.id for lr in request.learners]:
+        lr = by_id[lid]
         plan = ideal.plans[lr.id]
-        if not fits(request, ledger, plan):
-            # What still fits of the ideal plan or of the greedy one: a valid start for the
-            # re-solve, and the plan kept if it runs out of time.
-            start = _better(
-                request,
-                lr,
-                _greedy_fit(request, ledger, lr.id, ideal.plans),
-                _greedy_fit(request, ledger, lr.id, hints),
-            )
-            until = _share(ledger_end, len(request.learners) - i)
-            res, _ = solve_learner(
-                request,
-                lr,
-                until,
-                mentor_free(request, ledger),
-                ledger,
-                start,
-                shared=True,
-                hint_fits=True,
-            )
-            plan = _better(request, lr, start, (res.plans or {}).get(lr.id) or start)
+        if fits(request, ledger, plan):
+            for item in plan:
+                ledger.book(request, item)
+            final[lr.id] = plan
+        else:
             losers.append(lr.id)
+    for i, lid in enumerate(losers):
+        lr = by_id[lid]
+        # What still fits of the ideal plan or of the greedy one: a valid start for the
+        # re-solve, and the plan kept if it runs out of time.
+        start = _better(
+            request,
+            lr,
+            _greedy_fit(request, ledger, lr.id, ideal.plans),
+            _greedy_fit(request, ledger, lr.id, hints),
+        )
+        until = _share(ledger_end, len(losers) - i)
+        res, _ = solve_learner(
+            request,
+            lr,
+            until,
+            mentor_free(request, ledger),
+            ledger,
+            start,
+            shared=True,
+            closure_only=refine_later,
+            hint_fits=True,
+            light=True,
+        )
+        plan = _better(request, lr, start, (res.plans or {}).get(lr.id) or start)
         for item in plan:
             ledger.book(request, item)
         final[lr.id] = plan
-    repaired = _repair(request, final, ideal.plans, losers, deadline, solve_joint) if losers else 0
+    final = {lr.id: final[lr.id] for lr in request.learners}
+    until = deadline if repair_end is None else repair_end
+    repaired = _repair(request, final, ideal.plans, losers, until, solve_joint) if losers else 0
+    # Without a repair end the repair has all the time (and the result does not depend on how
+    # far refinement got). With every learner at their own optimum there is nothing to gain.
+    done = repair_end is None or (ideal.proven and not losers)
+    refined = 0 if done else _refine(request, final, deadline, ideal, set(losers))
     status = "optimal" if ideal.proven and not losers else "feasible"
     stats = {
         "mode": "decomposed",
         "closure_bound": ideal.bound_milli / 1000,
         "learners_resolved_against_ledger": len(losers),
         "repair_group": repaired,
+        "refined": refined,
     }
     return TieredResult(status, final), stats
+
+
+def _refine(
+    request: PlanRequest, final: Plans, deadline: float, ideal: Ideal, losers: set[str]
+) -> int:
+    """Re-solve learners one at a time against everyone else's plans; keep what is better.
+
+    Each re-solve may raise the learner's closure (capacity freed by the ledger and the repair)
+    and settles readiness, hours and cost; the plan in hand is its hint and stays if it is not
+    beaten, so the team's objective never gets worse. Learners whose closure is below their
+    ideal plan's go first, then those whose plan `spare_shared` replaced or the ledger re-solved
+    (for closure only), then the others, each group in request order. Returns how many were
+    re-solved.
+    """
+    from solver.single import solve_learner
+
+    ledger = Ledger()
+    for items in final.values():
+        for item in items:
+            ledger.book(request, item)
+    done = 0
+
+    def short(lr: Learner) -> bool:
+        now = learner_plan(request, lr, final[lr.id]).closure_milli
+        return now < learner_plan(request, lr, ideal.plans[lr.id]).closure_milli
+
+    behind = [lr for lr in request.learners if short(lr)]
+    unsettled = ideal.spared | losers
+    spared = [lr for lr in request.learners if lr.id in unsettled and lr not in behind]
+    learners = behind + spared
+    learners += [lr for lr in request.learners if lr not in learners]
+    for i, lr in enumerate(learners):
+        if time.monotonic() >= deadline:
+            break
+        plan = final[lr.id]
+        for item in plan:
+            ledger.book(request, item, -1)
+        until = _share(deadline, len(learners) - i)
+        res, _ = solve_learner(
+            request,
+            lr,
+            until,
+            mentor_free(request, ledger),
+            ledger,
+            plan,
+            True,
+            hint_fits=True,
+            light=True,
+        )
+        plan = _better(request, lr, plan, (res.plans or {}).get(lr.id) or plan)
+        for item in plan:
+            ledger.book(request, item)
+        final[lr.id] = plan
+        done += 1
+    return done
+
+
+def spare_shared(request: PlanRequest, ideal: Ideal, until: float) -> list[str]:
+    """Let learners who reach the same closure without mentors and seats give them up.
+
+    For each learner whose ideal plan uses a mentor or a seat (request order), their closure is
+    solved again with every mentored or seated activity they have not pinned left out. If it
+    matches their ideal plan's closure, that plan replaces the ideal one (readiness, hours and cost
+    are refined at the end, against everyone's plans). Returns the order for the ledger: learners
+    by how much closure they would lose without shared capacity, most first (a learner not solved
+    in time counts as losing everything it could), ties in request order. When every ideal plan
+    fits with all the others, nobody competes: nothing changes and the order is the request's.
+    """
+    from solver.single import solve_learner
+
+    ids = [lr.id for lr in request.learners]
+    if fits(request, Ledger(), [i for lid in ids for i in ideal.plans[lid]]):
+        return ids
+    shared = frozenset(a.id for a in request.activities if a.needs_mentor or a.seats is not None)
+    free = mentor_free(request, None)
+    need: dict[str, int] = {}
+    using = [
+        lr for lr in request.learners if any(item.activity in shared for item in ideal.plans[lr.id])
+    ]
+    for i, lr in enumerate(using):
+        have = learner_plan(request, lr, ideal.plans[lr.id]).closure_milli
+        need[lr.id] = have
+        if time.monotonic() >= until:
+            continue
+        pinned = {p.activity for p in lr.pinned}
+        alone = replace(lr, excluded=lr.excluded | (shared - pinned))
+        res, _ = solve_learner(
+            request,
+            alone,
+            _share(until, len(using) - i),
+            free,
+            None,
+            None,
+            shared=True,
+            closure_only=True,
+            light=True,
+        )
+        plan = (res.plans or {}).get(lr.id)
+        if plan is None:
+            continue
+        without = learner_plan(request, lr, plan).closure_milli
+        need[lr.id] = max(0, have - without)
+        if without >= have:
+            ideal.plans[lr.id] = plan
+            ideal.spared.add(lr.id)
+            ideal.proven = False  # the new plan's readiness, hours and cost are not settled
+    return sorted(ids, key=lambda lid: -need.get(lid, 0))
 
 
 def _share(until: float, left: int) -> float:

@@ -13,7 +13,14 @@ from solver.measure import learner_plan, objective_key
 from solver.planner import solve
 from solver.scope import build_scope
 from solver.solution import PlanItem, PlanResponse
-from solver.team import _greedy_fit, ideal_plans, ideal_plans_parallel
+from solver.team import (
+    _greedy_fit,
+    _team_key,
+    ideal_plans,
+    ideal_plans_parallel,
+    settle,
+    spare_shared,
+)
 from solver.validate import check_response
 
 SKILLS = (Skill("sql", 3),)
@@ -74,3 +81,67 @@ def test_the_ideal_phase_split_over_processes_matches_the_sequential_one() -> No
     for lr in request.learners:
         keys = [objective_key(learner_plan(request, lr, i.plans[lr.id])) for i in (alone, split)]
         assert keys[0] == keys[1]
+
+
+def test_a_ledger_takes_back_what_it_booked() -> None:
+    request = generate.team_request(3, 40, seed=2)
+    items = [i for p in greedy(request).plans for i in p.items]
+    ledger = Ledger()
+    for item in items:
+        ledger.book(request, item)
+    for item in items:
+        ledger.book(request, item, -1)
+    assert all(n == 0 for row in ledger.mentor_load.values() for n in row)
+    assert all(n == 0 for n in ledger.cohort_taken.values())
+    assert all(n == 0 for row in ledger.active_taken.values() for n in row)
+
+
+def test_a_learner_who_needs_no_mentor_gives_the_mentor_up() -> None:
+    """Same closure without the mentorship: the learners take the course and free the mentor."""
+    coaching = Activity("coaching", "mentorship", 1, 4, 0, grants={"sql": 1}, mentors=("mia",))
+    course = Activity("course", "course", 2, 4, 0, grants={"sql": 1})
+    pair = tuple(Learner(n, {}, {"sql": Target(1, 1000)}, quarter_hours=8) for n in ("ana", "bo"))
+    request = PlanRequest(8, SKILLS, (coaching, course), (Mentor("mia", 1),), pair)
+    ideal = ideal_plans(request, time.monotonic() + 10)
+    assert ideal.proven
+    for lid in ("ana", "bo"):  # readier alone, and both at once: the plans do not fit together
+        assert [(i.activity, i.start_week) for i in ideal.plans[lid]] == [("coaching", 0)]
+    order = spare_shared(request, ideal, time.monotonic() + 10)
+    assert order == ["ana", "bo"]
+    assert ideal.spared == {"ana", "bo"} and not ideal.proven
+    for lid in ("ana", "bo"):
+        assert [i.activity for i in ideal.plans[lid]] == ["course"]
+
+
+def test_the_ledger_serves_first_who_would_lose_most_without_shared_capacity() -> None:
+    """Bo can only learn from the mentor; Ana could take a course: Bo gets the mentor."""
+    coaching = Activity("coaching", "mentorship", 4, 4, 0, grants={"sql": 1}, mentors=("mia",))
+    course = Activity("course", "course", 6, 4, 0, grants={"sql": 1})
+    ana = Learner("ana", {}, {"sql": Target(1, 1000)}, quarter_hours=8)
+    bo = Learner(
+        "bo", {}, {"sql": Target(1, 1000)}, quarter_hours=8, excluded=frozenset({"course"})
+    )
+    people = (ana, bo, *(Learner(f"p{i}", {}, {}, quarter_hours=4) for i in range(6)))
+    request = PlanRequest(6, SKILLS, (coaching, course), (Mentor("mia", 1),), people)
+    got = solve(replace(request, options=replace(request.options, explain=False)))
+    assert check_response(request, got) == []
+    assert {p.learner: p.closure_milli for p in got.plans}["ana"] == 1000
+    assert {p.learner: p.closure_milli for p in got.plans}["bo"] == 1000
+
+
+def test_refining_against_the_others_keeps_plans_valid_and_no_worse() -> None:
+    """The last phases re-solve learners against everyone else's plans; the team never loses."""
+    request = generate.team_request(12, 60, seed=4)
+    hints = {p.learner: list(p.items) for p in greedy(request).plans}
+    ideal = ideal_plans(request, time.monotonic() + 5, hints)
+    now = time.monotonic()
+    before, stats = settle(request, ideal, now + 5, now, hints)  # no time to repair or refine
+    assert stats["refined"] == 0
+    now = time.monotonic()
+    after, stats = settle(request, ideal, now + 5, now + 15, hints, now + 8)
+    assert stats["refined"] == len(request.learners)
+    assert after.plans is not None and before.plans is not None
+    by_id = {lr.id: lr for lr in request.learners}
+    plans = tuple(learner_plan(request, by_id[lid], items) for lid, items in after.plans.items())
+    assert check_response(request, PlanResponse(after.status, plans, {})) == []
+    assert _team_key(request, after.plans, by_id) >= _team_key(request, before.plans, by_id)
