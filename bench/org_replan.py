@@ -31,12 +31,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.engine import make_url
 
 from bench.replan import generated_learner
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 CLI = str(Path(sys.executable).parent / "lti-pathing")
 REDIS = "redis://127.0.0.1:6379/11"
@@ -125,21 +128,18 @@ def prepare(env: dict[str, str], learners: int, seed: int) -> None:
     engine.dispose()
 
 
-def replan(env: dict[str, str], processes: int, log: Path) -> Run:
+def replan(app: Flask, env: dict[str, str], processes: int, log: Path) -> Run:
     """Remove earlier plans, start a worker with `processes` children, re-plan everyone."""
     import redis
 
-    from lti_pathing import create_app
     from lti_pathing.db import transaction
     from lti_pathing.jobs import enqueue_replan
-    from lti_pathing.models import Job, JobStatus, Plan, Tenant
+    from lti_pathing.models import Job, JobStatus, Plan, PlanEvent, PlanItem, Tenant
 
     redis.Redis.from_url(REDIS).flushdb()
-    os.environ.update(env)
-    app = create_app()
     with app.app_context(), transaction(app) as session:
-        session.execute(delete(Plan))
-        session.execute(delete(Job))
+        for table in (PlanEvent, PlanItem, Plan, Job):
+            session.execute(delete(table))
     out = open(log, "ab")  # noqa: SIM115
     worker = subprocess.Popen(
         [CLI, "worker", "--concurrency", str(processes)], env=env, stdout=out, stderr=out
@@ -213,18 +213,21 @@ def main() -> None:
         print(f"preparing: sample organisation and {args.learners} generated learners ...",
               flush=True)  # fmt: skip
         prepare(env, args.learners, args.seed)
+        print(
+            f"\norganisation re-plan, {args.learners} learners, chunks of {args.chunk}, "
+            f"{args.limit:g} s per learner, {os.cpu_count()} CPUs, PostgreSQL + Redis + Celery\n"
+            f"{'processes':>9} {'learners':>8} {'parallel s':>10} {'plans/s':>9} {'x base':>8}"
+            f" {'settle s':>9} {'total s':>9} {'overall/s':>9}",
+            flush=True,
+        )
+        os.environ.update(env)
+        from lti_pathing import create_app
+
+        app = create_app()  # one app (and one Celery app) for every run
         runs: list[Run] = []
         for processes in counts:
-            print(f"re-planning with {processes} worker process(es) ...", flush=True)
-            runs.append(replan(env, processes, Path(folder) / f"worker-{processes}.log"))
-    print(
-        f"\norganisation re-plan, {runs[0].learners} learners, chunks of {args.chunk}, "
-        f"{args.limit:g} s per learner, {os.cpu_count()} CPUs, PostgreSQL + Redis + Celery\n"
-        f"{'processes':>9} {'learners':>8} {'parallel s':>10} {'plans/s':>9} {'x base':>8}"
-        f" {'settle s':>9} {'total s':>9} {'overall/s':>9}"
-    )
-    for run in runs:
-        print(run.row(runs[0] if run is not runs[0] else None))
+            runs.append(replan(app, env, processes, Path(folder) / f"worker-{processes}.log"))
+            print(runs[-1].row(runs[0] if len(runs) > 1 else None), flush=True)
     last = runs[-1].result
     alone, shared, bound = last["closure_alone"], last["closure"], last["closure_bound"]
     print(

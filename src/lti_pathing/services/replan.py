@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,11 @@ def _settled(
             gaps = explain_shared(request, lr, items, ideal.plans[lr.id], alone_gaps.get(lr.id, ()))
         out.append(learner_plan(request, lr, items, gaps))
     return tuple(out)
+
+
+def _spans(marks: list[float]) -> list[float]:
+    """Seconds between consecutive readings, rounded."""
+    return [round(b - a, 1) for a, b in itertools.pairwise(marks)]
 
 
 def _explain_until(limit: float) -> float:
@@ -242,7 +248,9 @@ class ReplanService(PlanningService):
             for lid, items in part["plans"].items():
                 plans[lid] = [PlanItem(a, s, e, m) for a, s, e, m in items]
         people = [p for p in self.job.params["person_ids"] if str(p) not in skipped]
+        marks = [time.monotonic()]
         built, request, more = self._build(people, CatalogLoader(self.session, self.tenant))
+        marks.append(time.monotonic())
         skipped.update(more)
         stored: list[int] = []
         counts = {"drafts": 0, "proposals": 0, "unchanged": 0}
@@ -253,6 +261,7 @@ class ReplanService(PlanningService):
             now = time.monotonic()
             ledger_end = now + max(limit, 0.05 * len(request.learners))
             result, stats = settle(request, ideal, ledger_end, ledger_end + limit)
+            marks.append(time.monotonic())
             found = result.plans or {}
             answer = response_to_json(
                 PlanResponse(
@@ -272,6 +281,7 @@ class ReplanService(PlanningService):
                 plan_id = self._store(writer, built, answer["status"], lp, counts)
                 if plan_id is not None:
                     stored.append(plan_id)
+        marks.append(time.monotonic())
         out = {
             "plan_ids": stored,
             **counts,
@@ -279,6 +289,8 @@ class ReplanService(PlanningService):
             "closure": closure,
             "closure_alone": alone,  # each learner planned alone: the price of sharing
             "closure_bound": ideal.bound_milli / 1000,
+            # Where the settle step's time went: loading people, ledger and repair, storing.
+            "seconds": dict(zip(("build", "settle", "store"), _spans(marks), strict=False)),
         }
         complete(
             self.session,

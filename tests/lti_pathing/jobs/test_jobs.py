@@ -81,6 +81,7 @@ def test_in_process_jobs_run_on_threads_and_record_progress(
     assert len(plans_of(app, job_id)) == 4
     explained = open_gaps(app, job_id)
     assert state["steps_done"] == 2  # four people in chunks of two
+    assert set(state["result"]["seconds"]) == {"build", "settle", "store"}
     assert hurried in state["result"]["plan_ids"]  # the open draft was re-generated ...
     assert explained[HURRIED]  # ... keeping its deadline: some gaps stay open, each explained
     for gaps in explained.values():
