@@ -196,7 +196,6 @@ def settle(
     by default the request's.
     """
     from solver.planner import solve_joint
-    from solver.single import solve_learner
 
     if hints is None:
         hints = {p.learner: list(p.items) for p in greedy(request).plans}
@@ -226,19 +225,7 @@ def settle(
             _greedy_fit(request, ledger, lr.id, hints),
         )
         until = _share(ledger_end, len(losers) - i)
-        res, _ = solve_learner(
-            request,
-            lr,
-            until,
-            mentor_free(request, ledger),
-            ledger,
-            start,
-            shared=True,
-            closure_only=refine_later,
-            hint_fits=True,
-            light=True,
-        )
-        plan = _better(request, lr, start, (res.plans or {}).get(lr.id) or start)
+        plan = _resolve(request, lr, ledger, until, start, closure_only=refine_later)
         for item in plan:
             ledger.book(request, item)
         final[lr.id] = plan
@@ -272,7 +259,6 @@ def _refine(
     (for closure only), then the others, each group in request order. Returns how many were
     re-solved.
     """
-    from solver.single import solve_learner
 
     ledger = Ledger()
     for items in final.values():
@@ -295,19 +281,7 @@ def _refine(
         plan = final[lr.id]
         for item in plan:
             ledger.book(request, item, -1)
-        until = _share(deadline, len(learners) - i)
-        res, _ = solve_learner(
-            request,
-            lr,
-            until,
-            mentor_free(request, ledger),
-            ledger,
-            plan,
-            True,
-            hint_fits=True,
-            light=True,
-        )
-        plan = _better(request, lr, plan, (res.plans or {}).get(lr.id) or plan)
+        plan = _resolve(request, lr, ledger, _share(deadline, len(learners) - i), plan)
         for item in plan:
             ledger.book(request, item)
         final[lr.id] = plan
@@ -365,6 +339,32 @@ def spare_shared(request: PlanRequest, ideal: Ideal, until: float) -> list[str]:
             ideal.spared.add(lr.id)
             ideal.proven = False  # the new plan's readiness, hours and cost are not settled
     return sorted(ids, key=lambda lid: -need.get(lid, 0))
+
+
+def _resolve(
+    request: PlanRequest,
+    learner: Learner,
+    ledger: Ledger,
+    until: float,
+    start: list[PlanItem],
+    closure_only: bool = False,
+) -> list[PlanItem]:
+    """The learner re-solved against what the ledger holds, from `start` (kept if no better)."""
+    from solver.single import solve_learner
+
+    res, _ = solve_learner(
+        request,
+        learner,
+        until,
+        mentor_free(request, ledger),
+        ledger,
+        start,
+        shared=True,
+        closure_only=closure_only,
+        hint_fits=True,
+        light=True,
+    )
+    return _better(request, learner, start, (res.plans or {}).get(learner.id) or start)
 
 
 def _share(until: float, left: int) -> float:
