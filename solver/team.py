@@ -1,18 +1,23 @@
-"""Team mode for many learners: per-learner solves, a capacity ledger, then joint improvement.
+"""Team mode for many learners: per-learner solves, shared capacity by price and branch, refinement.
 
 1. Ideal: each learner solved alone with all mentors and seats free. Their sum bounds the team.
    Every learner's closure is settled first (a second pass gives the unproven ones the time the
    easy ones left); readiness, hours and cost follow while time is left.
 2. Spare: a learner whose ideal plan uses a mentor or a seat but who reaches the same closure
    without any takes that plan instead; the others are ordered by the closure they would lose.
-3. Ledger: in that order, each ideal plan is booked if it still fits; then every learner whose
-   plan did not fit is re-solved against everything booked so far.
-4. Repair: the learners who lost something, with the learners holding what they wanted, are
-   re-solved together in one model while everyone else stays fixed.
+3. Share: the learners whose plans still take mentors or seats compete for them. Column
+   generation (`solver.columns`) prices mentor-weeks and seats, finds each learner's plans that
+   are worth their price, and picks one plan per learner within capacity. The prices also prove a
+   bound on the team's closure, which replaces the sum of step 1 when it is lower.
+4. Ledger: the plans are booked in the spare phase's order; a learner whose plan does not fit
+   (only when the selection ran out of time) is re-solved against what is booked, and the losers
+   are repaired jointly with the learners holding what they wanted.
 5. Refine: learners one at a time (those below their ideal closure first) re-solved against
-   everyone else's plans, keeping the better plan.
-If no learner lost anything the sum of ideal optima is attained, so the team plan is optimal.
+   everyone else's plans, keeping the better plan: readiness, hours and cost, and any closure that
+   capacity left free allows.
+If every ideal plan fits with the others the sum of ideal optima is attained: the plan is optimal.
 The many small per-learner models use CP-SAT's light presolve (`solver_for(light=True)`).
+The organisation re-plan (`settle` without a repair end) runs step 4 alone on its ideal plans.
 """
 
 from __future__ import annotations
@@ -29,13 +34,14 @@ from solver.greedy import greedy
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
 from solver.measure import final_levels, learner_plan, objective_key
+from solver.scope import build_scope
 from solver.solution import PlanItem
 
 REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
-# Shares of the time limit: the ideal phase; the spare phase and the ledger's re-solves (both end
-# by the ledger's end); the joint repair. What is left refines learners against everyone else.
-IDEAL_SHARE, LEDGER_SHARE, REPAIR_SHARE = 0.33, 0.25, 0.1
-SPARE_SHARE = 0.1  # the spare phase's own limit, counted from the ideal phase's end
+# Shares of the time limit: the ideal phase; the spare phase; sharing contested capacity (price
+# and branch). What is left refines learners against everyone else.
+IDEAL_SHARE, SPARE_SHARE, COLUMNS_SHARE = 0.2, 0.1, 0.45
+FALLBACK_SHARE = 0.05  # each, for the ledger's re-solves and the repair if the selection failed
 FIRST_PASS_SHARE = 0.6  # of the closure time, for the first pass over every learner
 CLOSURE_SHARE = 0.75  # of the ideal phase, for every learner's closure before any refinement
 
@@ -51,11 +57,24 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
         ideal = ideal_plans_parallel(request, until, hints, request.options.workers, 1.0)
     else:
         ideal = ideal_plans(request, until, hints, 1.0)
-    ledger_end = started + total * (IDEAL_SHARE + LEDGER_SHARE)
-    repair_end = started + total * (IDEAL_SHARE + LEDGER_SHARE + REPAIR_SHARE)
+    marks = [time.monotonic()]
     spare = started + total * (IDEAL_SHARE + SPARE_SHARE)
-    order = spare_shared(request, ideal, min(spare, ledger_end))
-    return settle(request, ideal, ledger_end, deadline, hints, repair_end, order)
+    order = spare_shared(request, ideal, spare)
+    marks.append(time.monotonic())
+    shared_end = started + total * (IDEAL_SHARE + SPARE_SHARE + COLUMNS_SHARE)
+    chosen, column_stats = share_contested(request, ideal, shared_end)
+    marks.append(time.monotonic())
+    # Ledger and repair only matter when the selection could not fit everyone.
+    ledger_end = max(time.monotonic(), shared_end) + total * FALLBACK_SHARE
+    repair_end = ledger_end + total * FALLBACK_SHARE
+    result, stats = settle(request, ideal, ledger_end, deadline, hints, repair_end, order, chosen)
+    stats.update(column_stats)
+    ends = [*marks, time.monotonic()]
+    phases = ("ideal", "spare", "share", "settle")
+    stats["seconds"] = {
+        p: round(b - a, 2) for p, a, b in zip(phases, [started, *ends], ends, strict=False)
+    }
+    return result, stats
 
 
 @dataclass
@@ -66,6 +85,8 @@ class Ideal:
     bound_milli: int  # sum of the learners' closure bounds (the team's bound)
     proven: bool  # every ideal plan is proven optimal
     spared: set[str] = field(default_factory=set)  # plans replaced by `spare_shared` (unrefined)
+    bounds: dict[str, int] = field(default_factory=dict)  # learner -> closure bound
+    alone: Plans = field(default_factory=dict)  # best plan found without shared capacity
 
 
 def ideal_plans(
@@ -115,6 +136,7 @@ def ideal_plans(
             if res.status == "optimal":
                 proven[lr.id] = bound
     ideal.bound_milli = sum(bounds.values())
+    ideal.bounds = bounds
     ideal.proven = len(proven) == len(learners)
     for i, lr in enumerate(learners):
         if time.monotonic() >= until or lr.id not in proven:
@@ -172,11 +194,13 @@ def ideal_plans_parallel(
             for part in parts
         ]
         found = [job.result() for job in jobs]
-    plans = {}
+    plans, bounds = {}, {}
     for part in found:
         plans.update(part.plans)
+        bounds.update(part.bounds)
     ordered = {lr.id: plans[lr.id] for lr in request.learners}
-    return Ideal(ordered, sum(p.bound_milli for p in found), all(p.proven for p in found))
+    proven = all(p.proven for p in found)
+    return Ideal(ordered, sum(p.bound_milli for p in found), proven, bounds=bounds)
 
 
 def settle(
@@ -187,13 +211,14 @@ def settle(
     hints: dict[str, list[PlanItem]] | None = None,
     repair_end: float | None = None,
     order: list[str] | None = None,
+    chosen: Plans | None = None,
 ) -> tuple[TieredResult, dict[str, Any]]:
     """Phases 2 to 4: book ideal plans, re-solve who lost, repair jointly, refine one by one.
 
     The repair runs until `repair_end`; what is left refines learners against everyone else's
     plans (`_refine`). Without `repair_end` the repair runs until the deadline and nothing is
-    refined. `order` (all learner ids) is the ledger's order;
-    by default the request's.
+    refined. `order` (all learner ids) is the ledger's order; by default the request's.
+    `chosen` replaces some learners' ideal plans in the ledger (`share_contested`'s selection).
     """
     from solver.planner import solve_joint
 
@@ -205,9 +230,10 @@ def settle(
     # longer push a later learner's ideal plan out, and the re-solves share the ledger's time.
     by_id = {lr.id: lr for lr in request.learners}
     refine_later = repair_end is not None  # re-solve for closure only, refine at the end
+    chosen = chosen or {}
     for lid in order or [lr.id for lr in request.learners]:
         lr = by_id[lid]
-        plan = ideal.plans[lr.id]
+        plan = chosen.get(lid, ideal.plans[lid])
         if fits(request, ledger, plan):
             for item in plan:
                 ledger.book(request, item)
@@ -234,9 +260,10 @@ def settle(
     repaired = _repair(request, final, ideal.plans, losers, until, solve_joint) if losers else 0
     # Without a repair end the repair has all the time (and the result does not depend on how
     # far refinement got). With every learner at their own optimum there is nothing to gain.
-    done = repair_end is None or (ideal.proven and not losers)
-    refined = 0 if done else _refine(request, final, deadline, ideal, set(losers))
-    status = "optimal" if ideal.proven and not losers else "feasible"
+    unsettled = set(losers) | {lid for lid, plan in chosen.items() if plan != ideal.plans[lid]}
+    done = repair_end is None or (ideal.proven and not unsettled)
+    refined = 0 if done else _refine(request, final, deadline, ideal, unsettled)
+    status = "optimal" if ideal.proven and not losers and not unsettled else "feasible"
     stats = {
         "mode": "decomposed",
         "closure_bound": ideal.bound_milli / 1000,
@@ -248,16 +275,16 @@ def settle(
 
 
 def _refine(
-    request: PlanRequest, final: Plans, deadline: float, ideal: Ideal, losers: set[str]
+    request: PlanRequest, final: Plans, deadline: float, ideal: Ideal, unsettled: set[str]
 ) -> int:
     """Re-solve learners one at a time against everyone else's plans; keep what is better.
 
     Each re-solve may raise the learner's closure (capacity freed by the ledger and the repair)
     and settles readiness, hours and cost; the plan in hand is its hint and stays if it is not
     beaten, so the team's objective never gets worse. Learners whose closure is below their
-    ideal plan's go first, then those whose plan `spare_shared` replaced or the ledger re-solved
-    (for closure only), then the others, each group in request order. Returns how many were
-    re-solved.
+    ideal plan's go first, then those whose plan `spare_shared` or `share_contested` replaced or
+    the ledger re-solved (for closure only), then the others, each group in request order.
+    Returns how many were re-solved.
     """
 
     ledger = Ledger()
@@ -271,7 +298,7 @@ def _refine(
         return now < learner_plan(request, lr, ideal.plans[lr.id]).closure_milli
 
     behind = [lr for lr in request.learners if short(lr)]
-    unsettled = ideal.spared | losers
+    unsettled = ideal.spared | unsettled
     spared = [lr for lr in request.learners if lr.id in unsettled and lr not in behind]
     learners = behind + spared
     learners += [lr for lr in request.learners if lr not in learners]
@@ -334,11 +361,66 @@ def spare_shared(request: PlanRequest, ideal: Ideal, until: float) -> list[str]:
             continue
         without = learner_plan(request, lr, plan).closure_milli
         need[lr.id] = max(0, have - without)
+        ideal.alone[lr.id] = plan
         if without >= have:
             ideal.plans[lr.id] = plan
             ideal.spared.add(lr.id)
             ideal.proven = False  # the new plan's readiness, hours and cost are not settled
     return sorted(ids, key=lambda lid: -need.get(lid, 0))
+
+
+def share_contested(
+    request: PlanRequest, ideal: Ideal, until: float
+) -> tuple[Plans, dict[str, Any]]:
+    """Share mentors and seats among the learners whose ideal plans take them (price and branch).
+
+    Returns a plan for each such learner, together within capacity when the selection succeeds
+    (`solver.columns`), and the Lagrangian bound it proved, which replaces the team's bound when
+    lower. Learners whose ideal plans all fit together keep them: nobody competes.
+    """
+    from solver.columns import Competitor, price_and_branch, usage
+
+    ids = [lr.id for lr in request.learners]
+    if time.monotonic() >= until or fits(
+        request, Ledger(), [i for lid in ids for i in ideal.plans[lid]]
+    ):
+        return {}, {}
+    free = mentor_free(request, None)
+    competitors, others = [], 0
+    for lr in request.learners:
+        plan = ideal.plans[lr.id]
+        bound = ideal.bounds.get(lr.id, learner_plan(request, lr, plan).closure_milli)
+        if not usage(request, plan):
+            others += bound
+            continue
+        comp = Competitor(lr, build_scope(request, lr, free, shared=True), bound)
+        comp.add(request, plan)
+        comp.add(request, ideal.alone.get(lr.id) or _without_shared(request, lr, plan))
+        competitors.append(comp)
+    found = price_and_branch(request, competitors, others, until)
+    if found.bound_milli is not None and found.bound_milli < ideal.bound_milli:
+        ideal.bound_milli = found.bound_milli
+    stats = {
+        "contested": len(competitors),
+        "pricing_rounds": found.rounds,
+        "columns": found.columns,
+        "lagrangian_bound": None if found.bound_milli is None else found.bound_milli / 1000,
+    }
+    return found.plans, stats
+
+
+def _without_shared(request: PlanRequest, learner: Learner, plan: list[PlanItem]) -> list[PlanItem]:
+    """The plan without its mentored and seated items (pins stay), and what builds on them."""
+    pinned = {p.activity for p in learner.pinned}
+    kept: list[PlanItem] = []
+    for item in sorted(plan, key=lambda i: i.start_week):
+        activity = request.activity_by_id[item.activity]
+        shared = activity.needs_mentor or activity.seats is not None
+        if (item.activity in pinned or not shared) and _prerequisites_met(
+            request, learner, kept, item
+        ):
+            kept.append(item)
+    return kept
 
 
 def _resolve(

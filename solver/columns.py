@@ -1,0 +1,308 @@
+"""Price and branch: share mentors and seats among the learners who compete for them.
+
+Each competing learner (one whose closure needs a mentor or a seat) has a few candidate plans,
+the columns: their ideal plan, their best plan without shared capacity, and plans found by pricing.
+A linear program over the columns (GLOP) picks a fractional mix that respects every mentor's
+weekly places, every cohort's seats and every seated activity's weekly seats; its dual values are
+prices per mentor-week, cohort and seat-week. Pricing re-solves each learner alone for closure
+less the price of what the plan takes (CP-SAT), which finds plans that use less contested
+capacity. After the last round, a CP-SAT model picks exactly one column per learner, within
+capacity, for the most closure.
+
+The prices also give a bound (Lagrangian relaxation): for any prices p >= 0 and any team plan
+within capacity, team closure <= sum over learners of max(closure - p . usage) + p . capacity.
+Each learner's maximum is bounded by its pricing solve's proven bound (or its ideal bound when it
+is not priced), so the bound holds whether or not a solve finished.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from solver.cpsat import Ledger, PlanModel
+from solver.instance import Activity, Learner, PlanRequest
+from solver.lexicographic import solver_for
+from solver.measure import learner_plan
+from solver.scope import LearnerScope
+from solver.solution import PlanItem
+
+Resource = tuple[
+    str, str, int
+]  # ("mentor", id, week) | ("cohort", activity, start) | ("seat", ...)
+SCALE = 100  # prices are in hundredths of a thousandth of closure
+PRICE_SHARE = 0.8  # of the time, for pricing rounds; the rest picks one column per learner
+BATCH_SHARE, BATCH_MIN = 0.25, 16  # learners priced per round: a share of the competitors
+
+
+def usage(request: PlanRequest, items: Sequence[PlanItem]) -> dict[Resource, int]:
+    """Mentor places per week, cohort seats and weekly seats the items take."""
+    ledger = Ledger()
+    for item in items:
+        ledger.book(request, item)
+    out: dict[Resource, int] = {}
+    for mid, row in ledger.mentor_load.items():
+        out.update({("mentor", mid, w): n for w, n in enumerate(row) if n})
+    out.update({("cohort", a, s): n for (a, s), n in ledger.cohort_taken.items() if n})
+    for aid, row in ledger.active_taken.items():
+        out.update({("seat", aid, w): n for w, n in enumerate(row) if n})
+    return out
+
+
+def capacity(request: PlanRequest, resource: Resource) -> int:
+    """What one resource offers: a mentor's free places that week, else the activity's seats."""
+    kind, key, week = resource
+    if kind == "mentor":
+        return request.mentor_by_id[key].free(week)
+    return request.activity_by_id[key].seats or 0
+
+
+@dataclass
+class Column:
+    """One candidate plan of one learner."""
+
+    items: list[PlanItem]
+    closure: int
+    use: dict[Resource, int]
+
+
+@dataclass
+class Competitor:
+    """A learner whose closure depends on shared capacity, and their columns."""
+
+    learner: Learner
+    scope: LearnerScope  # made with `shared=True` and every mentor free
+    bound: int  # proven upper bound on their closure (the ideal phase's)
+    columns: list[Column] = field(default_factory=list)
+
+    def add(self, request: PlanRequest, items: Sequence[PlanItem]) -> None:
+        """Add a plan as a column unless it is already one."""
+        key = sorted((i.activity, i.start_week, i.mentor or "") for i in items)
+        for col in self.columns:
+            if sorted((i.activity, i.start_week, i.mentor or "") for i in col.items) == key:
+                return
+        closure = learner_plan(request, self.learner, items).closure_milli
+        self.columns.append(Column(list(items), closure, usage(request, items)))
+
+
+@dataclass
+class Selection:
+    """What price and branch found: one plan per competitor, and the bound the prices prove."""
+
+    plans: dict[str, list[PlanItem]]
+    bound_milli: int | None  # the best Lagrangian bound on team closure, if any round ran
+    rounds: int
+    columns: int
+
+
+def price_and_branch(
+    request: PlanRequest,
+    competitors: Sequence[Competitor],
+    others_bound: int,
+    until: float,
+) -> Selection:
+    """Rounds of master LP and pricing until `until`, then one column per competitor.
+
+    Learners who do not compete take no shared capacity; `others_bound` bounds their closure.
+    Every competitor needs at least one column; the result's plans fit within capacity whenever
+    the final selection finds a solution (otherwise each keeps its first column, and the caller's
+    ledger resolves what does not fit).
+    """
+    started = time.monotonic()
+    price_until = started + (until - started) * PRICE_SHARE
+    best_bound: int | None = None
+    rounds = 0
+    batch = max(BATCH_MIN, math.ceil(len(competitors) * BATCH_SHARE))
+    while time.monotonic() < price_until:
+        prices, values = _master_prices(request, competitors)
+        # Pricing can only help a learner whose best column under these prices is below their
+        # bound; those furthest below go first, a batch per round (the prices move after each).
+        # Every learner not priced counts with their bound in the Lagrangian sum.
+        todo = sorted(
+            (c for c in competitors if values[c.learner.id] < c.bound * SCALE),
+            key=lambda c: values[c.learner.id] - c.bound * SCALE,
+        )[:batch]
+        total = others_bound * SCALE + sum(p * capacity(request, r) for r, p in prices.items())
+        total += sum(c.bound * SCALE for c in competitors if c not in todo)
+        for i, comp in enumerate(todo):
+            now = time.monotonic()
+            if now >= price_until:
+                total += sum(c.bound * SCALE for c in todo[i:])
+                break
+            share = now + max(0.05, (price_until - now) / (len(todo) - i))
+            found, upper = price(request, comp, prices, share)
+            if found is not None:
+                comp.add(request, found)
+            total += min(upper, comp.bound * SCALE)
+        rounds += 1
+        value = math.floor(total / SCALE)
+        best_bound = value if best_bound is None else min(best_bound, value)
+        if not todo:
+            break  # every learner already has a column at their bound: nothing to price
+    plans = select(request, competitors, until)
+    count = sum(len(c.columns) for c in competitors)
+    return Selection(plans, best_bound, rounds, count)
+
+
+def _master_prices(
+    request: PlanRequest, competitors: Sequence[Competitor]
+) -> tuple[dict[Resource, int], dict[str, int]]:
+    """Dual prices of the capacity rows, and each learner's best column value under them."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    objective = lp.Objective()
+    objective.SetMaximization()
+    rows: dict[Resource, pywraplp.Constraint] = {}
+    for comp in competitors:
+        convex = lp.Constraint(0, 1)
+        for col in comp.columns:
+            share = lp.NumVar(0, 1, "")
+            convex.SetCoefficient(share, 1)
+            objective.SetCoefficient(share, col.closure)
+            for r, q in col.use.items():
+                if r not in rows:
+                    rows[r] = lp.Constraint(-lp.infinity(), capacity(request, r))
+                rows[r].SetCoefficient(share, q)
+    prices: dict[Resource, int] = {}
+    if lp.Solve() == pywraplp.Solver.OPTIMAL:
+        for r, row in rows.items():
+            dual = int(row.dual_value() * SCALE)
+            if dual > 0:
+                prices[r] = dual
+    values = {
+        comp.learner.id: max(
+            (
+                col.closure * SCALE - sum(prices.get(r, 0) * q for r, q in col.use.items())
+                for col in comp.columns
+            ),
+            default=0,
+        )
+        for comp in competitors
+    }
+    return prices, values
+
+
+def price(
+    request: PlanRequest, comp: Competitor, prices: Mapping[Resource, int], until: float
+) -> tuple[list[PlanItem] | None, int]:
+    """The learner's plan with the most closure (scaled) less the price of what it takes.
+
+    Returns the plan found (None if none in time) and a proven upper bound on that value.
+    """
+    pm = PlanModel(request, [comp.scope], None)
+    model, lv = pm.model, pm.learners[0]
+    penalties = []
+    for aid, v in lv.acts.items():
+        a = v.activity
+        if not (a.needs_mentor or a.seats is not None):
+            continue
+        options: list[tuple[str | None, cp_model.IntVar]] = (
+            list(v.mentors.items()) if v.mentors else [(None, v.taken)]
+        )
+        starts = comp.scope.starts[aid]
+        for mentor, chosen in options:
+            table = [0] * (starts[-1] + 1)
+            for s in starts:
+                table[s] = _item_price(prices, a, s, mentor)
+            if max(table) == 0:
+                continue
+            cost = model.new_int_var(0, max(table), "")
+            model.add_element(v.start, table, cost)
+            paid = model.new_int_var(0, max(table), "")
+            model.add(paid >= cost).only_enforce_if(chosen)
+            penalties.append(paid)
+    # Readiness (a week weighs one price unit, a hundredth of a thousandth of closure) breaks
+    # ties toward early plans; the bound adds back the most it can take off (the end week).
+    closure = cast(cp_model.LinearExpr, pm.closure())
+    model.maximize(closure * SCALE - cp_model.LinearExpr.sum(penalties) - lv.readiness)
+    best = max(
+        comp.columns,
+        key=lambda c: c.closure * SCALE - sum(prices.get(r, 0) * q for r, q in c.use.items()),
+    )
+    pm.hint({comp.learner.id: best.items})
+    solver = solver_for(until - time.monotonic(), request.options.workers, presolve=False)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, comp.bound * SCALE
+    upper = math.ceil(solver.best_objective_bound - 1e-6) + comp.scope.end_week
+    return pm.extract(solver)[comp.learner.id], upper
+
+
+def _item_price(
+    prices: Mapping[Resource, int], activity: Activity, start: int, mentor: str | None
+) -> int:
+    """What taking the activity from `start` with `mentor` costs at these prices."""
+    if not prices:
+        return 0
+    weeks = range(start, start + activity.duration_weeks)
+    total = 0
+    if mentor is not None:
+        total += sum(prices.get(("mentor", mentor, w), 0) for w in weeks)
+    if activity.seats is not None:
+        if activity.start_weeks is not None:
+            total += prices.get(("cohort", activity.id, start), 0)
+        else:
+            total += sum(prices.get(("seat", activity.id, w), 0) for w in weeks)
+    return total
+
+
+def select(
+    request: PlanRequest,
+    competitors: Sequence[Competitor],
+    until: float,
+) -> dict[str, list[PlanItem]]:
+    """One column per learner within capacity: most closure, then earliest readiness.
+
+    The hint is each learner's first column that fits greedily (request order), so the search
+    starts from a valid selection whenever one exists.
+    """
+    model = cp_model.CpModel()
+    rows: dict[Resource, list[tuple[int, cp_model.IntVar]]] = {}
+    closure, ready = [], []
+    choice: dict[str, list[cp_model.IntVar]] = {}
+    taken: dict[Resource, int] = {}
+    for comp in competitors:
+        picks = [model.new_bool_var("") for _ in comp.columns]
+        choice[comp.learner.id] = picks
+        model.add_exactly_one(picks)
+        ranked = sorted(range(len(comp.columns)), key=lambda k: -comp.columns[k].closure)
+        hinted = next(
+            (
+                k
+                for k in ranked
+                if all(
+                    taken.get(r, 0) + q <= capacity(request, r)
+                    for r, q in comp.columns[k].use.items()
+                )
+            ),
+            ranked[-1],
+        )
+        for r, q in comp.columns[hinted].use.items():
+            taken[r] = taken.get(r, 0) + q
+        for k, (col, pick) in enumerate(zip(comp.columns, picks, strict=True)):
+            model.add_hint(pick, k == hinted)
+            closure.append(col.closure * pick)
+            ready.append(max((i.end_week for i in col.items), default=0) * pick)
+            for r, q in col.use.items():
+                rows.setdefault(r, []).append((q, pick))
+    for r, terms in rows.items():
+        room = capacity(request, r)
+        if sum(q for q, _ in terms) > room:
+            model.add(sum(q * pick for q, pick in terms) <= room)
+    weight = request.horizon_weeks * len(competitors) + 1  # closure first, then readiness
+    model.maximize(weight * sum(closure) - sum(ready))
+    solver = solver_for(until - time.monotonic(), request.options.workers)
+    status = solver.solve(model)
+    chosen: dict[str, list[PlanItem]] = {}
+    for comp in competitors:
+        picks = choice[comp.learner.id]
+        k = 0
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            k = next(k for k, pick in enumerate(picks) if solver.boolean_value(pick))
+        chosen[comp.learner.id] = comp.columns[k].items
+    return chosen
