@@ -98,6 +98,7 @@ class Selection:
     plans: dict[str, list[PlanItem]]
     bound_milli: int | None  # the best Lagrangian bound on team closure, if any round ran
     rounds: int
+    mix_milli: int  # the last master LP's value: the competitors' closure a fractional mix reaches
     columns: int
 
 
@@ -106,21 +107,23 @@ def price_and_branch(
     competitors: Sequence[Competitor],
     others_bound: int,
     until: float,
+    batch_share: float = BATCH_SHARE,
 ) -> Selection:
     """Rounds of master LP and pricing until `until`, then one column per competitor.
 
     Learners who do not compete take no shared capacity; `others_bound` bounds their closure.
     Every competitor needs at least one column; the result's plans fit within capacity whenever
     the final selection finds a solution (otherwise each keeps its first column, and the caller's
-    ledger resolves what does not fit).
+    ledger resolves what does not fit). `batch_share` of the competitors are priced per round;
+    with 1.0 every round prices everyone, so that each round's bound counts.
     """
     started = time.monotonic()
     price_until = started + (until - started) * PRICE_SHARE
     best_bound: int | None = None
-    rounds = 0
-    batch = max(BATCH_MIN, math.ceil(len(competitors) * BATCH_SHARE))
+    rounds = mix = 0
+    batch = max(BATCH_MIN, math.ceil(len(competitors) * batch_share))
     while time.monotonic() < price_until:
-        prices, values = _master_prices(request, competitors)
+        prices, values, mix = _master_prices(request, competitors)
         # Pricing can only help a learner whose best column under these prices is below their
         # bound; those furthest below go first, a batch per round (the prices move after each).
         # Every learner not priced counts with their bound in the Lagrangian sum.
@@ -147,13 +150,13 @@ def price_and_branch(
             break  # every learner already has a column at their bound: nothing to price
     plans = select(request, competitors, until)
     count = sum(len(c.columns) for c in competitors)
-    return Selection(plans, best_bound, rounds, count)
+    return Selection(plans, best_bound, rounds, mix, count)
 
 
 def _master_prices(
     request: PlanRequest, competitors: Sequence[Competitor]
-) -> tuple[dict[Resource, int], dict[str, int]]:
-    """Dual prices of the capacity rows, and each learner's best column value under them."""
+) -> tuple[dict[Resource, int], dict[str, int], int]:
+    """Dual prices of the capacity rows, each learner's best column value under them, LP value."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
     objective = lp.Objective()
     objective.SetMaximization()
@@ -169,7 +172,9 @@ def _master_prices(
                     rows[r] = lp.Constraint(-lp.infinity(), capacity(request, r))
                 rows[r].SetCoefficient(share, q)
     prices: dict[Resource, int] = {}
+    mix = 0
     if lp.Solve() == pywraplp.Solver.OPTIMAL:
+        mix = math.floor(objective.Value())
         for r, row in rows.items():
             dual = int(row.dual_value() * SCALE)
             if dual > 0:
@@ -184,7 +189,7 @@ def _master_prices(
         )
         for comp in competitors
     }
-    return prices, values
+    return prices, values, mix
 
 
 def price(

@@ -34,13 +34,13 @@ from solver.greedy import greedy
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
 from solver.measure import final_levels, learner_plan, objective_key
-from solver.scope import build_scope
+from solver.scope import LearnerScope, build_scope
 from solver.solution import PlanItem
 
 REPAIR_MAX_LEARNERS = 12  # learners re-solved together in the repair model
 # Shares of the time limit: the ideal phase; the spare phase; sharing contested capacity (price
 # and branch). What is left refines learners against everyone else.
-IDEAL_SHARE, SPARE_SHARE, COLUMNS_SHARE = 0.2, 0.1, 0.45
+IDEAL_SHARE, SPARE_SHARE, COLUMNS_SHARE = 0.2, 0.1, 0.35
 FALLBACK_SHARE = 0.05  # each, for the ledger's re-solves and the repair if the selection failed
 FIRST_PASS_SHARE = 0.6  # of the closure time, for the first pass over every learner
 CLOSURE_SHARE = 0.75  # of the ideal phase, for every learner's closure before any refinement
@@ -87,6 +87,8 @@ class Ideal:
     spared: set[str] = field(default_factory=set)  # plans replaced by `spare_shared` (unrefined)
     bounds: dict[str, int] = field(default_factory=dict)  # learner -> closure bound
     alone: Plans = field(default_factory=dict)  # best plan found without shared capacity
+    # Each learner's scope with every mentor free and seats shared (not kept across processes).
+    scopes: dict[str, LearnerScope] = field(default_factory=dict)
 
 
 def ideal_plans(
@@ -129,6 +131,7 @@ def ideal_plans(
                 light=True,
             )
             bound = closure_bound(res, scope.closure_bound_milli)
+            ideal.scopes.setdefault(lr.id, scope)
             bounds[lr.id] = min(bound, bounds.get(lr.id, bound))
             plan = (res.plans or {}).get(lr.id)
             if plan is not None or lr.id not in ideal.plans:
@@ -190,7 +193,7 @@ def ideal_plans_parallel(
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
         jobs = [
-            pool.submit(ideal_plans, replace(one, learners=part), until, hints, closure_share)
+            pool.submit(_ideal_part, replace(one, learners=part), until, hints, closure_share)
             for part in parts
         ]
         found = [job.result() for job in jobs]
@@ -201,6 +204,15 @@ def ideal_plans_parallel(
     ordered = {lr.id: plans[lr.id] for lr in request.learners}
     proven = all(p.proven for p in found)
     return Ideal(ordered, sum(p.bound_milli for p in found), proven, bounds=bounds)
+
+
+def _ideal_part(
+    request: PlanRequest, until: float, hints: dict[str, list[PlanItem]], closure_share: float
+) -> Ideal:
+    """`ideal_plans` in a worker process, without the scopes (cheaper to rebuild than to send)."""
+    ideal = ideal_plans(request, until, hints, closure_share)
+    ideal.scopes.clear()
+    return ideal
 
 
 def settle(
@@ -370,13 +382,14 @@ def spare_shared(request: PlanRequest, ideal: Ideal, until: float) -> list[str]:
 
 
 def share_contested(
-    request: PlanRequest, ideal: Ideal, until: float
+    request: PlanRequest, ideal: Ideal, until: float, batch_share: float | None = None
 ) -> tuple[Plans, dict[str, Any]]:
     """Share mentors and seats among the learners whose ideal plans take them (price and branch).
 
     Returns a plan for each such learner, together within capacity when the selection succeeds
     (`solver.columns`), and the Lagrangian bound it proved, which replaces the team's bound when
     lower. Learners whose ideal plans all fit together keep them: nobody competes.
+    `batch_share`: see `solver.columns.price_and_branch`.
     """
     from solver.columns import Competitor, price_and_branch, usage
 
@@ -393,17 +406,22 @@ def share_contested(
         if not usage(request, plan):
             others += bound
             continue
-        comp = Competitor(lr, build_scope(request, lr, free, shared=True), bound)
+        scope = ideal.scopes.get(lr.id) or build_scope(request, lr, free, shared=True)
+        comp = Competitor(lr, scope, bound)
         comp.add(request, plan)
         comp.add(request, ideal.alone.get(lr.id) or _without_shared(request, lr, plan))
         competitors.append(comp)
-    found = price_and_branch(request, competitors, others, until)
+    if batch_share is None:
+        found = price_and_branch(request, competitors, others, until)
+    else:
+        found = price_and_branch(request, competitors, others, until, batch_share)
     if found.bound_milli is not None and found.bound_milli < ideal.bound_milli:
         ideal.bound_milli = found.bound_milli
     stats = {
         "contested": len(competitors),
         "pricing_rounds": found.rounds,
         "columns": found.columns,
+        "column_mix": found.mix_milli / 1000,
         "lagrangian_bound": None if found.bound_milli is None else found.bound_milli / 1000,
     }
     return found.plans, stats
