@@ -6,7 +6,8 @@ A linear program over the columns (GLOP) picks a fractional mix that respects ev
 weekly places, every cohort's seats and every seated activity's weekly seats; its dual values are
 prices per mentor-week, cohort and seat-week. Pricing re-solves each learner alone for closure
 less the price of what the plan takes (CP-SAT), which finds plans that use less contested
-capacity. After the last round, a CP-SAT model picks exactly one column per learner, within
+capacity; every plan that search finds on its way to the best becomes a column too (three times
+the columns for the same solves, and half the benchmark team's distance to its bound). After the last round, a CP-SAT model picks exactly one column per learner, within
 capacity, for the most closure.
 
 The prices also give a bound (Lagrangian relaxation): for any prices p >= 0 and any team plan
@@ -123,7 +124,8 @@ def price_and_branch(
     rounds = mix = 0
     batch = max(BATCH_MIN, math.ceil(len(competitors) * batch_share))
     while time.monotonic() < price_until:
-        prices, values, mix = _master_prices(request, competitors)
+        prices, mix = _master_prices(request, competitors)
+        values = _values(competitors, prices)
         # Pricing can only help a learner whose best column under these prices is below their
         # bound; those furthest below go first, a batch per round (the prices move after each).
         # Every learner not priced counts with their bound in the Lagrangian sum.
@@ -140,8 +142,8 @@ def price_and_branch(
                 break
             share = now + max(0.05, (price_until - now) / (len(todo) - i))
             found, upper = price(request, comp, prices, share)
-            if found is not None:
-                comp.add(request, found)
+            for plan in found:
+                comp.add(request, plan)
             total += min(upper, comp.bound * SCALE)
         rounds += 1
         value = math.floor(total / SCALE)
@@ -155,8 +157,8 @@ def price_and_branch(
 
 def _master_prices(
     request: PlanRequest, competitors: Sequence[Competitor]
-) -> tuple[dict[Resource, int], dict[str, int], int]:
-    """Dual prices of the capacity rows, each learner's best column value under them, LP value."""
+) -> tuple[dict[Resource, int], int]:
+    """Dual prices of the capacity rows in the master LP over the columns, and its value."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
     objective = lp.Objective()
     objective.SetMaximization()
@@ -179,7 +181,12 @@ def _master_prices(
             dual = int(row.dual_value() * SCALE)
             if dual > 0:
                 prices[r] = dual
-    values = {
+    return prices, mix
+
+
+def _values(competitors: Sequence[Competitor], prices: Mapping[Resource, int]) -> dict[str, int]:
+    """Each learner's best column value at these prices: closure (scaled) less what it pays."""
+    return {
         comp.learner.id: max(
             (
                 col.closure * SCALE - sum(prices.get(r, 0) * q for r, q in col.use.items())
@@ -189,15 +196,27 @@ def _master_prices(
         )
         for comp in competitors
     }
-    return prices, values, mix
+
+
+class _Plans(cp_model.CpSolverSolutionCallback):
+    """Every plan the search finds on its way to the best (each is a column worth having)."""
+
+    def __init__(self, pm: PlanModel, learner: str) -> None:
+        super().__init__()
+        self.pm, self.learner = pm, learner
+        self.found: list[list[PlanItem]] = []
+
+    def on_solution_callback(self) -> None:
+        """Record the solution's plan."""
+        self.found.append(self.pm.extract(cast(cp_model.CpSolver, self))[self.learner])
 
 
 def price(
     request: PlanRequest, comp: Competitor, prices: Mapping[Resource, int], until: float
-) -> tuple[list[PlanItem] | None, int]:
-    """The learner's plan with the most closure (scaled) less the price of what it takes.
+) -> tuple[list[list[PlanItem]], int]:
+    """The learner's plans with the most closure (scaled) less the price of what they take.
 
-    Returns the plan found (None if none in time) and a proven upper bound on that value.
+    Returns the plans the search found, the best last, and a proven upper bound on that value.
     """
     pm = PlanModel(request, [comp.scope], None)
     model, lv = pm.model, pm.learners[0]
@@ -231,11 +250,12 @@ def price(
     )
     pm.hint({comp.learner.id: best.items})
     solver = solver_for(until - time.monotonic(), request.options.workers, presolve=False)
-    status = solver.solve(model)
+    found = _Plans(pm, comp.learner.id)
+    status = solver.solve(model, found)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, comp.bound * SCALE
+        return [], comp.bound * SCALE
     upper = math.ceil(solver.best_objective_bound - 1e-6) + comp.scope.end_week
-    return pm.extract(solver)[comp.learner.id], upper
+    return found.found, upper
 
 
 def _item_price(
