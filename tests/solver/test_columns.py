@@ -16,7 +16,7 @@ from solver.measure import learner_plan
 from solver.planner import solve
 from solver.scope import build_scope
 from solver.solution import PlanItem, PlanResponse
-from solver.team import fits, ideal_plans, share_contested, spare_shared
+from solver.team import _without_shared, fits, ideal_plans, share_contested, spare_shared
 from solver.validate import check_response
 
 SKILLS = (Skill("sql", 3),)
@@ -94,3 +94,34 @@ def test_a_generated_team_keeps_every_plan_valid_and_within_capacity() -> None:
     assert check_response(request, got) == []
     closure = sum(p.closure_milli for p in got.plans)
     assert closure <= got.stats["closure_bound"] * 1000
+
+
+def test_a_team_split_over_two_processes_shares_mentors_the_same_way() -> None:
+    """With workers = 2 the ideal phase runs in two processes; pricing rebuilds the scopes."""
+    request = generate.team_request(16, 60, seed=7)
+    options = replace(request.options, explain=False, time_limit_s=8, workers=2)
+    got = solve(replace(request, options=options))
+    assert check_response(request, got) == []
+    assert got.stats["contested"] > 0
+    assert sum(p.closure_milli for p in got.plans) <= got.stats["closure_bound"] * 1000
+
+
+def test_nobody_competes_when_every_ideal_plan_fits() -> None:
+    """Two learners, a mentor with two places: both keep their ideal plans; nothing is priced."""
+    coaching = Activity("coaching", "mentorship", 6, 4, 0, grants={"sql": 1}, mentors=("mia",))
+    pair = tuple(Learner(n, {}, {"sql": Target(1, 1000)}, quarter_hours=8) for n in ("ana", "bo"))
+    request = PlanRequest(8, SKILLS, (coaching,), (Mentor("mia", 2),), (*pair, *BYSTANDERS))
+    got = solve(replace(request, options=replace(request.options, explain=False)))
+    assert got.status == "optimal"
+    assert sum(p.closure_milli for p in got.plans) == 2000
+    assert "contested" not in got.stats
+
+
+def test_a_plan_without_shared_capacity_keeps_what_does_not_build_on_it() -> None:
+    coaching = Activity("coaching", "mentorship", 2, 4, 0, grants={"sql": 1}, mentors=("mia",))
+    follow = Activity("follow", "course", 2, 4, 0, grants={"sql": 2}, requires_skills={"sql": 1})
+    side = Activity("side", "course", 1, 4, 0, grants={"sql": 1})
+    ana = Learner("ana", {}, {"sql": Target(2, 1000)}, quarter_hours=8)
+    request = PlanRequest(8, SKILLS, (coaching, follow, side), (Mentor("mia", 1),), (ana,))
+    plan = [PlanItem("coaching", 0, 2, "mia"), PlanItem("follow", 2, 4), PlanItem("side", 4, 5)]
+    assert _without_shared(request, ana, plan) == [PlanItem("side", 4, 5)]
