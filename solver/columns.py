@@ -7,8 +7,10 @@ weekly places, every cohort's seats and every seated activity's weekly seats; it
 prices per mentor-week, cohort and seat-week. Pricing re-solves each learner alone for closure
 less the price of what the plan takes (CP-SAT), which finds plans that use less contested
 capacity; every plan that search finds on its way to the best becomes a column too (three times
-the columns for the same solves, and half the benchmark team's distance to its bound). After the last round, a CP-SAT model picks exactly one column per learner, within
-capacity, for the most closure.
+the columns for the same solves, and half the benchmark team's distance to its bound). Each round
+prices a batch of the learners furthest below their bound at the current prices; while the prices
+stay the same, the next batch goes on with learners not yet priced at them. After the last round,
+a CP-SAT model picks exactly one column per learner, within capacity, for the most closure.
 
 The prices also give a bound (Lagrangian relaxation): for any prices p >= 0 and any team plan
 within capacity, team closure <= sum over learners of max(closure - p . usage) + p . capacity.
@@ -123,33 +125,43 @@ def price_and_branch(
     best_bound: int | None = None
     rounds = mix = 0
     batch = max(BATCH_MIN, math.ceil(len(competitors) * batch_share))
+    at: dict[Resource, int] | None = None  # the prices the learners in `upper` were priced at
+    upper: dict[str, int] = {}  # learner -> proven bound on closure less price, at `at`
     while time.monotonic() < price_until:
         prices, mix = _master_prices(request, competitors)
+        if mix >= sum(c.bound for c in competitors):
+            break  # the columns' mix gives everyone their bound: prices cannot find more
+        if prices != at:
+            at, upper = prices, {}
         values = _values(competitors, prices)
-        # Pricing can only help a learner whose best column under these prices is below their
-        # bound; those furthest below go first, a batch per round (the prices move after each).
-        # Every learner not priced counts with their bound in the Lagrangian sum.
+        # Pricing can only help a learner whose best column at these prices is below their
+        # bound; those furthest below go first, a batch per round, each learner once per prices.
         todo = sorted(
-            (c for c in competitors if values[c.learner.id] < c.bound * SCALE),
+            (
+                c
+                for c in competitors
+                if values[c.learner.id] < c.bound * SCALE and c.learner.id not in upper
+            ),
             key=lambda c: values[c.learner.id] - c.bound * SCALE,
         )[:batch]
-        total = others_bound * SCALE + sum(p * capacity(request, r) for r, p in prices.items())
-        total += sum(c.bound * SCALE for c in competitors if c not in todo)
+        if not todo:
+            break  # everyone was priced at these prices and the master LP did not move them
         for i, comp in enumerate(todo):
             now = time.monotonic()
             if now >= price_until:
-                total += sum(c.bound * SCALE for c in todo[i:])
                 break
             share = now + max(0.05, (price_until - now) / (len(todo) - i))
-            found, upper = price(request, comp, prices, share)
+            found, upper[comp.learner.id] = price(request, comp, prices, share)
             for plan in found:
                 comp.add(request, plan)
-            total += min(upper, comp.bound * SCALE)
         rounds += 1
+        # Lagrangian bound at these prices: a learner not priced at them counts with its bound.
+        total = others_bound * SCALE + sum(p * capacity(request, r) for r, p in prices.items())
+        for comp in competitors:
+            lid = comp.learner.id
+            total += min(upper.get(lid, comp.bound * SCALE), comp.bound * SCALE)
         value = math.floor(total / SCALE)
         best_bound = value if best_bound is None else min(best_bound, value)
-        if not todo:
-            break  # every learner already has a column at their bound: nothing to price
     plans = select(request, competitors, until)
     count = sum(len(c.columns) for c in competitors)
     return Selection(plans, best_bound, rounds, mix, count)
