@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 from solver.cpsat import Ledger, PlanModel
 from solver.instance import Activity, Learner, PlanRequest
 from solver.lexicographic import solver_for
-from solver.measure import learner_plan
+from solver.measure import learner_plan, prerequisites_met
 from solver.scope import LearnerScope
 from solver.solution import PlanItem
 
@@ -85,13 +85,35 @@ class Competitor:
     columns: list[Column] = field(default_factory=list)
 
     def add(self, request: PlanRequest, items: Sequence[PlanItem]) -> None:
-        """Add a plan as a column unless it is already one."""
+        """Add a plan, trimmed of what adds no closure, as a column unless it is already one."""
+        items = trimmed(request, self.learner, items)
         key = sorted((i.activity, i.start_week, i.mentor or "") for i in items)
         for col in self.columns:
             if sorted((i.activity, i.start_week, i.mentor or "") for i in col.items) == key:
                 return
         closure = learner_plan(request, self.learner, items).closure_milli
         self.columns.append(Column(list(items), closure, usage(request, items)))
+
+
+def trimmed(request: PlanRequest, learner: Learner, items: Sequence[PlanItem]) -> list[PlanItem]:
+    """The plan without the items it reaches the same closure without (pins stay).
+
+    Pricing settles closure, price and readiness only, so its plans may hold items that add
+    nothing; each one dropped frees hours, money and often a mentor or a seat. Latest first, an
+    item goes when the closure stays and every remaining item still has its prerequisites.
+    """
+    kept = sorted(items, key=lambda i: (i.start_week, i.activity))
+    pinned = {p.activity for p in learner.pinned}
+    closure = learner_plan(request, learner, kept).closure_milli
+    for item in reversed(list(kept)):
+        if item.activity in pinned:
+            continue
+        trial = [i for i in kept if i is not item]
+        if learner_plan(request, learner, trial).closure_milli == closure and all(
+            prerequisites_met(request, learner, trial, i) for i in trial
+        ):
+            kept = trial
+    return kept
 
 
 @dataclass

@@ -74,3 +74,16 @@ def learner_plan(
 def objective_key(plan: LearnerPlan) -> tuple[int, int, int, int]:
     """The lexicographic objective as a tuple where larger is better."""
     return (plan.closure_milli, -plan.readiness_week, -plan.quarter_hours, -plan.cost_cents)
+
+
+def prerequisites_met(
+    request: PlanRequest, learner: Learner, kept: list[PlanItem], item: PlanItem
+) -> bool:
+    """True when the kept items ended by the item's start give it every level and activity."""
+    before = [i for i in kept if i.end_week <= item.start_week]
+    levels = final_levels(request, learner, before)
+    activity = request.activity_by_id[item.activity]
+    done = learner.completed | {i.activity for i in before}
+    return all(levels.get(s, 0) >= lvl for s, lvl in activity.requires_skills.items()) and all(
+        a in done for a in activity.requires_activities
+    )

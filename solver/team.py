@@ -33,7 +33,7 @@ from solver.cpsat import Ledger, mentor_free
 from solver.greedy import greedy
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
-from solver.measure import final_levels, learner_plan, objective_key
+from solver.measure import learner_plan, objective_key, prerequisites_met
 from solver.scope import LearnerScope, build_scope
 from solver.solution import PlanItem
 
@@ -400,6 +400,9 @@ def share_contested(
         return {}, {}
     free = mentor_free(request, None)
     competitors, others = [], 0
+    # Without every learner's proven bound (an older caller), the plans are shared but the
+    # Lagrangian sum would not be a bound.
+    bounded = all(lr.id in ideal.bounds for lr in request.learners)
     for lr in request.learners:
         plan = ideal.plans[lr.id]
         bound = ideal.bounds.get(lr.id, learner_plan(request, lr, plan).closure_milli)
@@ -415,6 +418,8 @@ def share_contested(
         found = price_and_branch(request, competitors, others, until)
     else:
         found = price_and_branch(request, competitors, others, until, batch_share)
+    if not bounded:
+        found.bound_milli = None
     if found.bound_milli is not None and found.bound_milli < ideal.bound_milli:
         ideal.bound_milli = found.bound_milli
     stats = {
@@ -434,7 +439,7 @@ def _without_shared(request: PlanRequest, learner: Learner, plan: list[PlanItem]
     for item in sorted(plan, key=lambda i: i.start_week):
         activity = request.activity_by_id[item.activity]
         shared = activity.needs_mentor or activity.seats is not None
-        if (item.activity in pinned or not shared) and _prerequisites_met(
+        if (item.activity in pinned or not shared) and prerequisites_met(
             request, learner, kept, item
         ):
             kept.append(item)
@@ -501,22 +506,9 @@ def _greedy_fit(
     person = next(lr for lr in request.learners if lr.id == learner)
     kept: list[PlanItem] = []
     for item in sorted(hints[learner], key=lambda i: i.start_week):
-        if _prerequisites_met(request, person, kept, item) and fits(request, ledger, [*kept, item]):
+        if prerequisites_met(request, person, kept, item) and fits(request, ledger, [*kept, item]):
             kept.append(item)
     return kept
-
-
-def _prerequisites_met(
-    request: PlanRequest, learner: Learner, kept: list[PlanItem], item: PlanItem
-) -> bool:
-    """True when the kept items ended by the item's start give it every level and activity."""
-    before = [i for i in kept if i.end_week <= item.start_week]
-    levels = final_levels(request, learner, before)
-    activity = request.activity_by_id[item.activity]
-    done = learner.completed | {i.activity for i in before}
-    return all(levels.get(s, 0) >= lvl for s, lvl in activity.requires_skills.items()) and all(
-        a in done for a in activity.requires_activities
-    )
 
 
 def _repair(

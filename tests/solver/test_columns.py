@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from solver import generate
-from solver.columns import Competitor, capacity, price, usage
+from solver.columns import Competitor, capacity, price, trimmed, usage
 from solver.cpsat import Ledger, mentor_free
 from solver.exhaustive import exhaustive
-from solver.instance import Activity, Learner, Mentor, PlanRequest, Skill, Target
+from solver.instance import Activity, Learner, Mentor, Pin, PlanRequest, Skill, Target
 from solver.measure import learner_plan
 from solver.planner import solve
 from solver.scope import build_scope
@@ -125,3 +125,16 @@ def test_a_plan_without_shared_capacity_keeps_what_does_not_build_on_it() -> Non
     request = PlanRequest(8, SKILLS, (coaching, follow, side), (Mentor("mia", 1),), (ana,))
     plan = [PlanItem("coaching", 0, 2, "mia"), PlanItem("follow", 2, 4), PlanItem("side", 4, 5)]
     assert _without_shared(request, ana, plan) == [PlanItem("side", 4, 5)]
+
+
+def test_a_priced_plan_is_trimmed_of_items_that_add_nothing() -> None:
+    """A second course to the same level goes; a pinned one stays and the other goes instead."""
+    first = Activity("first", "course", 2, 4, 100, grants={"sql": 1})
+    again = Activity("again", "course", 2, 4, 100, grants={"sql": 1})
+    next_ = Activity("next", "course", 2, 4, 0, grants={"sql": 2}, requires_skills={"sql": 1})
+    ana = Learner("ana", {}, {"sql": Target(2, 1000)}, quarter_hours=8)
+    request = PlanRequest(8, SKILLS, (first, again, next_), (), (ana,))
+    plan = [PlanItem("first", 0, 2), PlanItem("again", 2, 4), PlanItem("next", 4, 6)]
+    assert trimmed(request, ana, plan) == [PlanItem("first", 0, 2), PlanItem("next", 4, 6)]
+    pinned = replace(ana, pinned=(Pin("again", 2),))
+    assert trimmed(request, pinned, plan) == [PlanItem("again", 2, 4), PlanItem("next", 4, 6)]
