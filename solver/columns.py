@@ -123,6 +123,9 @@ class Selection:
     plans: dict[str, list[PlanItem]]
     bound_milli: int | None  # the best Lagrangian bound on team closure, if any round ran
     rounds: int
+    covered: set[
+        str
+    ]  # learners priced at least once, or with a column at their bound at some prices
     mix_milli: int  # the last master LP's value: the competitors' closure a fractional mix reaches
     columns: int
 
@@ -147,15 +150,18 @@ def price_and_branch(
     best_bound: int | None = None
     rounds = mix = 0
     batch = max(BATCH_MIN, math.ceil(len(competitors) * batch_share))
+    covered: set[str] = set()  # learners priced at least once, or at their bound at some prices
     at: dict[Resource, int] | None = None  # the prices the learners in `upper` were priced at
     upper: dict[str, int] = {}  # learner -> proven bound on closure less price, at `at`
     while time.monotonic() < price_until:
         prices, mix = _master_prices(request, competitors)
         if mix >= sum(c.bound for c in competitors):
+            covered = {c.learner.id for c in competitors}
             break  # the columns' mix gives everyone their bound: prices cannot find more
         if prices != at:
             at, upper = prices, {}
         values = _values(competitors, prices)
+        covered |= {c.learner.id for c in competitors if values[c.learner.id] >= c.bound * SCALE}
         # Pricing can only help a learner whose best column at these prices is below their
         # bound; those furthest below go first, a batch per round, each learner once per prices.
         todo = sorted(
@@ -174,6 +180,7 @@ def price_and_branch(
                 break
             share = now + max(0.05, (price_until - now) / (len(todo) - i))
             found, upper[comp.learner.id] = price(request, comp, prices, share)
+            covered.add(comp.learner.id)
             for plan in found:
                 comp.add(request, plan)
         rounds += 1
@@ -186,7 +193,7 @@ def price_and_branch(
         best_bound = value if best_bound is None else min(best_bound, value)
     plans = select(request, competitors, until)
     count = sum(len(c.columns) for c in competitors)
-    return Selection(plans, best_bound, rounds, mix, count)
+    return Selection(plans, best_bound, rounds, covered, mix, count)
 
 
 def _master_prices(

@@ -220,7 +220,6 @@ class ReplanService(PlanningService):
             "plans": {lid: _items(items) for lid, items in ideal.plans.items()},
             "open_gaps": {lid: g for lid, g in gaps.items() if g},
             "bound_milli": ideal.bound_milli,
-            "bounds": ideal.bounds,  # per learner, for the Lagrangian bound of the settle step
             "proven": ideal.proven,
             "skipped": skipped,
         }
@@ -232,7 +231,7 @@ class ReplanService(PlanningService):
         from solver.measure import learner_plan
         from solver.response import response_to_json
         from solver.solution import PlanResponse
-        from solver.team import Ideal, settle, share_contested
+        from solver.team import Ideal, settle
 
         if self.job.status.value == "done":
             return dict(self.job.result or {})
@@ -245,7 +244,6 @@ class ReplanService(PlanningService):
             for lid, gaps in part.get("open_gaps", {}).items():
                 alone_gaps[lid] = tuple(OpenGap(**g) for g in gaps)
             ideal.bound_milli += part["bound_milli"]
-            ideal.bounds.update(part.get("bounds", {}))
             ideal.proven = ideal.proven and part["proven"]
             for lid, items in part["plans"].items():
                 plans[lid] = [PlanItem(a, s, e, m) for a, s, e, m in items]
@@ -261,13 +259,8 @@ class ReplanService(PlanningService):
             ideal.plans = {lr.id: plans.get(lr.id, []) for lr in request.learners}
             limit = self.limits.time_limit_s
             now = time.monotonic()
-            # Price and branch shares contested mentors and seats; the ledger and the repair
-            # only settle what it could not fit in its time.
-            budget = max(limit, 0.05 * len(request.learners))
-            chosen, shared = share_contested(request, ideal, now + budget)
-            ledger_end = time.monotonic() + budget * 0.25
-            result, stats = settle(request, ideal, ledger_end, ledger_end + limit, chosen=chosen)
-            stats.update(shared)
+            ledger_end = now + max(limit, 0.05 * len(request.learners))
+            result, stats = settle(request, ideal, ledger_end, ledger_end + limit)
             marks.append(time.monotonic())
             found = result.plans or {}
             answer = response_to_json(
