@@ -36,9 +36,8 @@ from solver.measure import learner_plan, prerequisites_met
 from solver.scope import LearnerScope
 from solver.solution import PlanItem
 
-Resource = tuple[
-    str, str, int
-]  # ("mentor", id, week) | ("cohort", activity, start) | ("seat", ...)
+# ("mentor", mentor id, week), ("cohort", activity id, start week) or ("seat", activity id, week)
+Resource = tuple[str, str, int]
 SCALE = 100  # prices are in hundredths of a thousandth of closure
 PRICE_SHARE = 0.8  # of the time, for pricing rounds; the rest picks one column per learner
 BATCH_SHARE, BATCH_MIN = 0.25, 16  # learners priced per round: a share of the competitors
@@ -123,9 +122,8 @@ class Selection:
     plans: dict[str, list[PlanItem]]
     bound_milli: int | None  # the best Lagrangian bound on team closure, if any round ran
     rounds: int
-    covered: set[
-        str
-    ]  # learners priced at least once, or with a column at their bound at some prices
+    # Learners priced at least once, or with a column at their bound at some round's prices.
+    covered: set[str]
     mix_milli: int  # the last master LP's value: the competitors' closure a fractional mix reaches
     columns: int
 

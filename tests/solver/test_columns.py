@@ -138,3 +138,32 @@ def test_a_priced_plan_is_trimmed_of_items_that_add_nothing() -> None:
     assert trimmed(request, ana, plan) == [PlanItem("first", 0, 2), PlanItem("next", 4, 6)]
     pinned = replace(ana, pinned=(Pin("again", 2),))
     assert trimmed(request, pinned, plan) == [PlanItem("again", 2, 4), PlanItem("next", 4, 6)]
+
+
+@pytest.mark.parametrize(("horizon", "weeks"), [(6, 3), (6, 4), (6, 5), (8, 4), (8, 5)])
+@pytest.mark.parametrize("course", [False, True])
+def test_the_bound_is_the_exhaustive_optimum_when_two_learners_want_one_mentor(
+    horizon: int, weeks: int, course: bool
+) -> None:
+    """Coaching to level 2 from a mentor with one place, sometimes a course to level 1 beside it.
+
+    When both coachings cannot fit in the horizon, the sum of the learners' bounds overstates
+    the team by one of them; the prices find the exhaustive optimum.
+    """
+    acts = [Activity("coaching", "mentorship", weeks, 4, 0, grants={"sql": 2}, mentors=("mia",))]
+    if course:
+        acts.append(Activity("course", "course", 2, 4, 0, grants={"sql": 1}))
+    people = (
+        Learner("ana", {}, {"sql": Target(2, 1000)}, quarter_hours=8),
+        Learner("bo", {}, {"sql": Target(2, 2000)}, quarter_hours=8),
+    )
+    request = PlanRequest(horizon, SKILLS, tuple(acts), (Mentor("mia", 1),), people)
+    best = sum(p.closure_milli for p in exhaustive(request).plans)
+    ideal = ideal_plans(request, time.monotonic() + 10)
+    assert ideal.bound_milli == 6000  # each alone reaches level 2
+    spare_shared(request, ideal, time.monotonic() + 10)
+    chosen, _ = share_contested(request, ideal, time.monotonic() + 5)
+    assert ideal.bound_milli == best
+    plans = {lr.id: chosen.get(lr.id, ideal.plans[lr.id]) for lr in request.learners}
+    by_id = {lr.id: lr for lr in request.learners}
+    assert sum(learner_plan(request, by_id[k], v).closure_milli for k, v in plans.items()) == best
