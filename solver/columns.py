@@ -29,15 +29,13 @@ from typing import cast
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from solver.cpsat import Ledger, PlanModel
-from solver.instance import Activity, Learner, PlanRequest
+from solver.cpsat import PlanModel, Resource, item_resources
+from solver.instance import Learner, PlanRequest
 from solver.lexicographic import solver_for
 from solver.measure import learner_plan, prerequisites_met
 from solver.scope import LearnerScope
 from solver.solution import PlanItem
 
-# ("mentor", mentor id, week), ("cohort", activity id, start week) or ("seat", activity id, week)
-Resource = tuple[str, str, int]
 SCALE = 100  # prices are in hundredths of a thousandth of closure
 PRICE_SHARE = 0.8  # of the time, for pricing rounds; the rest picks one column per learner
 BATCH_SHARE, BATCH_MIN = 0.25, 16  # learners priced per round: a share of the competitors
@@ -45,15 +43,12 @@ BATCH_SHARE, BATCH_MIN = 0.25, 16  # learners priced per round: a share of the c
 
 def usage(request: PlanRequest, items: Sequence[PlanItem]) -> dict[Resource, int]:
     """Mentor places per week, cohort seats and weekly seats the items take."""
-    ledger = Ledger()
-    for item in items:
-        ledger.book(request, item)
     out: dict[Resource, int] = {}
-    for mid, row in ledger.mentor_load.items():
-        out.update({("mentor", mid, w): n for w, n in enumerate(row) if n})
-    out.update({("cohort", a, s): n for (a, s), n in ledger.cohort_taken.items() if n})
-    for aid, row in ledger.active_taken.items():
-        out.update({("seat", aid, w): n for w, n in enumerate(row) if n})
+    for item in items:
+        for r in item_resources(
+            request.activity_by_id[item.activity], item.start_week, item.mentor
+        ):
+            out[r] = out.get(r, 0) + 1
     return out
 
 
@@ -73,6 +68,10 @@ class Column:
     closure: int
     use: dict[Resource, int]
 
+    def value(self, prices: Mapping[Resource, int]) -> int:
+        """Closure (scaled) less what the plan pays for its capacity at these prices."""
+        return self.closure * SCALE - sum(prices.get(r, 0) * q for r, q in self.use.items())
+
 
 @dataclass
 class Competitor:
@@ -82,14 +81,14 @@ class Competitor:
     scope: LearnerScope  # made with `shared=True` and every mentor free
     bound: int  # proven upper bound on their closure (the ideal phase's)
     columns: list[Column] = field(default_factory=list)
+    _seen: set[frozenset[PlanItem]] = field(default_factory=set)
 
     def add(self, request: PlanRequest, items: Sequence[PlanItem]) -> None:
         """Add a plan, trimmed of what adds no closure, as a column unless it is already one."""
         items = trimmed(request, self.learner, items)
-        key = sorted((i.activity, i.start_week, i.mentor or "") for i in items)
-        for col in self.columns:
-            if sorted((i.activity, i.start_week, i.mentor or "") for i in col.items) == key:
-                return
+        if frozenset(items) in self._seen:
+            return
+        self._seen.add(frozenset(items))
         closure = learner_plan(request, self.learner, items).closure_milli
         self.columns.append(Column(list(items), closure, usage(request, items)))
 
@@ -226,14 +225,7 @@ def _master_prices(
 def _values(competitors: Sequence[Competitor], prices: Mapping[Resource, int]) -> dict[str, int]:
     """Each learner's best column value at these prices: closure (scaled) less what it pays."""
     return {
-        comp.learner.id: max(
-            (
-                col.closure * SCALE - sum(prices.get(r, 0) * q for r, q in col.use.items())
-                for col in comp.columns
-            ),
-            default=0,
-        )
-        for comp in competitors
+        c.learner.id: max((col.value(prices) for col in c.columns), default=0) for c in competitors
     }
 
 
@@ -271,7 +263,7 @@ def price(
         for mentor, chosen in options:
             table = [0] * (starts[-1] + 1)
             for s in starts:
-                table[s] = _item_price(prices, a, s, mentor)
+                table[s] = sum(prices.get(r, 0) for r in item_resources(a, s, mentor))
             if max(table) == 0:
                 continue
             cost = model.new_int_var(0, max(table), "")
@@ -283,10 +275,7 @@ def price(
     # ties toward early plans; the bound adds back the most it can take off (the end week).
     closure = cast(cp_model.LinearExpr, pm.closure())
     model.maximize(closure * SCALE - cp_model.LinearExpr.sum(penalties) - lv.readiness)
-    best = max(
-        comp.columns,
-        key=lambda c: c.closure * SCALE - sum(prices.get(r, 0) * q for r, q in c.use.items()),
-    )
+    best = max(comp.columns, key=lambda c: c.value(prices))
     pm.hint({comp.learner.id: best.items})
     solver = solver_for(until - time.monotonic(), request.options.workers, presolve=False)
     found = _Plans(pm, comp.learner.id)
@@ -295,24 +284,6 @@ def price(
         return [], comp.bound * SCALE
     upper = math.ceil(solver.best_objective_bound - 1e-6) + comp.scope.end_week
     return found.found, upper
-
-
-def _item_price(
-    prices: Mapping[Resource, int], activity: Activity, start: int, mentor: str | None
-) -> int:
-    """What taking the activity from `start` with `mentor` costs at these prices."""
-    if not prices:
-        return 0
-    weeks = range(start, start + activity.duration_weeks)
-    total = 0
-    if mentor is not None:
-        total += sum(prices.get(("mentor", mentor, w), 0) for w in weeks)
-    if activity.seats is not None:
-        if activity.start_weeks is not None:
-            total += prices.get(("cohort", activity.id, start), 0)
-        else:
-            total += sum(prices.get(("seat", activity.id, w), 0) for w in weeks)
-    return total
 
 
 def select(

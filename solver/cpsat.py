@@ -34,19 +34,28 @@ class Ledger:
         """Count one more plan item against mentors and seats (`sign=-1` takes one back)."""
         activity = request.activity_by_id[item.activity]
         horizon = request.horizon_weeks
-        if item.mentor is not None:
-            row = self.mentor_load.setdefault(item.mentor, [0] * horizon)
-            for w in range(item.start_week, item.end_week):
-                row[w] += sign
-        if activity.seats is None:
-            return
+        for kind, key, week in item_resources(activity, item.start_week, item.mentor):
+            if kind == "cohort":
+                self.cohort_taken[(key, week)] = self.cohort_taken.get((key, week), 0) + sign
+                continue
+            rows = self.mentor_load if kind == "mentor" else self.active_taken
+            rows.setdefault(key, [0] * horizon)[week] += sign
+
+
+# ("mentor", mentor id, week), ("cohort", activity id, start week) or ("seat", activity id, week)
+Resource = tuple[str, str, int]
+
+
+def item_resources(activity: Activity, start: int, mentor: str | None) -> list[Resource]:
+    """The shared capacity one plan item takes, a unit of each: mentor and seat weeks, a cohort."""
+    weeks = range(start, start + activity.duration_weeks)
+    out: list[Resource] = [("mentor", mentor, w) for w in weeks] if mentor is not None else []
+    if activity.seats is not None:
         if activity.start_weeks is not None:
-            key = (activity.id, item.start_week)
-            self.cohort_taken[key] = self.cohort_taken.get(key, 0) + sign
+            out.append(("cohort", activity.id, start))
         else:
-            row = self.active_taken.setdefault(activity.id, [0] * horizon)
-            for w in range(item.start_week, item.end_week):
-                row[w] += sign
+            out += [("seat", activity.id, w) for w in weeks]
+    return out
 
 
 @dataclass

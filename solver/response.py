@@ -18,7 +18,7 @@ from solver.instance import (
     Mentor,
     PlanRequest,
 )
-from solver.solution import LearnerPlan, PlanResponse
+from solver.solution import LearnerPlan, OpenGap, PlanResponse
 
 
 def response_to_json(response: PlanResponse) -> dict[str, Any]:
@@ -60,15 +60,17 @@ def _plan(plan: LearnerPlan) -> dict[str, Any]:
         "readiness_week": plan.readiness_week,
         "hours": plan.quarter_hours / QUARTERS_PER_HOUR,
         "cost": round(plan.cost_cents / CENTS_PER_UNIT, 2),
-        "open_gaps": [
-            {
-                "skill": gap.skill,
-                "reason": gap.reason,
-                "detail": gap.detail,
-                "suggestion": gap.suggestion,
-            }
-            for gap in plan.open_gaps
-        ],
+        "open_gaps": [open_gap_to_json(gap) for gap in plan.open_gaps],
+    }
+
+
+def open_gap_to_json(gap: OpenGap) -> dict[str, Any]:
+    """One open gap in the response format."""
+    return {
+        "skill": gap.skill,
+        "reason": gap.reason,
+        "detail": gap.detail,
+        "suggestion": gap.suggestion,
     }
 
 

@@ -29,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from solver.columns import BATCH_SHARE, PRICE_SHARE, Competitor, price_and_branch, usage
 from solver.cpsat import Ledger, mentor_free
 from solver.greedy import greedy
 from solver.instance import Learner, PlanRequest
@@ -67,8 +68,8 @@ def solve_team(request: PlanRequest, deadline: float) -> tuple[TieredResult, dic
     # Pricing a learner costs about what their closure solve did in the ideal phase.
     per_learner = (marks[0] - started) / len(request.learners)
     chosen, column_stats = share_contested(request, ideal, shared_end, solve_s=per_learner)
-    marks.append(time.monotonic())
     now = time.monotonic()
+    marks.append(now)
     if column_stats.get("contested") and not column_stats.get("priced"):
         # No time to price: the ledger re-solves who lost, the repair re-plans them together.
         ledger_end = now + (deadline - now) * LEDGER_SHARE
@@ -286,7 +287,7 @@ def settle(
     unsettled = set(losers) | {lid for lid, plan in chosen.items() if plan != ideal.plans[lid]}
     done = repair_end is None or (ideal.proven and not unsettled)
     refined = 0 if done else _refine(request, final, deadline, ideal, unsettled)
-    status = "optimal" if ideal.proven and not losers and not unsettled else "feasible"
+    status = "optimal" if ideal.proven and not unsettled else "feasible"
     stats = {
         "mode": "decomposed",
         "closure_bound": ideal.bound_milli / 1000,
@@ -396,7 +397,7 @@ def share_contested(
     request: PlanRequest,
     ideal: Ideal,
     until: float,
-    batch_share: float | None = None,
+    batch_share: float = BATCH_SHARE,
     solve_s: float = 0.0,
 ) -> tuple[Plans, dict[str, Any]]:
     """Share mentors and seats among the learners whose ideal plans take them (price and branch).
@@ -410,8 +411,6 @@ def share_contested(
     once would not fit in the time.
     `batch_share`: see `solver.columns.price_and_branch`.
     """
-    from solver.columns import PRICE_SHARE, Competitor, price_and_branch, usage
-
     ids = [lr.id for lr in request.learners]
     if time.monotonic() >= until or fits(
         request, Ledger(), [i for lid in ids for i in ideal.plans[lid]]
@@ -419,12 +418,9 @@ def share_contested(
         return {}, {}
     free = mentor_free(request, None)
     competitors, others = [], 0
-    # Without every learner's proven bound (an older caller), the plans are shared but the
-    # Lagrangian sum would not be a bound.
-    bounded = all(lr.id in ideal.bounds for lr in request.learners)
     for lr in request.learners:
         plan = ideal.plans[lr.id]
-        bound = ideal.bounds.get(lr.id, learner_plan(request, lr, plan).closure_milli)
+        bound = ideal.bounds[lr.id]
         if not usage(request, plan):
             others += bound
             continue
@@ -435,12 +431,7 @@ def share_contested(
         competitors.append(comp)
     if len(competitors) * solve_s > (until - time.monotonic()) * PRICE_SHARE:
         return {}, {"contested": len(competitors), "priced": 0}
-    if batch_share is None:
-        found = price_and_branch(request, competitors, others, until)
-    else:
-        found = price_and_branch(request, competitors, others, until, batch_share)
-    if not bounded:
-        found.bound_milli = None
+    found = price_and_branch(request, competitors, others, until, batch_share)
     # A learner never priced has only their plan made alone and the one without shared capacity;
     # they keep their ideal plan for the ledger, which re-solves them against what is left if it
     # does not fit (selecting for them too: a price of sharing of 28 % against the ledger's 4 %

@@ -25,6 +25,7 @@ from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 from lti_pathing.services.planning.store import PlanWriter, items_key, plan_items_key
 from solver.instance import PlanRequest
+from solver.response import open_gap_to_json
 from solver.solution import LearnerPlan, OpenGap, PlanItem
 
 if TYPE_CHECKING:
@@ -43,11 +44,6 @@ def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
 
 def _items(plan: Sequence[Any]) -> list[list[Any]]:
     return [[i.activity, i.start_week, i.end_week, i.mentor] for i in plan]
-
-
-def _gap(gap: OpenGap) -> dict[str, Any]:
-    return {"skill": gap.skill, "reason": gap.reason, "detail": gap.detail,
-            "suggestion": gap.suggestion}  # fmt: skip
 
 
 def _settled(
@@ -210,7 +206,7 @@ class ReplanService(PlanningService):
         ideal = ideal_plans(request, time.monotonic() + limit * len(request.learners))
         gaps = {
             lr.id: [
-                _gap(g)
+                open_gap_to_json(g)
                 for g in explain_alone(request, lr, ideal.plans[lr.id], _explain_until(limit))
             ]
             for lr in request.learners
