@@ -6,7 +6,7 @@ ignores that learners compete for mentors and seats. Given minutes instead, pric
 Lagrangian bound on the team's closure. The gap of the 30 s plan to that bound says how much of
 the planner's reported gap is the plan and how much the bound.
 
-Run with `python -m bench.team_bound [--learners 200] [--seeds 1,2,3] [--seconds 300]`.
+Run with `.venv/bin/python -m bench.team_bound [--learners 200] [--seeds 1,2,3] [--seconds 300]`.
 """
 
 from __future__ import annotations
