@@ -241,11 +241,12 @@ def registration_link(base_url: str, slug: str | None) -> None:
 
 def _register_commands() -> None:
     """The command groups that live beside their part: LTI, LMS, jobs, development platform."""
+    from lti_pathing.cli_access import access
     from lti_pathing.cli_jobs import COMMANDS
     from lti_pathing.lms.cli import lms
     from lti_pathing.lti.commands import keys, platform
 
-    for command in (platform, keys, lms, *COMMANDS):
+    for command in (platform, keys, lms, access, *COMMANDS):
         main.add_command(command)
     _add_devplatform()
 

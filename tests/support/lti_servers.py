@@ -31,6 +31,7 @@ from lti_pathing.devplatform.config import (
 )
 from lti_pathing.devplatform.state import EXTENSION, PlatformState
 from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+from lti_pathing.models import Lms
 from lti_pathing.services.tenants import TenantService
 from lti_pathing.services.transfer.importer import ImportService
 from lti_pathing.services.transfer.reader import read_json
@@ -70,6 +71,7 @@ def register_platform(app: Flask, issuer: str, tenant_slug: str = TENANT) -> Non
                 issuer=issuer, client_id=client_id, name="devplatform",
                 auth_login_url=f"{issuer}/auth", auth_token_url=f"{issuer}/token",
                 key_set_url=f"{issuer}/.well-known/jwks.json", deployment_ids=[deployment_id],
+                lms=Lms.canvas,  # the development platform sends what Canvas sends
             ))  # fmt: skip
 
 

@@ -19,6 +19,7 @@ KEY_FILE = "devplatform_key.pem"
 def register_with_tool(app: Flask, config: PlatformConfig, tenant_slug: str) -> bool:
     """Register the platform's clients with the tool (idempotent); True if anything was added."""
     from lti_pathing.db import transaction
+    from lti_pathing.lti.identity import PRODUCTS
     from lti_pathing.lti.platforms import PlatformService, PlatformSpec
     from lti_pathing.models import PlatformRegistration
     from lti_pathing.services.tenants import TenantService
@@ -39,6 +40,7 @@ def register_with_tool(app: Flask, config: PlatformConfig, tenant_slug: str) -> 
                     auth_login_url=f"{config.issuer}/auth", auth_token_url=f"{config.issuer}/token",
                     key_set_url=f"{config.issuer}/.well-known/jwks.json",
                     deployment_ids=[client.deployment_id], name="development platform",
+                    lms=PRODUCTS.get(config.product_family_code),  # its admin roles' default
                 ))  # fmt: skip
                 added = True
             elif client.deployment_id not in {d.deployment_id for d in row.deployments}:
@@ -65,7 +67,7 @@ def print_manual_registration(config: PlatformConfig, client: Client) -> None:
         f"--issuer {config.issuer} --client-id {client.client_id} "
         f"--deployment-id {client.deployment_id} --auth-login-url {config.issuer}/auth "
         f"--auth-token-url {config.issuer}/token "
-        f"--key-set-url {config.issuer}/.well-known/jwks.json"
+        f"--key-set-url {config.issuer}/.well-known/jwks.json --lms {config.product_family_code}"
     )
 
 

@@ -14,12 +14,33 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 # LTI role URIs the demo people carry.
-LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
-MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
-COURSE_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"
-INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
-STUDENT = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+LEARNER = LIS + "membership#Learner"
+INSTRUCTOR = LIS + "membership#Instructor"
+MENTOR = LIS + "membership#Mentor"
+COURSE_ADMIN = LIS + "membership#Administrator"
+INSTITUTION_ADMIN = LIS + "institution/person#Administrator"
+STUDENT = LIS + "institution/person#Student"
+SYSTEM_ADMIN = LIS + "system/person#Administrator"
+SYSTEM_USER = LIS + "system/person#User"
+CANVAS_SITE_ADMIN = LIS + "system/person#SysAdmin"
+
+# What each LMS really sends in an LTI 1.3 launch from a course, per kind of user. Moodle
+# (mod/lti `lti_get_ims_role`): Instructor or Learner, and a site admin gets Instructor + the
+# system and institution Administrator roles (never membership#Administrator). Canvas
+# (lib/lti/substitutions_helper.rb): course roles + institution roles in the root account
+# (`system/person#User` always; institution Administrator for ANY account role) + SysAdmin for
+# site admins, sorted.
+ROLE_SETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "moodle": {
+        "student": (LEARNER,),
+        "site_admin": (INSTRUCTOR, SYSTEM_ADMIN, INSTITUTION_ADMIN),
+    },
+    "canvas": {
+        "student": tuple(sorted((LEARNER, STUDENT, SYSTEM_USER))),
+        "site_admin": tuple(sorted((INSTITUTION_ADMIN, CANVAS_SITE_ADMIN, SYSTEM_USER))),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -154,20 +175,24 @@ DEMO_CLIENT_ID = "devplatform-client"
 DEMO_DEPLOYMENT_ID = "devplatform-deployment-1"
 
 
-def demo_people() -> list[PlatformPerson]:
-    """A learner, their manager and an L&D admin of the sample organisation (Larkspur)."""
+def demo_people(product: str = "canvas") -> list[PlatformPerson]:
+    """A learner, their manager and an L&D admin (the LMS's site admin) of the sample organisation.
+
+    Their roles are what `product` ("canvas" or "moodle") sends for a student and a site admin.
+    """
+    roles = ROLE_SETS[product]
     return [
         PlatformPerson(
             "dev-user-73566", "Kenji Mwangi", "kenji.mwangi@example.com",
-            (LEARNER, STUDENT), "73566", "learner (software engineer II)",
+            roles["student"], "73566", "learner (software engineer II)",
         ),
         PlatformPerson(
             "dev-user-20478", "Aisha Okafor", "aisha.okafor@example.com",
-            (LEARNER,), "20478", "their manager (engineering manager)",
+            roles["student"], "20478", "their manager (engineering manager)",
         ),
         PlatformPerson(
             "dev-user-75924", "Kwame Asante", "kwame.asante@example.com",
-            (COURSE_ADMIN, INSTITUTION_ADMIN), "75924", "L&D admin",
+            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)",
         ),
     ]  # fmt: skip
 

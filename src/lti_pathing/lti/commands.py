@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -11,7 +12,16 @@ from flask.cli import AppGroup
 from lti_pathing.db import transaction
 from lti_pathing.errors import Invalid, LtiPathingError
 
+if TYPE_CHECKING:
+    from lti_pathing.models import PlatformRegistration
+
 TENANT_HELP = "Tenant slug (default: DEFAULT_TENANT)."
+ADMIN_ROLE_HELP = (
+    "An LMS role (full URI) that makes a launch a tool admin (repeatable). Default by --lms: "
+    "Moodle and others http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator, "
+    "Canvas .../system/person#SysAdmin (Canvas sends institution/person#Administrator for any "
+    "account role)."
+)
 
 
 def _fail(error: LtiPathingError) -> click.ClickException:
@@ -40,12 +50,16 @@ def platform() -> None:
 @click.option("--key-set-url", required=True, help="The platform's public key set (JWKS) URL.")
 @click.option("--name", default="", help="A label for administrators.")
 @click.option("--pending-deployment", is_flag=True, help="Record the first launch's deployment id.")
+@click.option("--lms", type=click.Choice(["moodle", "canvas"]), default=None,
+              help="The LMS product: chooses the default --admin-role.")  # fmt: skip
+@click.option("--admin-role", "admin_roles", multiple=True, help=ADMIN_ROLE_HELP)
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_deployment: bool,
-                 **fields: str) -> None:  # fmt: skip
+                 lms: str | None, admin_roles: tuple[str, ...], **fields: str) -> None:  # fmt: skip
     """Register the tool with a platform (issuer + client_id) and its deployment ids."""
     from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+    from lti_pathing.models import Lms
 
     spec = PlatformSpec(
         issuer=fields["issuer"],
@@ -56,6 +70,8 @@ def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_depl
         name=fields["name"],
         deployment_ids=list(deployment_ids),
         deployment_pending=pending_deployment,
+        lms=Lms(lms) if lms else None,
+        admin_roles=list(admin_roles) or None,
     )
     try:
         with transaction(current_app) as session:
@@ -69,18 +85,24 @@ def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_depl
 @platform.command("list")
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def platform_list(slug: str | None) -> None:
-    """List registrations: issuer, client_id, deployments, state."""
+    """List registrations: issuer, client_id, state, deployments, admin roles."""
     from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService
 
     with transaction(current_app) as session:
         for row in PlatformService(session, _tenant(session, slug)).list_platforms():
-            deployments = ", ".join(
-                d.deployment_id + ("" if d.active else " (disabled)") for d in row.deployments
-            ) or ("pending first launch" if row.deployment_pending else "none")
             state = "active" if row.active else "disabled"
-            click.echo(f"{row.issuer}  client_id {row.client_id}  deployments: {deployments}  "
-                       f"{state}")  # fmt: skip
+            click.echo(f"{row.issuer}  client_id {row.client_id}  {state}")
+            click.echo(f"  deployments: {_deployments(row)}")
+            click.echo(f"  admin roles: {', '.join(row.admin_roles) or 'none'}")
+
+
+def _deployments(row: PlatformRegistration) -> str:
+    """'2 (7:abc, 8:def (revoked))': how many, then which."""
+    if not row.deployments:
+        return "0 (pending first launch)" if row.deployment_pending else "0"
+    ids = ", ".join(d.deployment_id + ("" if d.active else " (revoked)") for d in row.deployments)
+    return f"{len(row.deployments)} ({ids})"
 
 
 def _set_active(slug: str | None, issuer: str, client_id: str | None, active: bool) -> None:
@@ -112,6 +134,62 @@ def platform_disable(issuer: str, client_id: str | None, slug: str | None) -> No
 def platform_enable(issuer: str, client_id: str | None, slug: str | None) -> None:
     """Accept logins and launches from a disabled registration again."""
     _set_active(slug, issuer, client_id, True)
+
+
+@platform.command("admin-roles")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None, help="Needed when the issuer has several.")
+@click.argument("roles", nargs=-1)
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_admin_roles(issuer: str, client_id: str | None, roles: tuple[str, ...],
+                         slug: str | None) -> None:  # fmt: skip
+    """Set the LMS roles (full URIs) that make a launch a tool admin; none: only marked people."""
+    from lti_pathing.cli import _tenant
+    from lti_pathing.lti.platforms import PlatformService
+
+    try:
+        with transaction(current_app) as session:
+            service = PlatformService(session, _tenant(session, slug))
+            service.set_admin_roles(service.find(issuer, client_id), roles)
+    except LtiPathingError as error:
+        raise _fail(error) from None
+    click.echo(f"admin roles of {issuer}: {', '.join(roles) or 'none'}")
+
+
+def _set_deployment(slug: str | None, issuer: str, client_id: str | None, deployment_id: str,
+                    active: bool) -> None:  # fmt: skip
+    from lti_pathing.cli import _tenant
+    from lti_pathing.lti.platforms import PlatformService
+
+    try:
+        with transaction(current_app) as session:
+            service = PlatformService(session, _tenant(session, slug))
+            service.set_deployment_active(service.find(issuer, client_id), deployment_id, active)
+    except LtiPathingError as error:
+        raise _fail(error) from None
+    click.echo(f"deployment {deployment_id} of {issuer} {'restored' if active else 'revoked'}")
+
+
+@platform.command("revoke-deployment")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None, help="Needed when the issuer has several.")
+@click.option("--deployment-id", required=True)
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_revoke_deployment(issuer: str, client_id: str | None, deployment_id: str,
+                               slug: str | None) -> None:  # fmt: skip
+    """Refuse launches from one deployment (install) of a registration."""
+    _set_deployment(slug, issuer, client_id, deployment_id, False)
+
+
+@platform.command("restore-deployment")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None, help="Needed when the issuer has several.")
+@click.option("--deployment-id", required=True)
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def platform_restore_deployment(issuer: str, client_id: str | None, deployment_id: str,
+                                slug: str | None) -> None:  # fmt: skip
+    """Accept launches from a revoked deployment again."""
+    _set_deployment(slug, issuer, client_id, deployment_id, True)
 
 
 @click.group("keys", cls=AppGroup)

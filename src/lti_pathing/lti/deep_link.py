@@ -1,9 +1,10 @@
 """Deep linking: an instructor or admin places "My career plan" in a course.
 
 The launch view (launch.py) validates the LtiDeepLinkingRequest, signs the user in and sends
-them here with the launch id. Course staff (instructors, administrators) see what the tool offers
-and confirm; the tool answers the platform with a signed LtiDeepLinkingResponse, auto-posted to
-the platform's `deep_link_return_url`. Learners are refused: they may not change the course.
+them here with the launch id. Course staff (instructors, course administrators) and tool admins
+see what the tool offers and confirm; the tool answers the platform with a signed
+LtiDeepLinkingResponse, auto-posted to the platform's `deep_link_return_url`. Learners are
+refused: they may not change the course.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _staff_launch(launch_id: str) -> adapter.ToolMessageLaunch:
     claims: dict[str, Any] = dict(launch.get_launch_data())
     if not launch.is_deep_link_launch():
         raise PermissionDenied("this launch is not a deep-linking request")
-    if not is_course_staff(claims.get(CLAIM + "roles") or []):
+    if not (is_course_staff(claims.get(CLAIM + "roles") or []) or actor.has("admin")):
         raise PermissionDenied(
             "only instructors and administrators can add lti-pathing to a course"
         )

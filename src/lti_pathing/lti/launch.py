@@ -101,7 +101,7 @@ def sign_in_launch(
         raise adapter.LtiRefused("LTI launch refused: this organisation is not active")
     people = LaunchIdentityService(session, tenant)
     person = people.person_for(LaunchUser.from_claims(claims, registration.client_id))
-    roles = set(tool_roles(_roles_claim(claims)))
+    roles = set(tool_roles(_roles_claim(claims), registration.admin_roles, person.is_admin))
     if people.has_reports(person):
         roles.add("manager")
     after_launch(session, tenant, registration, claims, person)

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from lti_pathing.errors import Conflict, Invalid, NotFound
-from lti_pathing.models import PlatformDeployment, PlatformRegistration
+from lti_pathing.lti.roles import default_admin_roles
+from lti_pathing.models import Lms, PlatformDeployment, PlatformRegistration
 from lti_pathing.services.base import TenantService
 
 
@@ -30,6 +31,10 @@ class PlatformSpec:
     name: str = ""
     # No deployment id known yet (Canvas dynamic registration): the first launch records it.
     deployment_pending: bool = False
+    # The LMS product, when known: it chooses the default admin-role allowlist.
+    lms: Lms | None = None
+    # LMS roles that make a launch a tool admin; None: the product's default (lti/roles.py).
+    admin_roles: list[str] | None = None
 
 
 def url_problem(value: str | None) -> str | None:
@@ -67,7 +72,18 @@ def check_spec(spec: PlatformSpec) -> dict[str, list[str]]:
         ]
     if any(not d.strip() for d in spec.deployment_ids):
         errors["deployment_ids"] = ["deployment ids must not be empty"]
+    problem = admin_roles_problem(spec.admin_roles or [])
+    if problem:
+        errors["admin_role"] = [problem]
     return errors
+
+
+def admin_roles_problem(roles: Iterable[str]) -> str | None:
+    """Why an admin-role allowlist is unusable, or None (full role URIs, no spaces)."""
+    for role in roles:
+        if not role.strip() or any(ch.isspace() for ch in role.strip()):
+            return f"{role!r} is not an LTI role (a URI without spaces)"
+    return None
 
 
 class PlatformService(TenantService):
@@ -96,6 +112,9 @@ class PlatformService(TenantService):
             key_set_url=spec.key_set_url,
             key_set=json.dumps(spec.key_set) if spec.key_set is not None else None,
             deployment_pending=spec.deployment_pending and not spec.deployment_ids,
+        )
+        row.admin_roles = list(
+            default_admin_roles(spec.lms) if spec.admin_roles is None else spec.admin_roles
         )
         row.deployments = [
             PlatformDeployment(tenant_id=self.tenant.id, deployment_id=d)
@@ -126,6 +145,27 @@ class PlatformService(TenantService):
         """Enable or disable a registration (disabled: its logins and launches are refused)."""
         row.active = active
         self.flush()
+
+    def set_admin_roles(self, row: PlatformRegistration, roles: Iterable[str]) -> None:
+        """Replace the LMS roles that make a launch from this registration a tool admin."""
+        roles = [r.strip() for r in roles if r.strip()]
+        problem = admin_roles_problem(roles)
+        if problem:
+            raise Invalid("the admin roles have errors", {"admin_roles": [problem]})
+        row.admin_roles = roles
+        self.flush()
+
+    def set_deployment_active(
+        self, row: PlatformRegistration, deployment_id: str, active: bool
+    ) -> PlatformDeployment:
+        """Revoke (launches refused) or restore one deployment of a registration."""
+        found = next((d for d in row.deployments if d.deployment_id == deployment_id), None)
+        if found is None:
+            raise NotFound(f"{row.issuer!r} client_id {row.client_id!r} has no deployment "
+                           f"{deployment_id!r}")  # fmt: skip
+        found.active = active
+        self.flush()
+        return found
 
     def add_deployments(self, row: PlatformRegistration, deployment_ids: Iterable[str]) -> None:
         """Add deployment ids to a registration (ones it has are left alone)."""

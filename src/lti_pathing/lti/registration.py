@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from lti_pathing import db
 from lti_pathing.errors import Invalid, NotFound, PermissionDenied
 from lti_pathing.lti import adapter, bp
+from lti_pathing.lti.identity import PRODUCTS
 from lti_pathing.lti.platforms import PlatformService, PlatformSpec
 from lti_pathing.models import RegistrationInvite, Tenant
 from lti_pathing.services.tenants import TenantService
@@ -164,6 +165,7 @@ def _spec(openid: dict[str, Any], answer: dict[str, Any]) -> PlatformSpec:
         auth_login_url=openid["authorization_endpoint"], auth_token_url=openid["token_endpoint"],
         key_set_url=openid["jwks_uri"], deployment_ids=[str(deployment)] if deployment else [],
         deployment_pending=not deployment, name=f"{product} (dynamic registration)",
+        lms=PRODUCTS.get(str(product).lower()),  # its default admin-role allowlist (lti/roles.py)
     )  # fmt: skip
 
 

@@ -46,7 +46,7 @@ from lti_pathing.models.roles import (
     Track,
 )
 from lti_pathing.models.skills import Skill, SkillCategory, SkillLevel
-from lti_pathing.models.tenancy import Tenant
+from lti_pathing.models.tenancy import Tenant, UnmatchedLaunch
 from lti_pathing.models.tokens import ApiToken
 
 __all__ = [
@@ -97,4 +97,5 @@ __all__ = [
     "Tenant",
     "ToolKey",
     "Track",
+    "UnmatchedLaunch",
 ]

@@ -39,6 +39,8 @@ class PlatformRegistration(TenantOwned, Timestamped, Base):
     # Registered without a deployment id (Canvas dynamic registration): the first valid launch
     # records the deployment it carries, and clears this flag.
     deployment_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The LMS roles that make a launch a tool admin, one full role URI a line (lti/roles.py).
+    admin_roles_text: Mapped[str] = mapped_column("admin_roles", Text, default="")
     active: Mapped[Flag]
 
     deployments: Mapped[list[PlatformDeployment]] = relationship(
@@ -50,6 +52,15 @@ class PlatformRegistration(TenantOwned, Timestamped, Base):
     def key_set_json(self) -> dict[str, Any] | None:
         """The stored JWKS as a dict, when one was pasted in."""
         return json.loads(self.key_set) if self.key_set else None
+
+    @property
+    def admin_roles(self) -> list[str]:
+        """The allowlisted LMS roles, in the order they were given."""
+        return [line.strip() for line in self.admin_roles_text.splitlines() if line.strip()]
+
+    @admin_roles.setter
+    def admin_roles(self, roles: list[str]) -> None:
+        self.admin_roles_text = "\n".join(dict.fromkeys(r.strip() for r in roles if r.strip()))
 
     def __repr__(self) -> str:
         return f"<PlatformRegistration {self.issuer} {self.client_id}>"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from lti_pathing.db import Base, ExternalId, Flag, Hours, Name, ShortText, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
@@ -39,6 +40,8 @@ class Person(TenantOwned, Versioned, Timestamped, Base):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     hours_per_week: Mapped[Hours | None]  # None: the tenant's default
     active: Mapped[Flag]
+    # An L&D admin of the tool, granted by the tenant (whatever roles their LMS sends).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     current_role: Mapped[Role | None] = relationship(foreign_keys=[current_role_id])
     target_role: Mapped[Role | None] = relationship(foreign_keys=[target_role_id])

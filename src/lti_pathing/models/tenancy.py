@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_pathing.db import Base, Flag, Hours, Name, intpk
-from lti_pathing.models.base import Timestamped, Versioned
+from lti_pathing.models.base import Timestamped, Versioned, enum_type
+
+
+class UnmatchedLaunch(enum.StrEnum):
+    """What a launch by an LMS user whom no person matches does."""
+
+    create = "create"  # a new person of the organisation (the default)
+    refuse = "refuse"  # a page naming whom to ask; nothing is written
 
 
 class Tenant(Versioned, Timestamped, Base):
@@ -22,6 +30,13 @@ class Tenant(Versioned, Timestamped, Base):
     name: Mapped[Name]
     default_hours_per_week: Mapped[Hours] = mapped_column(default=Decimal("2"))
     active: Mapped[Flag]
+    # An LMS user no person matches: "create" a person, or "refuse" with a page naming whom to ask.
+    unmatched_launch: Mapped[UnmatchedLaunch] = mapped_column(
+        enum_type(UnmatchedLaunch, "unmatched_launch"),
+        default=UnmatchedLaunch.create,
+        server_default=UnmatchedLaunch.create.value,
+    )
+    access_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

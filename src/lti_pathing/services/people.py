@@ -24,7 +24,7 @@ from lti_pathing.services.listing import ListQuery, Page, filtered, paginate
 
 PERSON_FIELDS = frozenset(
     {"external_id", "name", "email", "current_role_id", "target_role_id", "manager_id",
-     "hours_per_week", "active"}
+     "hours_per_week", "active", "is_admin"}
 )  # fmt: skip
 MENTOR_FIELDS = frozenset({"capacity", "active"})
 # Identities set by an admin or an import name no platform (issuer ""); LTI launches add their own.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lti_pathing.devplatform.config import PlatformPerson
+from lti_pathing.devplatform.config import INSTITUTION_ADMIN, SYSTEM_USER, PlatformPerson
 from tests.lti_pathing.integration.conftest import LtiServers
 from tests.support.servers import Browser
 
@@ -32,6 +32,20 @@ def test_admin_launch_is_an_admin(lti_servers: LtiServers, browser: Browser) -> 
     page = lti_servers.launch(browser, ADMIN)
     assert page.status_code == 200
     assert "Welcome, Kwame Asante" in page.text and ">admin<" in page.text
+
+
+def test_a_canvas_sub_account_admin_is_not_an_admin(
+    lti_servers: LtiServers, browser: Browser
+) -> None:
+    roles = (INSTITUTION_ADMIN, SYSTEM_USER)  # what Canvas sends for any account role
+    person = PlatformPerson("dev-sub-admin-1", "Sam Subaccount", None, roles)
+    lti_servers.state.config.people.append(person)
+    try:
+        page = lti_servers.launch(browser, person.sub)
+    finally:
+        lti_servers.state.config.people.remove(person)
+    assert page.status_code == 200
+    assert "Welcome, Sam Subaccount" in page.text and ">admin<" not in page.text
 
 
 def test_unknown_role_without_name_or_email_launches_as_learner(

@@ -15,6 +15,8 @@ from tests.lti_pathing.integration.conftest import LtiServers
 from tests.support.servers import Browser
 
 LEARNER = "dev-user-73566"
+SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+CANVAS_SITE_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin"
 
 
 def register(servers: LtiServers, browser: Browser, flavour: str) -> tuple[str, str]:
@@ -55,6 +57,7 @@ def test_moodle_registration_records_the_deployment_and_launches(
     deployment = lti_servers.state.client(client_id).deployment_id  # type: ignore[union-attr]
     assert [d.deployment_id for d in row.deployments] == [deployment]
     assert not row.deployment_pending and row.issuer == lti_servers.platform.url
+    assert row.admin_roles == [SYSTEM_ADMIN]  # a Moodle site admin is admin out of the box
     sent = lti_servers.state.registrations[-1].request
     assert sent["initiate_login_uri"] == f"{lti_servers.tool.url}/lti/login"
     assert [
@@ -72,6 +75,7 @@ def test_canvas_registration_waits_for_the_first_launch_to_learn_the_deployment(
     assert "org.imsglobal.lti.close" in page
     row = registration_row(lti_servers, client_id)
     assert row.deployment_pending and row.deployments == []
+    assert row.admin_roles == [CANVAS_SITE_ADMIN]  # not any Canvas account role
     sent = lti_servers.state.registrations[-1].request
     tool = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]
     assert tool["custom_parameters"]["canvas_user_id"] == "$Canvas.user.id"

@@ -26,8 +26,9 @@ def test_add_list_disable_and_enable_a_platform(app: Flask, session: Session, te
     added = runner.invoke(main, ADD)
     assert added.exit_code == 0, added.output
     assert "registered https://canvas.instructure.com client_id 10000000000042" in added.output
-    listed = runner.invoke(main, ["platform", "list", "--tenant", "acme"])
-    assert "deployments: 7:abc, 8:def  active" in listed.output
+    listed = runner.invoke(main, LIST)
+    assert "client_id 10000000000042  active" in listed.output
+    assert "deployments: 2 (7:abc, 8:def)" in listed.output  # a count, then the ids
 
     disabled = runner.invoke(main, ["platform", "disable", "--tenant", "acme", "--issuer",
                                    "https://canvas.instructure.com"])  # fmt: skip
@@ -65,3 +66,50 @@ def test_typos_and_duplicates_get_clear_messages_and_write_nothing(
         main, [a for a in ADD if a not in ("--deployment-id", "7:abc", "8:def")]
     )
     assert missing.exit_code == 1 and "--deployment-ids" in missing.output
+
+
+LIST = ["platform", "list", "--tenant", "acme"]
+CANVAS_SITE_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin"
+SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+ACCOUNT_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+
+
+def test_admin_roles_default_by_lms_and_can_be_chosen(app: Flask, session: Session) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, [*ADD, "--lms", "canvas"]).exit_code == 0
+    listed = runner.invoke(main, LIST).output
+    assert f"admin roles: {CANVAS_SITE_ADMIN}" in listed
+
+    changed = runner.invoke(main, ["platform", "admin-roles", "--tenant", "acme", "--issuer",
+                                   "https://canvas.instructure.com", ACCOUNT_ADMIN])  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    row = session.scalar(select(PlatformRegistration))
+    assert row is not None and row.admin_roles == [ACCOUNT_ADMIN]
+    runner.invoke(main, ["platform", "admin-roles", "--tenant", "acme", "--issuer",
+                         "https://canvas.instructure.com"])  # fmt: skip
+    session.refresh(row)
+    assert row.admin_roles == []
+    assert "admin roles: none" in runner.invoke(main, LIST).output
+
+    other = [a.replace("10000000000042", "10000000000043") for a in ADD]
+    chosen = runner.invoke(main, [*other, "--admin-role", SYSTEM_ADMIN, "--admin-role", "a b"])
+    assert chosen.exit_code == 1 and "--admin-role: 'a b' is not an LTI role" in chosen.output
+    assert runner.invoke(main, [*other, "--admin-role", SYSTEM_ADMIN]).exit_code == 0
+    assert "10000000000043  active\n  deployments: 2 (7:abc, 8:def)\n  admin roles: " + (
+        SYSTEM_ADMIN) in runner.invoke(main, LIST).output  # fmt: skip
+
+
+def test_a_deployment_is_revoked_and_restored(app: Flask, session: Session) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, ADD).exit_code == 0
+    where = ["--tenant", "acme", "--issuer", "https://canvas.instructure.com"]
+    revoked = runner.invoke(main, ["platform", "revoke-deployment", *where,
+                                   "--deployment-id", "8:def"])  # fmt: skip
+    assert revoked.exit_code == 0, revoked.output
+    assert "deployments: 2 (7:abc, 8:def (revoked))" in runner.invoke(
+        main, LIST).output  # fmt: skip
+    runner.invoke(main, ["platform", "restore-deployment", *where, "--deployment-id", "8:def"])
+    assert "deployments: 2 (7:abc, 8:def)" in runner.invoke(main, LIST).output
+    unknown = runner.invoke(main, ["platform", "revoke-deployment", *where,
+                                   "--deployment-id", "9:x"])  # fmt: skip
+    assert unknown.exit_code == 1 and "has no deployment '9:x'" in unknown.output

@@ -16,8 +16,6 @@ from lti_pathing.auth import SESSION_KEY
 from lti_pathing.models import LmsIdentity, Person, PlatformDeployment
 from tests.lti_pathing.lti.launching import (
     CLIENT_ID,
-    CONTEXT_ADMIN,
-    INSTITUTION_ADMIN,
     ISSUER,
     LEARNER,
     LaunchingPlatform,
@@ -121,22 +119,6 @@ def test_a_user_without_name_or_email_gets_a_placeholder_name(
     platform.launch(name=None, given_name=None, family_name=None, email=None, sub="77")
     actor = actor_of(platform)
     assert actor is not None and actor["name"] == "LMS user 77"
-
-
-@pytest.mark.parametrize(
-    ("roles", "expected"),
-    [
-        ([INSTITUTION_ADMIN], ["admin", "learner"]),
-        ([CONTEXT_ADMIN], ["admin", "learner"]),
-        ([INSTITUTION_ADMIN, LEARNER], ["learner"]),  # context roles win
-    ],
-)
-def test_administrator_roles_make_an_admin_unless_the_course_role_says_learner(
-    platform: LaunchingPlatform, roles: list[str], expected: list[str]
-) -> None:
-    assert platform.launch(roles=roles).status_code == 302
-    actor = actor_of(platform)
-    assert actor is not None and actor["roles"] == expected
 
 
 def test_a_person_with_reports_is_a_manager_and_a_mentor_role_alone_is_not(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint
-from wtforms import IntegerField, StringField
+from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from lti_pathing.models import Mentor, Person, Role
@@ -28,7 +28,7 @@ from lti_pathing.web.admin.forms import (
 )
 
 PLAIN = ("name", "external_id", "email", "current_role_id", "target_role_id", "manager_id",
-         "hours_per_week")  # fmt: skip
+         "hours_per_week", "is_admin")  # fmt: skip
 
 
 def _identity_field(label: str, hint: str) -> StringField:
@@ -50,6 +50,11 @@ class PersonForm(AdminForm):
     target_role_id = SelectField("Target role", coerce=opt_int)
     manager_id = SelectField("Manager", coerce=opt_int)
     hours_per_week = hours_field("Learning hours per week", required=False)
+    is_admin = BooleanField(
+        "L&D admin of lti-pathing",
+        description="Admin pages for everything of the organisation, whatever roles their LMS "
+        "sends. LMS roles that grant admin are set per platform registration.",
+    )
     moodle_user_id = _identity_field("Moodle user id", "The numeric user id in Moodle.")
     canvas_user_id = _identity_field("Canvas user id", "The numeric user id in Canvas.")
     lti_subject = StringField("LTI subject", [Optional(), Length(max=255)],
@@ -106,6 +111,7 @@ PEOPLE = Noun(
         Column("Employee id", lambda p: p.external_id),
         Column("Role", lambda p: p.current_role.title if p.current_role else "—"),
         Column("Manager", lambda p: p.manager.name if p.manager else "—"),
+        Column("Admin", lambda p: "admin" if p.is_admin else ""),
     ),
     list_page=_list,
     initial=_initial,
