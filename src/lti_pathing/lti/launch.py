@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app, redirect, url_for
 from pylti1p3.exception import LtiException, OIDCException
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -63,13 +64,21 @@ def launch() -> Response:
 
 
 def record_pending_deployment(conf: DatabaseToolConf) -> None:
-    """Store the deployment id a registration made without one carried in its first launch."""
+    """Store a deployment id the registration had not seen (a new install), after validation."""
     if conf.pending_deployment is None:
         return
     row, deployment_id = conf.pending_deployment
-    row.deployments.append(PlatformDeployment(tenant_id=row.tenant_id, deployment_id=deployment_id))
+    session = db.session()
+    try:
+        with session.begin_nested():  # two first launches at once: the other one recorded it
+            session.add(PlatformDeployment(
+                tenant_id=row.tenant_id, registration_id=row.id, deployment_id=deployment_id
+            ))  # fmt: skip
+    except IntegrityError:
+        pass
     row.deployment_pending = False
-    db.session().flush()
+    session.flush()
+    current_app.logger.info("LTI: new deployment %r recorded for %s", deployment_id, row)
 
 
 def launch_info(

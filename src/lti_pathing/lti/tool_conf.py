@@ -4,6 +4,12 @@ A registration is found by issuer and client_id; by issuer alone only while that
 one registration (platforms may omit client_id at login). Deployments are checked against the
 registration that matched, never against another client of the same issuer. Lookup failures raise
 with a message that says what was wrong; it becomes the launch's 4xx page.
+
+A deployment id the active registration has not seen is a new install of the tool (Canvas makes
+one per course or account install, `"<id>:<context opaque id>"`): it is accepted and recorded once
+the whole launch has validated (launch.py), since the id_token that names it is signed by the
+platform for this client. An admin sees it in `platform list` and may revoke it; launches from a
+revoked deployment are refused.
 """
 
 from __future__ import annotations
@@ -71,7 +77,7 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
         super().__init__()
         self.session = session
         self.signing_key = signing_key
-        # A deployment accepted for a registration made without one (recorded after validation).
+        # A deployment the registration has not seen yet (recorded after the launch validates).
         self.pending_deployment: tuple[PlatformRegistration, str] | None = None
 
     def check_iss_has_one_client(self, iss: str) -> bool:
@@ -141,13 +147,12 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
                 PlatformDeployment.deployment_id == deployment_id,
             )
         )
-        if found is None and row.deployment_pending:
+        if found is None:
             self.pending_deployment = (row, deployment_id)
-        elif found is None:
-            raise RegistrationError(
-                f"deployment {deployment_id!r} is not registered for client_id "
-                f"{row.client_id!r} of {row.issuer!r}. {CHECK}."
-            )
         elif not found.active:
-            raise RegistrationError(f"deployment {deployment_id!r} is disabled")
+            raise RegistrationError(
+                f"deployment {deployment_id!r} of client_id {row.client_id!r} was revoked by an "
+                "administrator of lti-pathing: ask them to restore it (`lti-pathing platform "
+                "restore-deployment`) if this install of the tool should be used"
+            )
         return Deployment().set_deployment_id(deployment_id)
