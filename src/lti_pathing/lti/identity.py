@@ -3,7 +3,9 @@
 Found, in order, by: the identity this platform registration recorded before (issuer, client_id,
 sub); an imported identity naming the same LTI `sub` without a platform; the LMS's own user id
 (Moodle's `sub` is its user id; Canvas sends `$Canvas.user.id` as the custom field
-`canvas_user_id`). Otherwise a new person is made from the claims (name and email are optional).
+`canvas_user_id`). Otherwise, by the tenant's policy (`Tenant.unmatched_launch`), a new person
+is made from the claims (name and email are optional), or the launch is refused with a page that
+names whom to ask and the identifiers an admin enters on the person's page to link them.
 E-mail addresses are never used to match: a platform can claim any address.
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from lti_pathing.errors import PermissionDenied
-from lti_pathing.models import Lms, LmsIdentity, Person
+from lti_pathing.models import Lms, LmsIdentity, Person, UnmatchedLaunch
 from lti_pathing.services.base import TenantService
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -75,7 +77,7 @@ class LaunchIdentityService(TenantService):
 
     def person_for(self, user: LaunchUser) -> Person:
         """The person this user is (created if new); refused when their record is retired."""
-        person = self._recorded(user) or self._imported(user) or self._create(user)
+        person = self._recorded(user) or self._imported(user) or self._unmatched(user)
         if not person.active:
             raise PermissionDenied(
                 f"{person.name}'s lti-pathing record is retired; ask an administrator"
@@ -120,6 +122,19 @@ class LaunchIdentityService(TenantService):
                 .limit(1)
             )
         return identity.person if identity is not None else None
+
+    def _unmatched(self, user: LaunchUser) -> Person:
+        if self.tenant.unmatched_launch is UnmatchedLaunch.create:
+            return self._create(user)
+        contact = self.tenant.access_contact or "your organisation's lti-pathing administrator"
+        ids = [f"LTI subject: {user.subject}"]
+        if user.lms is not None and user.lms_user_id is not None:
+            ids.insert(0, f"{user.lms.value.capitalize()} user id: {user.lms_user_id}")
+        raise PermissionDenied(
+            f"lti-pathing does not know you yet{f' ({user.name})' if user.name else ''}: ask "
+            f"{contact} to add you. Tell them what your LMS calls you:",
+            ids,
+        )
 
     def _create(self, user: LaunchUser) -> Person:
         key = "\n".join((user.issuer, user.client_id, user.subject)).encode()

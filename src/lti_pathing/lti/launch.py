@@ -5,7 +5,11 @@ Everything is checked before anything is written (see adapter.py): signature, ki
 A failure is a 400 page saying why, with no session and no rows. A valid launch finds or creates
 the person (identity.py), maps roles (roles.py), records the course for grade passback, queues
 an LMS sync of the person (when the tenant has a connection), signs them in and sends them to
-the landing page.
+the landing page (the career plan for links placed by deep linking).
+
+Canvas's Student View (its Test Student, `lti/system/person#TestUser`) is shown a page that says
+what learners get, and nothing is recorded: a throw-away user must not become a person of the
+organisation, a passback target or a new deployment.
 """
 
 from __future__ import annotations
@@ -13,17 +17,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, redirect, url_for
+from flask import current_app, make_response, redirect, render_template, url_for
 from pylti1p3.exception import LtiException, OIDCException
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from lti_pathing import db, jobs
-from lti_pathing.auth import Actor, sign_in
+from lti_pathing.auth import Actor, sign_in, sign_out
 from lti_pathing.lti import adapter, bp
 from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
-from lti_pathing.lti.roles import tool_roles
+from lti_pathing.lti.roles import is_test_user, tool_roles
 from lti_pathing.lti.tool_conf import DatabaseToolConf
 from lti_pathing.models import Person, PlatformDeployment, PlatformRegistration, Tenant
 from lti_pathing.services.completions.connections import LmsConnectionService
@@ -53,6 +57,9 @@ def launch() -> Response:
     if message_type == DEEP_LINKING and DEEP_LINK_ENDPOINT not in current_app.view_functions:
         raise adapter.LtiRefused("LTI launch refused: deep linking is not available yet")
     registration = conf.registration_row(claims["iss"], message.get_client_id())
+    if is_test_user(_roles_claim(claims)):
+        sign_out()
+        return make_response(render_template("lti/student_view.html"))
     record_pending_deployment(conf)
     actor = sign_in_launch(registration, claims, message.get_launch_id())
     current_app.logger.info(
@@ -104,6 +111,7 @@ def sign_in_launch(
     registration: PlatformRegistration, claims: Mapping[str, Any], launch_id: str
 ) -> Actor:
     """Find or create the person for a validated launch and start their session."""
+    sign_out()  # a refused launch leaves no one signed in, whoever used this browser before
     session = db.session()
     tenant = session.get(Tenant, registration.tenant_id)
     if tenant is None or not tenant.active:
