@@ -56,11 +56,13 @@ def deep_link() -> str:
     """GET: offer "My career plan"; POST (confirmed): sign the response and post it back."""
     launch_id = request.values.get("launch_id", "")
     launch = _staff_launch(launch_id)
-    settings: dict[str, Any] = dict(launch.get_launch_data().get(SETTINGS) or {})  # type: ignore[call-overload]
+    claims: dict[str, Any] = dict(launch.get_launch_data())
+    settings: dict[str, Any] = dict(claims.get(SETTINGS) or {})
     if request.method == "GET":
+        context: dict[str, Any] = dict(claims.get(CLAIM + "context") or {})
         return render_template(
             "lti/deep_link.html", launch_id=launch_id, title=TITLE,
-            platform_title=settings.get("title") or "your course",
+            course_title=context.get("title") or "your course",
         )  # fmt: skip
     try:
         token = launch.get_deep_link().get_response_jwt([content_item()])

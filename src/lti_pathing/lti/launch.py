@@ -37,6 +37,8 @@ RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
 # The deep-linking view (lti/deep_link.py) registers this endpoint; it gets `?launch_id=`.
 DEEP_LINK_ENDPOINT = "lti.deep_link"
+# The `placement` custom parameter of links the tool placed (deep_link.py) -> the page they open.
+PLACEMENTS = {"career_plan": "learner.plan"}
 
 
 @bp.post("/launch")
@@ -67,7 +69,18 @@ def launch() -> Response:
     )
     if message_type == DEEP_LINKING:
         return redirect(url_for(DEEP_LINK_ENDPOINT, launch_id=message.get_launch_id()))
-    return redirect(url_for("home.index"))
+    return redirect(landing(claims))
+
+
+def landing(claims: Mapping[str, Any]) -> str:
+    """Where a resource link lands: the page its `placement` names (deep linking), else home."""
+    custom = claims.get(CLAIM + "custom") or {}
+    endpoint = (
+        PLACEMENTS.get(str(custom.get("placement") or "")) if isinstance(custom, dict) else None
+    )
+    if endpoint is None or endpoint not in current_app.view_functions:
+        return url_for("home.index")
+    return url_for(endpoint)
 
 
 def record_pending_deployment(conf: DatabaseToolConf) -> None:

@@ -16,6 +16,7 @@ def test_admin_places_my_career_plan_and_it_launches(
     assert offer.status_code == 200, offer.text
     assert offer.url.startswith(f"{lti_servers.tool.url}/lti/deep-link")
     assert "My career plan" in offer.text
+    assert "<h1>Add lti-pathing to Growing at Larkspur</h1>" in offer.text  # the course's title
     before = set(lti_servers.state.links)
     done = browser.submit(offer)  # confirm; the signed response is auto-posted to the platform
     assert done.status_code == 200, done.text
@@ -26,7 +27,10 @@ def test_admin_places_my_career_plan_and_it_launches(
     assert link.url == f"{lti_servers.tool.url}/lti/launch"
     assert link.custom == {"placement": "career_plan"}
     page = lti_servers.launch(Browser(), LEARNER, new_link)
-    assert page.status_code == 200 and "Welcome, Kenji Mwangi" in page.text
+    assert page.status_code == 200  # the link lands on the learner's career plan
+    assert page.url == f"{lti_servers.tool.url}/me/plan" and "<h1>My plan</h1>" in page.text
+    other = lti_servers.launch(Browser(), LEARNER)  # a link placed by hand lands on home
+    assert other.url == f"{lti_servers.tool.url}/" and "Welcome, Kenji Mwangi" in other.text
 
 
 def test_a_learner_cannot_place_links(lti_servers: LtiServers, browser: Browser) -> None:

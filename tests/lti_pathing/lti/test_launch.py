@@ -328,3 +328,20 @@ def test_a_configured_host_may_be_the_target_of_a_login(
 
     app.config["LTI_ALLOWED_TARGET_HOSTS"] = ("tool.example.edu",)
     assert platform.login(target_link_uri=target).state
+
+
+@pytest.mark.parametrize(
+    ("custom", "location"),
+    [
+        ({"placement": "career_plan"}, "/me/plan"),  # the link deep linking placed
+        ({"placement": "somewhere-else"}, "/"),
+        ({}, "/"),
+        (None, "/"),
+    ],
+)
+def test_a_placed_link_lands_on_the_page_it_names(
+    platform: LaunchingPlatform, custom: dict[str, str] | None, location: str
+) -> None:
+    response = platform.launch(custom=custom)
+    assert response.status_code == 302
+    assert response.headers["Location"] == location
