@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, render_template
 from lti_pathing.auth import require
 from lti_pathing.services.overview import OverviewService
 from lti_pathing.web.admin import (
+    access,
     activities,
     evidence,
     jobs,
@@ -51,7 +52,7 @@ def home() -> str:
     return render_template("admin/home.html", sections=SECTIONS, counts=counts)
 
 
-for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans):
+for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access):
     module.init(bp)
 
 

@@ -1,11 +1,14 @@
-"""An admin marks a person as a tool admin on the person's page; the list shows who is one."""
+"""Admin pages for access: people marked admin, platforms' admin roles and deployments, policy."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import Person, Tenant
+from lti_pathing.lti.platforms import PlatformService, PlatformSpec
+from lti_pathing.models import Lms, Person, PlatformRegistration, Tenant, UnmatchedLaunch
 from tests.lti_pathing.web.conftest import Browser, field_value
 
 
@@ -26,3 +29,78 @@ def test_an_admin_marks_a_person_admin_and_unmarks_them(
     assert admin.post(f"/admin/people/{person.id}", form).status_code == 302
     session.expire_all()
     assert not session.get_one(Person, person.id).is_admin
+
+
+SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+ACCOUNT_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+
+
+def _registration(session: Session, tenant: Tenant) -> PlatformRegistration:
+    return PlatformService(session, tenant).add_platform(PlatformSpec(
+        issuer="https://canvas.example.edu", client_id="10000000000042", name="Canvas",
+        auth_login_url="https://canvas.example.edu/api/lti/authorize_redirect",
+        auth_token_url="https://canvas.example.edu/login/oauth2/token",
+        key_set_url="https://canvas.example.edu/api/lti/security/jwks",
+        deployment_ids=["7:abc", "8:def"], lms=Lms.canvas,
+    ))  # fmt: skip
+
+
+def test_the_access_page_shows_platforms_and_edits_their_admin_roles(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    row = _registration(session, tenant)
+    page = admin.get("/admin/access/").get_data(as_text=True)
+    assert "system/person#SysAdmin" in page  # Canvas's default
+    assert "Deployments (2)" in page and 'data-deployment="8:def"' in page
+
+    saved = admin.post(f"/admin/access/platforms/{row.id}/admin-roles",
+                       {f"r{row.id}-roles": f"{ACCOUNT_ADMIN}\n\n{SYSTEM_ADMIN}\n"})  # fmt: skip
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    session.refresh(row)
+    assert row.admin_roles == [ACCOUNT_ADMIN, SYSTEM_ADMIN]
+
+    bad = admin.post(f"/admin/access/platforms/{row.id}/admin-roles",
+                     {f"r{row.id}-roles": "not a role"})  # fmt: skip
+    assert bad.status_code == 422 and "is not an LTI role" in bad.get_data(as_text=True)
+    session.refresh(row)
+    assert row.admin_roles == [ACCOUNT_ADMIN, SYSTEM_ADMIN]
+
+
+def test_an_admin_revokes_and_restores_a_deployment(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    row = _registration(session, tenant)
+    second = row.deployments[1]
+    assert admin.post(f"/admin/access/deployments/{second.id}/revoke").status_code == 302
+    session.refresh(second)
+    assert second.active is False
+    assert "Restore 8:def" in admin.get("/admin/access/").get_data(as_text=True)
+    assert admin.post(f"/admin/access/deployments/{second.id}/restore").status_code == 302
+    session.refresh(second)
+    assert second.active is True
+
+
+def test_an_admin_sets_the_unmatched_launch_policy(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    refused = admin.post("/admin/access/unmatched", {"policy": "refuse", "contact": ""})
+    assert refused.status_code == 422
+    assert "is required to refuse" in refused.get_data(as_text=True)
+    session.refresh(tenant)
+    assert tenant.unmatched_launch is UnmatchedLaunch.create
+
+    done = admin.post("/admin/access/unmatched", {"policy": "refuse", "contact": "Lin (L&D)"})
+    assert done.status_code == 302
+    session.refresh(tenant)
+    assert tenant.unmatched_launch is UnmatchedLaunch.refuse
+    assert tenant.access_contact == "Lin (L&D)"
+
+
+def test_another_tenants_deployment_is_not_found(
+    admin: Browser, session: Session, make_tenant: Any
+) -> None:
+    other = _registration(session, make_tenant("other", "Other"))
+    response = admin.post(f"/admin/access/deployments/{other.deployments[0].id}/revoke")
+    assert response.status_code == 404
+    session.refresh(other.deployments[0])
+    assert other.deployments[0].active is True
