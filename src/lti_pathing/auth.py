@@ -5,8 +5,9 @@ to a `Person` of a tenant and calls `sign_in`. Views read `current_actor()` and 
 with `require()`; services receive the actor's ids as arguments and never read the session.
 
 Roles here are the tool's own, not LTI's: `learner` (everyone), `manager` (the person has direct
-reports in the tool's data; an LTI Mentor role is never proof) and `admin` (an LTI administrator
-role, see `lti/roles.py`).
+reports in the tool's data; an LTI Mentor role is never proof) and `admin` (a grant of the
+tenant: the person is marked admin, or the launch carries a role its platform allowlists; see
+`lti/roles.py`).
 """
 
 from __future__ import annotations

@@ -68,10 +68,24 @@ def test_only_allowlisted_roles_make_an_admin(
     assert tool_roles(roles, allowlist) == expected
 
 
-@pytest.mark.parametrize(
-    "roles",
-    [real.MOODLE_STUDENT, real.MOODLE_TEACHER, real.CANVAS_STUDENT, real.CANVAS_TA, None],
-)
+REAL_SETS = {
+    "moodle site admin": real.MOODLE_SITE_ADMIN,
+    "moodle teacher": real.MOODLE_TEACHER,
+    "moodle student": real.MOODLE_STUDENT,
+    "canvas sub-account admin": real.CANVAS_SUB_ACCOUNT_ADMIN,
+    "canvas site admin": real.CANVAS_SITE_ADMIN,
+    "canvas TA": real.CANVAS_TA,
+    "canvas teacher": real.CANVAS_TEACHER,
+    "canvas student": real.CANVAS_STUDENT,
+}
+
+
+@pytest.mark.parametrize("roles", list(REAL_SETS.values()), ids=list(REAL_SETS))
+def test_without_an_allowlist_nobody_is_admin_by_lms_roles(roles: list[str]) -> None:
+    assert tool_roles(roles, ()) == LEARNER_ONLY
+
+
+@pytest.mark.parametrize("roles", [*REAL_SETS.values(), None], ids=[*REAL_SETS, "no roles"])
 def test_a_person_marked_admin_is_admin_whatever_the_lms_sends(roles: list[str] | None) -> None:
     assert tool_roles(roles, CANVAS_DEFAULT, marked_admin=True) == ADMIN
     assert tool_roles(roles, (), marked_admin=True) == ADMIN
