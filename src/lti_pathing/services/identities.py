@@ -39,6 +39,24 @@ class IdentityService(TenantService):
         """Identities that LTI launches recorded (read-only here)."""
         return [identity for identity in person.identities if identity.issuer != ""]
 
+    def move_launched(self, from_id: int, to_id: int) -> list[LmsIdentity]:
+        """Link an LMS user to the right person: their launch identities move to `to_id`.
+
+        For someone a launch made into a new person before an admin could match them: their next
+        launch signs them in as `to_id`. The emptied record stays for the admin to retire.
+        """
+        source, target = self.get(Person, from_id), self.get(Person, to_id)
+        if source.id == target.id:
+            raise Invalid("choose another person", {"person_id": ["is this person already"]})
+        moved = self.launched(source)
+        for identity in moved:
+            identity.person = target
+        if moved:
+            self.touch(source)
+            self.touch(target)
+            self.flush()
+        return moved
+
     def set_imported(self, person_id: int, values: dict[str, str | None]) -> bool:
         """Make the person's platform-less identities match `values`; True if anything changed."""
         person = self.get(Person, person_id)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from lti_pathing.auth import require
+from lti_pathing.errors import Invalid
 from lti_pathing.models import Mentor, Person, Role
 from lti_pathing.services.identities import COLUMNS, IdentityService
 from lti_pathing.services.listing import ListQuery, Page
 from lti_pathing.services.people import PeopleService
-from lti_pathing.web.admin.context import AdminContext, int_arg
+from lti_pathing.web.admin.context import AdminContext, admin_context, int_arg
 from lti_pathing.web.admin.crud import Column, Filter, Noun, register
 from lti_pathing.web.admin.forms import (
     NONE_CHOICE,
@@ -128,6 +131,7 @@ PEOPLE = Noun(
     extra_context=lambda ctx, person: {
         "launched": ctx.service(IdentityService).launched(person),
         "reports": ctx.service(PeopleService).list_people(ListQuery(per_page=50), person.id),
+        "link_to": [o for o in ctx.options(Person, "name", active_only=True) if o[0] != person.id],
     },
 )
 
@@ -175,7 +179,37 @@ MENTORS = Noun(
 )
 
 
+@require("admin")
+def link_identities(record_id: int) -> Response:
+    """Move this person's LMS sign-ins to the person they really are (picked in the form)."""
+    ctx = admin_context()
+    ctx.service(PeopleService).get_person(record_id)  # another tenant's person: 404
+    target = int_or_none(request.form.get("person_id"))
+    if target is None:
+        flash("Choose the person this LMS user is.", "error")
+        return redirect(url_for(".edit", record_id=record_id))
+    try:
+        moved = ctx.service(IdentityService).move_launched(record_id, target)
+    except Invalid as error:
+        ctx.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".edit", record_id=record_id))
+    name = ctx.service(PeopleService).get_person(target).name
+    flash(f"{len(moved)} LMS sign-in(s) now open lti-pathing as {name}; retire this record if it "
+          "is no longer needed.", "success")  # fmt: skip
+    return redirect(url_for(".edit", record_id=record_id))
+
+
+def int_or_none(value: str | None) -> int | None:
+    """An integer form value; None when absent or not a number."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
 def init(parent: Blueprint) -> None:
     """Register the people and mentor pages."""
-    register(parent, PEOPLE)
+    people = register(parent, PEOPLE)
+    people.add_url_rule("/<int:record_id>/link", "link", link_identities, methods=["POST"])
     register(parent, MENTORS)

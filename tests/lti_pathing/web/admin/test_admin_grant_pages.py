@@ -104,3 +104,31 @@ def test_another_tenants_deployment_is_not_found(
     assert response.status_code == 404
     session.refresh(other.deployments[0])
     assert other.deployments[0].active is True
+
+
+def test_an_admin_links_an_auto_created_lms_user_to_the_real_person(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    from lti_pathing.lti.identity import LaunchIdentityService, LaunchUser
+
+    launched = LaunchIdentityService(session, tenant).person_for(LaunchUser(
+        "https://moodle.example.edu", "client-1", "2", name="Admin User", lms=Lms.moodle,
+        lms_user_id="2"))  # fmt: skip
+    real = Person(tenant_id=tenant.id, external_id="E-2", name="Robin (HR record)")
+    session.add(real)
+    session.flush()
+
+    page = admin.get(f"/admin/people/{launched.id}").get_data(as_text=True)
+    assert "This LMS user is really" in page and "Robin (HR record)" in page
+    linked = admin.post(f"/admin/people/{launched.id}/link", {"person_id": str(real.id)})
+    assert linked.status_code == 302
+    assert "now open lti-pathing as Robin (HR record)" in admin.get(
+        linked.headers["Location"]).get_data(as_text=True)  # fmt: skip
+
+    session.expire_all()
+    again = LaunchIdentityService(session, tenant).person_for(LaunchUser(
+        "https://moodle.example.edu", "client-1", "2", name="Admin User", lms=Lms.moodle,
+        lms_user_id="2"))  # fmt: skip
+    assert again.id == real.id  # the next launch is the real person
+    itself = admin.post(f"/admin/people/{real.id}/link", {"person_id": str(real.id)})
+    assert "choose another person" in admin.get(itself.headers["Location"]).get_data(as_text=True)
