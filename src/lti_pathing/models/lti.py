@@ -40,7 +40,9 @@ class PlatformRegistration(TenantOwned, Timestamped, Base):
     # records the deployment it carries, and clears this flag.
     deployment_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The LMS roles that make a launch a tool admin, one full role URI a line (lti/roles.py).
-    admin_roles_text: Mapped[str] = mapped_column("admin_roles", Text, default="")
+    admin_roles_text: Mapped[str] = mapped_column(
+        "admin_roles", Text, default="", server_default=""
+    )
     active: Mapped[Flag]
 
     deployments: Mapped[list[PlatformDeployment]] = relationship(

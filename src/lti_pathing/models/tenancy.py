@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_pathing.db import Base, Flag, Hours, Name, intpk
-from lti_pathing.models.base import Timestamped, Versioned, enum_type
+from lti_pathing.models.base import Timestamped, Versioned
 
 
 class UnmatchedLaunch(enum.StrEnum):
@@ -31,11 +31,14 @@ class Tenant(Versioned, Timestamped, Base):
     default_hours_per_week: Mapped[Hours] = mapped_column(default=Decimal("2"))
     active: Mapped[Flag]
     # An LMS user no person matches: "create" a person, or "refuse" with a page naming whom to ask.
+    # No CHECK constraint (values are checked on write): adding one on SQLite would copy the
+    # tenant table, and dropping the old one deletes every tenant-owned row.
     unmatched_launch: Mapped[UnmatchedLaunch] = mapped_column(
-        enum_type(UnmatchedLaunch, "unmatched_launch"),
+        Enum(UnmatchedLaunch, native_enum=False, create_constraint=False, length=32,
+             validate_strings=True, values_callable=lambda members: [m.value for m in members]),
         default=UnmatchedLaunch.create,
         server_default=UnmatchedLaunch.create.value,
-    )
+    )  # fmt: skip
     access_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     def __repr__(self) -> str:

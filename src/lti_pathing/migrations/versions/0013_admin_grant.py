@@ -2,6 +2,10 @@
 
 Revision ID: 0013
 Revises: 0012
+
+Only ADD COLUMN (and DROP COLUMN back): on SQLite a copy-and-move of `tenant`, `person` or
+`lti_registration` would drop the old table, and with foreign keys on that deletes every row
+that refers to it.
 """
 
 from __future__ import annotations
@@ -16,49 +20,33 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Registrations made before the allowlist keep admin for the LIS system administrator role,
-# the generic default (lti/roles.py).
-SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+# Registrations made before the allowlist (whose LMS product was not recorded) keep admin for the
+# site-wide roles only: the LIS system administrator (a Moodle site admin) and Canvas's SysAdmin.
+# Canvas's institution Administrator, sent for any account role, no longer grants it.
+EXISTING_ADMIN_ROLES = "\n".join((
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin",
+))  # fmt: skip
+COLUMNS: tuple[tuple[str, sa.Column[object]], ...] = (
+    ("person", sa.Column("is_admin", sa.Boolean(), nullable=False, server_default=sa.false())),
+    ("lti_registration", sa.Column("admin_roles", sa.Text(), nullable=False, server_default="")),
+    ("tenant", sa.Column("unmatched_launch", sa.String(32), nullable=False,
+                         server_default="create")),
+    ("tenant", sa.Column("access_contact", sa.String(200), nullable=False, server_default="")),
+)  # fmt: skip
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("person") as batch:
-        batch.add_column(
-            sa.Column("is_admin", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("lti_registration") as batch:
-        batch.add_column(sa.Column("admin_roles", sa.Text(), nullable=True))
-    op.execute(sa.text("UPDATE lti_registration SET admin_roles = :role").bindparams(
-        role=SYSTEM_ADMIN))  # fmt: skip
-    with op.batch_alter_table("lti_registration") as batch:
-        batch.alter_column("admin_roles", existing_type=sa.Text(), nullable=False)
-    with op.batch_alter_table("tenant") as batch:
-        batch.add_column(
-            sa.Column(
-                "unmatched_launch",
-                sa.Enum(
-                    "create",
-                    "refuse",
-                    name="unmatched_launch",
-                    native_enum=False,
-                    create_constraint=True,
-                    length=32,
-                ),
-                nullable=False,
-                server_default="create",
-            )
-        )
-        batch.add_column(
-            sa.Column("access_contact", sa.String(200), nullable=False, server_default="")
-        )
+    for table, column in COLUMNS:
+        op.add_column(table, column)
+    op.execute(sa.text("UPDATE lti_registration SET admin_roles = :roles").bindparams(
+        roles=EXISTING_ADMIN_ROLES))  # fmt: skip
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tenant") as batch:
-        batch.drop_column("access_contact")
-        batch.drop_constraint("unmatched_launch", type_="check")
-        batch.drop_column("unmatched_launch")
-    with op.batch_alter_table("lti_registration") as batch:
-        batch.drop_column("admin_roles")
-    with op.batch_alter_table("person") as batch:
-        batch.drop_column("is_admin")
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for table, column in reversed(COLUMNS):
+        if sqlite:  # SQLite >= 3.35 drops a column in place (no copy of the table)
+            op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column.name}"))
+        else:
+            op.drop_column(table, column.name)
