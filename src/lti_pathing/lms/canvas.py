@@ -145,12 +145,19 @@ class CanvasClient:
         try:
             return self.get_all(f"/api/v1/users/{user_id}/enrollments", params)
         except LmsRemoteError as error:
-            if error.remote_code != "unauthorized":
-                raise
-            raise LmsAccessError(
-                f"Canvas will not show user {user_id}'s enrollments to this token "
-                f"({error.message}): {READ_ROSTER}"
-            ) from None
+            raise _roster_refused(user_id, error) from None
+
+    def can_read_enrollments(self, user_id: str) -> None:
+        """One small page of another user's enrollments; LmsAccessError naming the permission."""
+        try:
+            self.get(f"/api/v1/users/{user_id}/enrollments", {"per_page": 1})
+        except LmsRemoteError as error:
+            raise _roster_refused(user_id, error) from None
+
+    def modules(self, course_id: str) -> list[dict[str, Any]]:
+        """A course's modules with their items (an item's `completion_requirement`, if any)."""
+        params = {"include[]": "items", "per_page": PER_PAGE}
+        return self.get_all(f"/api/v1/courses/{course_id}/modules", params)
 
     def progress(self, course_id: str, user_id: str) -> dict[str, Any]:
         """The user's progress in a course: requirement counts and `completed_at`."""
@@ -159,6 +166,16 @@ class CanvasClient:
         if not isinstance(body, dict) or "completed_at" not in body:
             raise LmsMalformedResponse(f"Canvas progress of course {course_id}: no completed_at")
         return body
+
+
+def _roster_refused(user_id: str, error: LmsRemoteError) -> LmsError:
+    """A permission refusal on a user's enrollments is the token's, not the user's."""
+    if error.remote_code != "unauthorized":
+        return error
+    return LmsAccessError(
+        f"Canvas will not show user {user_id}'s enrollments to this token ({error.message}): "
+        + READ_ROSTER
+    )
 
 
 def _message(response: requests.Response) -> str:
