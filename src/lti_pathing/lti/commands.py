@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from lti_pathing.db import transaction
 from lti_pathing.errors import Invalid, LtiPathingError
+from lti_pathing.lti.presets import PRESETS, fill
 
 TENANT_HELP = "Tenant slug (default: DEFAULT_TENANT)."
 
@@ -29,24 +30,31 @@ def platform() -> None:
 
 @platform.command("add")
 @click.option(
-    "--issuer", required=True, help="The platform's issuer (iss), e.g. https://lms.example.edu"
+    "--preset",
+    type=click.Choice(sorted(PRESETS)),
+    default=None,
+    help="Fill issuer and endpoints for Canvas cloud: production, beta or test.",
+)
+@click.option(
+    "--issuer", default="", help="The platform's issuer (iss), e.g. https://lms.example.edu"
 )
 @click.option("--client-id", required=True, help="The client id the platform gave the tool.")
 @click.option(
     "--deployment-id", "deployment_ids", multiple=True, help="Deployment id (repeatable)."
 )
-@click.option("--auth-login-url", required=True, help="The platform's OIDC authorization endpoint.")
-@click.option("--auth-token-url", required=True, help="The platform's OAuth 2 token endpoint.")
-@click.option("--key-set-url", required=True, help="The platform's public key set (JWKS) URL.")
+@click.option("--auth-login-url", default="", help="The platform's OIDC authorization endpoint.")
+@click.option("--auth-token-url", default="", help="The platform's OAuth 2 token endpoint.")
+@click.option("--key-set-url", default="", help="The platform's public key set (JWKS) URL.")
 @click.option("--name", default="", help="A label for administrators.")
 @click.option("--pending-deployment", is_flag=True, help="Record the first launch's deployment id.")
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_deployment: bool,
-                 **fields: str) -> None:  # fmt: skip
+                 preset: str | None, **fields: str) -> None:  # fmt: skip
     """Register the tool with a platform (issuer + client_id) and its deployment ids."""
     from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService, PlatformSpec
 
+    fields = fill(preset, fields)
     spec = PlatformSpec(
         issuer=fields["issuer"],
         client_id=fields["client_id"],
