@@ -20,7 +20,9 @@ canvas-lms's source writes them (file names in tests/fixtures/canvas/README.md):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -166,6 +168,27 @@ class CanvasClient:
         if not isinstance(body, dict) or "completed_at" not in body:
             raise LmsMalformedResponse(f"Canvas progress of course {course_id}: no completed_at")
         return body
+
+
+def api_url_mismatch(launched: Any, connected: Iterable[str]) -> str | None:
+    """Why a launch's `canvas_api_base_url` ($Canvas.api.baseUrl) matches no Canvas connection
+    of the tenant, or None (no URL sent, no Canvas connection, or one of them matches)."""
+    urls = list(connected)
+    if not isinstance(launched, str) or not launched.startswith("http") or not urls:
+        return None
+    origin = _origin(launched)
+    if any(_origin(url) == origin for url in urls):
+        return None
+    return (
+        f"this launch says Canvas's API is at {origin}, but the tenant's Canvas connection uses "
+        f"{', '.join(urls)}: syncs ask that Canvas, not this one (a test or beta instance, or "
+        "another school?). If it is the same Canvas under another domain, nothing is wrong."
+    )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
 
 
 def _roster_refused(user_id: str, error: LmsRemoteError) -> LmsError:
