@@ -250,7 +250,9 @@ class CanvasSource:
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """Enrollments first (one paginated list); progress only for linked, unknown courses."""
         result = PersonFetch()
-        enrolled = {str(e.get("course_id")): e for e in self.client.enrollments(lms_user_id)}
+        # Several enrollments in one course (sections): a concluded one is the one that counts.
+        listed = sorted(self.client.enrollments(lms_user_id), key=_concluded)
+        enrolled = {str(e.get("course_id")): e for e in listed}
         for course_id in sorted(wanted.courses & enrolled.keys()):
             if course_key("canvas", course_id) in wanted.known:
                 continue
@@ -304,6 +306,10 @@ class CanvasSource:
         result.completions.append(
             Fetched(course_key("canvas", course_id), course_id, None, done, raw)
         )
+
+
+def _concluded(enrollment: dict[str, Any]) -> bool:
+    return enrollment.get("enrollment_state") == "completed"
 
 
 def _grades(enrollment: dict[str, Any]) -> str:

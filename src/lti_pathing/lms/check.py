@@ -50,7 +50,7 @@ MOODLE_CAPABILITIES = (
 )
 SERVICES_PAGE = "Site administration > Server > Web services > External services > Functions"
 # Someone is waiting on the answer: one quick retry, never a long wait.
-CHECK_RETRY = RetryPolicy(attempts=2, backoff=1.0, max_wait=5.0)
+CHECK_RETRY = RetryPolicy(attempts=2, backoff=1.0, max_wait=10.0)
 MAX_PROBES = 5  # linked courses (and people) tried per connection
 
 
@@ -205,21 +205,27 @@ def _canvas_self(client: CanvasClient) -> dict[str, Any]:
 
 def _canvas_reads_others(client: CanvasClient, me: str, known: tuple[str, ...]) -> str | None:
     """The other user whose enrollments the token read (None: nobody else to try)."""
-    other = next((u for u in known if u != me), None)
-    if other is None:
+    for other in [u for u in known if u != me][:MAX_PROBES]:
         try:
-            users = client.get_all("/api/v1/accounts/self/users", {"per_page": 10})
+            client.can_read_enrollments(other)
         except LmsRemoteError as error:
-            if error.remote_code != "unauthorized":
+            if error.remote_code != "not_found":
                 raise
-            raise LmsAccessError(
-                f"the token's user may not list the root account's users ({error.message}): "
-                "it must be a root-account admin with 'Users - view list' (read_roster)"
-            ) from None
-        other = next((str(u["id"]) for u in users if str(u.get("id")) != me), None)
-    if other is not None:
-        client.can_read_enrollments(other)
-    return other
+            continue  # an imported id Canvas does not know: try the next person
+        return other
+    try:
+        users = client.get_all("/api/v1/accounts/self/users", {"per_page": 10})
+    except LmsRemoteError as error:
+        if error.remote_code != "unauthorized":
+            raise
+        raise LmsAccessError(
+            f"the token's user may not list the root account's users ({error.message}): "
+            "it must be a root-account admin with 'Users - view list' (read_roster)"
+        ) from None
+    found = next((str(u["id"]) for u in users if str(u.get("id")) != me), None)
+    if found is not None:
+        client.can_read_enrollments(found)
+    return found
 
 
 def _canvas_findings(client: CanvasClient, probe: Probe) -> list[Finding]:

@@ -131,7 +131,8 @@ def test_a_canvas_course_without_modules_does_not_leave_the_run_partial(
     ("body", "why"),
     [("error_invalid_access_token", "Canvas does not know this token"),
      ("error_expired_access_token", "the token has expired"),
-     ("error_revoked_access_token", "the token was revoked")],
+     ("error_revoked_access_token", "the token was revoked"),
+     ("error_unauthenticated", "user authorization required")],
 )  # fmt: skip
 def test_a_token_canvas_will_not_use_stops_the_connection(
     rsps: responses.RequestsMock, sleeps: Sleeps, body: str, why: str
@@ -218,3 +219,16 @@ def test_bookmark_links_are_followed_as_given(rsps: responses.RequestsMock, slee
     assert [e["course_id"] for e in enrollments] == [88, 89, 91, 90, 92]
     assert {e["user"]["id"] for e in enrollments} == {4242}
     assert f"page={BOOKMARK}" in rsps.calls[1].request.url
+
+
+def test_a_concluded_section_enrollment_counts_beside_an_active_one(
+    rsps: responses.RequestsMock, sleeps: Sleeps
+) -> None:
+    concluded, active = (
+        canvas_body("enrollments_user_4242_page1")[2],
+        dict(canvas_body("enrollments_user_4242_page1")[2], id=913, enrollment_state="active"),
+    )
+    rsps.get(ENROLLMENTS, json=[concluded, active])
+    rsps.get(progress_url("91"), status=400, json=canvas_body("progress_not_module_based"))
+    fetched = make_canvas_source(sleeps).fetch_person("4242", Wanted(courses=frozenset({"91"})))
+    assert [c.key for c in fetched.completions] == ["canvas:course:91"]

@@ -232,3 +232,19 @@ def test_lms_check_tries_the_tenants_own_courses_and_people(
         "  ok      capabilities: every call the sync makes was allowed",
     ]
     assert MOODLE_TOKEN not in result.output and CANVAS_TOKEN not in result.output
+
+
+def test_canvas_check_skips_an_imported_id_canvas_does_not_know(
+    rsps: responses.RequestsMock,
+) -> None:
+    canvas_get(rsps, "/api/v1/users/self", "users_self")
+    canvas_get(rsps, "/api/v1/users/777/enrollments", "error_not_found", status=404)
+    add_canvas_admin_listing(rsps)
+    findings = diagnose(Lms.canvas, CANVAS_URL, CANVAS_TOKEN, Probe(users=("1", "777")))
+    assert [f.level for f in findings] == ["ok", "ok"]
+    assert findings[1].text == "reads another user's enrollments (user 4242)"
+
+
+def add_canvas_admin_listing(rsps: responses.RequestsMock) -> None:
+    canvas_get(rsps, "/api/v1/accounts/self/users", "account_users")
+    canvas_get(rsps, "/api/v1/users/4242/enrollments", "enrollments_user_4242_page2")
