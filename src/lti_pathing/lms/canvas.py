@@ -46,7 +46,10 @@ PER_PAGE = 100
 THROTTLE_WAIT = 6.0
 TOKEN_REFUSED = {
     "Invalid access token.": "Canvas does not know this token (deleted, or mistyped)",
-    "Expired access token.": "the token has expired (developer-key tokens last an hour)",
+    "Expired access token.": (
+        "the token has expired (a developer-key token lasts an hour, a manual one until the "
+        "expiry date set on it)"
+    ),
     "Revoked access token.": "the token was revoked",
 }
 NO_PROGRESS = "no progress available"
@@ -302,7 +305,7 @@ class CanvasSource:
         ended = _instant(enrollment.get("end_at"))
         done = ended if ended is not None and ended <= now else None
         done = done or _instant(enrollment.get("updated_at")) or now
-        raw = "enrollment completed" + _grades(enrollment)
+        raw = ("enrollment completed" + _grades(enrollment))[:255]
         result.completions.append(
             Fetched(course_key("canvas", course_id), course_id, None, done, raw)
         )
