@@ -63,6 +63,37 @@ def _describe(error: Any) -> str:
     return str(error.message) + (f" ({', '.join(parts)})" if parts else "")
 
 
+@lms.command("check")
+@TENANT
+def check(slug: str | None) -> None:
+    """Try each active connection's token: the missing function, capability or permission is
+    named; exits 1 when anything must be fixed."""
+    from lti_pathing import crypto
+    from lti_pathing.db import transaction
+    from lti_pathing.lms.check import Finding, diagnose
+    from lti_pathing.services.completions.connections import LmsConnectionService
+
+    with transaction(current_app) as session:
+        service = LmsConnectionService(session, _tenant(session, slug))
+        targets = [
+            (c.kind, c.base_url, c.token_encrypted, service.probe(c.kind)) for c in service.active()
+        ]
+    if not targets:
+        raise click.ClickException("no active connection; add one with: lti-pathing lms connect")
+    problems = 0
+    for kind, url, encrypted, probe in targets:
+        click.echo(f"{kind} {url}")
+        try:
+            findings = diagnose(kind, url, crypto.decrypt(encrypted), probe)
+        except crypto.DecryptionError as error:
+            findings = [Finding("problem", str(error))]
+        for finding in findings:
+            problems += finding.level == "problem"
+            click.echo(f"  {finding.level:<8}{finding.text}")
+    if problems:
+        raise SystemExit(1)
+
+
 @lms.command("list")
 @TENANT
 def list_(slug: str | None) -> None:

@@ -54,6 +54,13 @@ class LmsRemoteError(LmsError):
         self.remote_code = remote_code
 
 
+class LmsNotApplicable(LmsRemoteError):
+    """The LMS says there is nothing of this kind to fetch there: a fact about the course (Canvas
+    has no progress for a course without module completion requirements), not a failure."""
+
+    code = "lms_not_applicable"
+
+
 class LmsConnectionBroken(LmsError):
     """The connection itself no longer works: every further call would fail the same way."""
 
@@ -67,6 +74,7 @@ class LmsAuthError(LmsConnectionBroken):
 
 
 class LmsAccessError(LmsConnectionBroken):
-    """The token works but may not call a function the sync needs (web service set-up)."""
+    """The token works but may not do what the sync needs: a web-service function missing from
+    Moodle's service, a Canvas token whose user may not read other users' enrollments."""
 
     code = "lms_access"

@@ -3,9 +3,11 @@
 Retried: connection errors and timeouts, 429, 5xx, and whatever `is_throttled` says is a
 throttle (Canvas answers 403 "Rate Limit Exceeded"). The wait before retry n is
 `backoff * factor**(n-1)`, or the server's `Retry-After` (seconds or an HTTP date) when it sends
-one; a server asking for longer than `max_wait` is not waited for (the call fails now and the
-next sync retries). When a response carries a remaining-quota header below `low_water`, the
-next call is delayed in proportion, so a long sync slows down instead of being throttled.
+one; a throttle without `Retry-After` (Canvas never sends one) waits at least `throttle_wait`, the
+time the LMS's quota needs to refill for one more call. A server asking for longer than
+`max_wait` is not waited for (the call fails now and the next sync retries). When a response
+carries a remaining-quota header below `low_water`, the next call is delayed in proportion, so a
+long sync slows down instead of being throttled.
 
 Tokens never reach a log line or an error message: `mask` removes the known secrets and any
 `wstoken=` / `access_token=` value from what is written.
@@ -113,6 +115,7 @@ class LmsHttp:
         retry: RetryPolicy | None = None,
         throttle: Throttle | None = None,
         is_throttled: Callable[[requests.Response], bool] | None = None,
+        throttle_wait: float = 0.0,
         sleep: Sleep = time.sleep,
         clock: Clock = utcnow,
         session: requests.Session | None = None,
@@ -123,6 +126,7 @@ class LmsHttp:
         self.retry = retry or RetryPolicy()
         self.throttle = throttle
         self.is_throttled = is_throttled or (lambda response: False)
+        self.throttle_wait = throttle_wait
         self.sleep = sleep
         self.clock = clock
         self.session = session or requests.Session()
@@ -159,6 +163,7 @@ class LmsHttp:
                 )
             log.warning("%s: %s; retry %d in %.1f s", shown, failure.message, attempt, wait)
             self.sleep(wait)
+            self._pause = max(0.0, self._pause - wait)  # that wait refilled the quota too
         assert failure is not None
         raise type(failure)(f"{failure.message} (after {self.retry.attempts} attempts)")
 
@@ -185,15 +190,15 @@ class LmsHttp:
         status = response.status_code
         if status == 429 or self.is_throttled(response):
             throttled = LmsThrottled(f"{shown} was throttled ({status})")
-            return None, throttled, self._wait(response, attempt)
+            return None, throttled, self._wait(response, attempt, self.throttle_wait)
         if status >= 500:
             failed = LmsServerError(f"{shown} failed with {status}")
             return None, failed, self._wait(response, attempt)
         return response, None, 0.0
 
-    def _wait(self, response: requests.Response, attempt: int) -> float:
+    def _wait(self, response: requests.Response, attempt: int, least: float = 0.0) -> float:
         asked = retry_after(response.headers.get("Retry-After"), self.clock())
-        return asked if asked is not None else self.retry.wait(attempt)
+        return asked if asked is not None else max(least, self.retry.wait(attempt))
 
     def json(self, response: requests.Response) -> Any:
         """The response body as JSON, or LmsMalformedResponse naming the call (never the token)."""

@@ -34,6 +34,27 @@ BROKEN = {
 }
 # Course-level answers that are facts about the course, not failures: nothing to fetch there.
 NOT_APPLICABLE = {"nocriteriaset", "usernotenroled"}
+# What the sync's calls need of the token's user, as Moodle's English strings name them in a
+# `nopermissions` message ("… permissions to do that (View activity completion reports).").
+CAPABILITIES = {
+    "Use REST protocol": "webservice/rest:use",
+    "View activity completion reports": "report/progress:view",
+    "View course completion report": "report/completion:view",
+    "View participants": "moodle/course:viewparticipants",
+    "View user profiles": "moodle/user:viewdetails",
+}
+# Further words for answers that do not say themselves what is missing.
+EXPLAINED = {
+    "nopermissions": "the token's user lacks capability {capability}",
+    "cannotviewreport": (
+        "the token's user lacks report/completion:view in the course, or completion tracking is "
+        "off there"
+    ),
+    "accessexception": (
+        "the function is not in the token's external service, the token's user lacks "
+        "webservice/rest:use, or the service is limited to authorised users"
+    ),
+}
 STATES = {0: "incomplete", 1: "complete", 2: "complete-pass", 3: "complete-fail"}
 DONE_STATES = {1, 2}
 
@@ -57,7 +78,7 @@ class MoodleClient:
         body = self.http.json(response)
         if isinstance(body, dict) and "exception" in body:
             code = str(body.get("errorcode") or "unknown")
-            message = self.http.mask(f"Moodle {function}: {body.get('message', '')} ({code})")
+            message = self.http.mask(f"Moodle {function}: {_explain(body, code)}")
             if code in BROKEN:
                 raise BROKEN[code](message, {"remote_code": code})
             raise LmsRemoteError(message, code)
@@ -96,6 +117,27 @@ class MoodleClient:
         statuses = _expect(body, dict, "core_completion_get_activities_completion_status")
         found: list[dict[str, Any]] = _expect(statuses.get("statuses"), list, "statuses")
         return found
+
+
+def missing_capability(message: str) -> str | None:
+    """The capability a Moodle `nopermissions` message names, if it is one the sync needs."""
+    for label, capability in CAPABILITIES.items():
+        if f"({label})" in message:
+            return capability
+    return None
+
+
+def _explain(body: dict[str, Any], code: str) -> str:
+    """Moodle's message and code, the capability it names, and `debuginfo` when Moodle sends it."""
+    message = str(body.get("message", ""))
+    text = f"{message} ({code})"
+    hint = EXPLAINED.get(code, "")
+    capability = missing_capability(message)
+    if capability is not None or code != "nopermissions":
+        text += f": {hint.format(capability=capability)}" if hint else ""
+    if body.get("debuginfo"):
+        text += f" [{str(body['debuginfo']).strip()[:200]}]"
+    return text
 
 
 def _expect(value: Any, kind: type, what: str) -> Any:

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from lti_pathing.db import transaction
 from lti_pathing.errors import Invalid, LtiPathingError
+from lti_pathing.lti.presets import PRESETS, fill
 
 if TYPE_CHECKING:
     from lti_pathing.models import PlatformRegistration
@@ -39,15 +40,21 @@ def platform() -> None:
 
 @platform.command("add")
 @click.option(
-    "--issuer", required=True, help="The platform's issuer (iss), e.g. https://lms.example.edu"
+    "--preset",
+    type=click.Choice(sorted(PRESETS)),
+    default=None,
+    help="Fill issuer and endpoints for Canvas cloud: production, beta or test.",
+)
+@click.option(
+    "--issuer", default="", help="The platform's issuer (iss), e.g. https://lms.example.edu"
 )
 @click.option("--client-id", required=True, help="The client id the platform gave the tool.")
 @click.option(
     "--deployment-id", "deployment_ids", multiple=True, help="Deployment id (repeatable)."
 )
-@click.option("--auth-login-url", required=True, help="The platform's OIDC authorization endpoint.")
-@click.option("--auth-token-url", required=True, help="The platform's OAuth 2 token endpoint.")
-@click.option("--key-set-url", required=True, help="The platform's public key set (JWKS) URL.")
+@click.option("--auth-login-url", default="", help="The platform's OIDC authorization endpoint.")
+@click.option("--auth-token-url", default="", help="The platform's OAuth 2 token endpoint.")
+@click.option("--key-set-url", default="", help="The platform's public key set (JWKS) URL.")
 @click.option("--name", default="", help="A label for administrators.")
 @click.option("--pending-deployment", is_flag=True, help="Record the first launch's deployment id.")
 @click.option("--lms", type=click.Choice(["moodle", "canvas"]), default=None,
@@ -55,12 +62,16 @@ def platform() -> None:
 @click.option("--admin-role", "admin_roles", multiple=True, help=ADMIN_ROLE_HELP)
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_deployment: bool,
-                 lms: str | None, admin_roles: tuple[str, ...], **fields: str) -> None:  # fmt: skip
+                 lms: str | None, admin_roles: tuple[str, ...], preset: str | None,
+                 **fields: str) -> None:  # fmt: skip
     """Register the tool with a platform (issuer + client_id) and its deployment ids."""
     from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService, PlatformSpec
     from lti_pathing.models import Lms
 
+    fields = fill(preset, fields)
+    if preset and not lms:
+        lms = "canvas"  # every preset is a Canvas cloud environment
     spec = PlatformSpec(
         issuer=fields["issuer"],
         client_id=fields["client_id"],

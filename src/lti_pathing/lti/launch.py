@@ -25,11 +25,12 @@ from werkzeug.wrappers import Response
 
 from lti_pathing import db, jobs
 from lti_pathing.auth import Actor, sign_in, sign_out
+from lti_pathing.lms.canvas import api_url_mismatch
 from lti_pathing.lti import adapter, bp
 from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
 from lti_pathing.lti.roles import is_test_user, tool_roles
 from lti_pathing.lti.tool_conf import DatabaseToolConf
-from lti_pathing.models import Person, PlatformDeployment, PlatformRegistration, Tenant
+from lti_pathing.models import Lms, Person, PlatformDeployment, PlatformRegistration, Tenant
 from lti_pathing.services.completions.connections import LmsConnectionService
 from lti_pathing.services.grades import GradeService
 
@@ -159,7 +160,13 @@ def after_launch(
     starts once the launch commits, so the page never waits for the LMS.
     """
     GradeService(session, tenant).remember_launch(registration, claims, person)
-    if LmsConnectionService(session, tenant).active():
+    active = LmsConnectionService(session, tenant).active()
+    custom = claims.get(CLAIM + "custom") or {}
+    canvas = [c.base_url for c in active if c.kind == Lms.canvas]
+    mismatch = api_url_mismatch(custom.get("canvas_api_base_url"), canvas)
+    if mismatch is not None:
+        current_app.logger.warning("tenant %s: %s", tenant.slug, mismatch)
+    if active:
         jobs.enqueue_sync(session, tenant, [person.id], person.id, trigger="launch")
 
 

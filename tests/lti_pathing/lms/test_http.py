@@ -129,3 +129,23 @@ def test_malformed_json_is_a_typed_error_naming_the_call(sleeps: Sleeps) -> None
     http = client(sleeps)
     with pytest.raises(LmsMalformedResponse, match="not JSON"):
         http.json(http.request("POST", "/ws", data={"wstoken": TOKEN}))
+
+
+@responses.activate
+def test_a_throttle_waits_at_least_the_refill_time_unless_retry_after_says(sleeps: Sleeps) -> None:
+    responses.get(f"{URL}/a", status=429)
+    responses.get(f"{URL}/a", status=429, headers={"Retry-After": "2"})
+    responses.get(f"{URL}/a", json=[])
+    http = client(sleeps, throttle_wait=6.0)
+    assert http.json(http.request("GET", "/a")) == []
+    assert sleeps == [6.0, 2.0]  # not the policy's 1 s; the server's own word wins
+
+
+@responses.activate
+def test_a_retry_wait_counts_toward_a_low_quota_pause(sleeps: Sleeps) -> None:
+    low = {"X-Rate-Limit-Remaining": "0.0"}
+    responses.get(f"{URL}/a", status=429, headers=low)
+    responses.get(f"{URL}/a", json=[])
+    http = client(sleeps, throttle=Throttle("X-Rate-Limit-Remaining"), throttle_wait=6.0)
+    http.request("GET", "/a")
+    assert sleeps == [6.0]  # the 5 s pause for an empty quota already passed while waiting

@@ -153,3 +153,30 @@ def test_a_wrong_shape_is_malformed(rsps: responses.RequestsMock, sleeps: Sleeps
     rsps.add(responses.POST, f"{MOODLE_URL}/webservice/rest/server.php", json={"courses": []})
     with pytest.raises(LmsMalformedResponse):
         _client(sleeps).users_courses("3")
+
+
+def test_a_refused_activity_report_names_the_missing_capability(
+    rsps: responses.RequestsMock, sleeps: Sleeps
+) -> None:
+    """What the sync run records for the admin: the capability, not only Moodle's sentence."""
+    add_moodle(rsps, "13_users_courses_student2")
+    add_moodle(rsps, "31_student1_token_reads_student2_activities")
+    fetched = make_moodle_source(sleeps).fetch_person("4", Wanted(modules=frozenset({("2", "3")})))
+    [failure] = fetched.failures
+    assert failure.code == "nopermissions" and failure.course_id == "2"
+    assert failure.message.endswith(
+        "(View activity completion reports). (nopermissions): the token's user lacks capability "
+        "report/progress:view"
+    )
+
+
+def test_a_refused_completion_report_says_what_it_may_mean(
+    rsps: responses.RequestsMock, sleeps: Sleeps
+) -> None:
+    add_moodle(rsps, "13_users_courses_student2", body='[{"id": 2, "completed": true}]')
+    add_moodle(rsps, "28_student1_token_reads_student2_course_completion")
+    fetched = make_moodle_source(sleeps).fetch_person("4", COURSE_A)
+    [failure] = fetched.failures
+    assert "lacks report/completion:view in the course, or completion tracking is off" in (
+        failure.message
+    )

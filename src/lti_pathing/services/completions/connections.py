@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from lti_pathing import crypto
 from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.lms.check import MAX_PROBES, Probe
 from lti_pathing.lms.errors import LmsError
 from lti_pathing.lms.http import mask
-from lti_pathing.models import Lms, LmsConnection, LmsSyncRun
+from lti_pathing.models import Lms, LmsConnection, LmsCourseLink, LmsIdentity, LmsSyncRun, Person
 from lti_pathing.services.base import TenantService
 
 TokenCheck = Callable[[Lms, str, str], str]  # lti_pathing.lms.check.check_token
@@ -71,6 +72,27 @@ class LmsConnectionService(TenantService):
             return self.add(connection)
         self.flush()
         return connection
+
+    def probe(self, kind: Lms) -> Probe:
+        """Linked course ids and LMS user ids of active people, for `lms check` to try."""
+        courses = self.session.scalars(
+            select(LmsCourseLink.course_id)
+            .where(LmsCourseLink.tenant_id == self.tenant.id, LmsCourseLink.lms == kind)
+            .order_by(LmsCourseLink.course_id)
+        )
+        users = self.session.scalars(
+            select(LmsIdentity.lms_user_id)
+            .join(Person, Person.id == LmsIdentity.person_id)
+            .where(
+                LmsIdentity.tenant_id == self.tenant.id,
+                LmsIdentity.lms == kind,
+                LmsIdentity.lms_user_id.is_not(None),
+                Person.active.is_(True),
+            )
+            .order_by(LmsIdentity.id)
+            .limit(MAX_PROBES * 4)
+        )
+        return Probe(tuple(dict.fromkeys(courses)), tuple(str(u) for u in users))
 
     def list_connections(self) -> list[LmsConnection]:
         """Every connection of the tenant (tokens only as their masked hint)."""
