@@ -24,10 +24,10 @@ from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
 from lti_pathing.errors import Invalid, LtiPathingError
+from lti_pathing.services.grades import PLAN_LABEL, PLAN_RESOURCE_ID, PLAN_TAG
 
-PLAN_TAG = "lti-pathing-plan"
-PLAN_LABEL = "Career plan progress (lti-pathing)"
-PLAN_RESOURCE_ID = "lti-pathing:career-plan-progress"
+__all__ = ["PLAN_LABEL", "PLAN_RESOURCE_ID", "PLAN_TAG", "PlanGrades", "plan_score"]
+
 SCORE_MAXIMUM = 100
 SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",

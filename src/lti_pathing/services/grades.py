@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from lti_pathing.errors import Invalid
 from lti_pathing.models import (
     Gradebook,
     GradePassback,
@@ -32,6 +35,10 @@ from lti_pathing.models import (
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.progress import ProgressService, plan_progress
 
+# The tool's own column in a course set aside for it: unmistakable in a list of assignments.
+PLAN_TAG = "lti-pathing-plan"
+PLAN_LABEL = "Career plan progress (lti-pathing)"
+PLAN_RESOURCE_ID = "lti-pathing:career-plan-progress"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
@@ -62,6 +69,24 @@ def _context_role(role: str) -> str | None:
     if role.startswith(MEMBERSHIP + "#"):
         return role.split("#", 1)[1]
     return role if "/" not in role and ":" not in role else None
+
+
+@dataclass(frozen=True)
+class GradebookRow:
+    """A course the tool was launched from, where its grade book stands, and who is in it."""
+
+    context: LtiContext
+    learners: list[GradePassback]
+
+    @property
+    def refused(self) -> list[GradePassback]:
+        """Learners the LMS refused a score for good (not retried)."""
+        return [t for t in self.learners if t.refused_status is not None]
+
+    @property
+    def sent(self) -> int:
+        """Learners whose progress the LMS holds."""
+        return sum(t.sent_at is not None for t in self.learners)
 
 
 class GradeService(TenantService):
@@ -187,3 +212,51 @@ class GradeService(TenantService):
             .distinct()
         )
         return sorted(self.session.scalars(stmt))
+
+    def gradebooks(self) -> list[GradebookRow]:
+        """Every course the tool was launched from (with AGS), by title, with its learners."""
+        contexts = self.session.scalars(
+            self.scoped(LtiContext)
+            .options(selectinload(LtiContext.registration))
+            .order_by(LtiContext.title, LtiContext.id)
+        ).all()
+        targets = self.session.scalars(
+            self.scoped(GradePassback)
+            .options(selectinload(GradePassback.person))
+            .order_by(GradePassback.id)
+        ).all()
+        by_context: dict[int, list[GradePassback]] = {}
+        for target in targets:
+            by_context.setdefault(target.context_id, []).append(target)
+        return [GradebookRow(c, by_context.get(c.id, [])) for c in contexts]
+
+    def change(self, context_id: int, action: str) -> list[int]:
+        """An admin's choice for a course's grade book; the people whose passback it affects.
+
+        `set_aside`: the course receives progress in the tool's own column; `stop`: nothing more
+        is sent; `send_again`: lift the LMS's refusals for good, once fixed in the LMS.
+        """
+        context = self.get(LtiContext, context_id)
+        if action == "send_again":
+            for target in self._targets_of(context):
+                target.refused_status = None
+        elif action in ("set_aside", "stop"):
+            if context.gradebook is Gradebook.link:
+                raise Invalid("this course has a graded link placed in the LMS; remove its "
+                              "grade column in the LMS to stop progress there")  # fmt: skip
+            context.gradebook = Gradebook.course if action == "set_aside" else Gradebook.none
+            context.lineitem_url = None
+        else:
+            raise Invalid("unknown action", {"action": ["set_aside, stop or send_again"]})
+        return self._people_of(context)
+
+    def _targets_of(self, context: LtiContext) -> list[GradePassback]:
+        return list(
+            self.session.scalars(
+                self.scoped(GradePassback).where(GradePassback.context_id == context.id)
+            )
+        )
+
+    def _people_of(self, context: LtiContext) -> list[int]:
+        self.flush()
+        return sorted({t.person_id for t in self._targets_of(context)})

@@ -9,6 +9,7 @@ from lti_pathing.services.overview import OverviewService
 from lti_pathing.web.admin import (
     activities,
     evidence,
+    gradebooks,
     jobs,
     lms,
     people,
@@ -51,7 +52,8 @@ def home() -> str:
     return render_template("admin/home.html", sections=SECTIONS, counts=counts)
 
 
-for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans):
+for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans,
+               gradebooks):  # fmt: skip
     module.init(bp)
 
 
