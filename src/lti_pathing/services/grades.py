@@ -49,13 +49,13 @@ LEARNER = f"{MEMBERSHIP}#Learner"
 # as a student is still graded by the course's own staff, not by this tool).
 STAFF = ("Instructor", "TeachingAssistant", "Administrator", "ContentDeveloper", "Mentor")
 # Canvas's Student View ("Test Student"): Learner in the course, but never a gradable person.
-TEST_USER = "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"
+TEST_USER_SUFFIX = "/system/person#TestUser"  # Canvas: http://purl.imsglobal.org/vocab/lti/...
 
 
 def is_gradable_learner(roles: Iterable[str]) -> bool:
     """True for a learner of the launch's course whom its grade book grades."""
     given = [r for r in roles if isinstance(r, str)]
-    if TEST_USER in given:
+    if any(r.endswith(TEST_USER_SUFFIX) for r in given):  # lti/ or lis/v2/ vocabulary alike
         return False
     names = {_context_role(r) for r in given} - {None}
     return "Learner" in names and not names & set(STAFF)

@@ -114,3 +114,4 @@ def test_gradable_learner_role_forms() -> None:
     assert not is_gradable_learner([f"{LIS}membership#Mentor"])
     assert not is_gradable_learner(["Learner", "Instructor"])
     assert not is_gradable_learner([])
+    assert not is_gradable_learner(["Learner", f"{LIS}system/person#TestUser"])
