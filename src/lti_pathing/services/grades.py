@@ -44,7 +44,6 @@ CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
-LEARNER = f"{MEMBERSHIP}#Learner"
 # Context roles that make a launch not gradable even beside Learner (a TA who is also enrolled
 # as a student is still graded by the course's own staff, not by this tool).
 STAFF = ("Instructor", "TeachingAssistant", "Administrator", "ContentDeveloper", "Mentor")

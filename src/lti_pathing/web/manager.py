@@ -226,7 +226,8 @@ def record(check_in_id: int) -> BaseResponse:
         progress = service(PlanViewService, tenant).view(latest).progress
         ready = progress.readiness_on.isoformat() if progress.readiness_on else None
         snapshot = {"plan_id": latest.id, "done": progress.done, "total": progress.total,
-                    "state": progress.state, "ready_on": ready}  # fmt: skip
+                    "percent": progress.percent, "state": progress.state,
+                    "ready_on": ready}  # fmt: skip
     fields = {
         "held_on": optional_date("held_on"),
         "notes": request.form.get("notes", ""),

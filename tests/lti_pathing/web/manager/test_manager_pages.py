@@ -177,3 +177,12 @@ def test_one_progress_figure_on_the_plan_page_the_team_view_and_the_grade_book(
     assert "% of required levels met" in team  # role fit, named for what it is
     _plan, score = GradeService(db, db.get_one(Tenant, learner.tenant_id)).score_for(learner.id)
     assert score is not None and int(score) == progress.percent
+    submitted.status = PlanStatus.approved  # a check-in snapshots the approved plan
+    db.flush()
+    boss, page = client_as(person(MANAGER), "manager"), f"/team/people/{learner.id}"
+    assert post(boss, f"{page}/checkins", {"scheduled_on": ""}, page).status_code == 302
+    held = db.scalars(select(CheckIn).where(CheckIn.person_id == learner.id)).one()
+    form = {"version": held.version, "held_on": "", "notes": "", "next_steps": ""}
+    assert post(boss, f"/team/checkins/{held.id}", form, page).status_code == 302
+    snapshot = f"{progress.percent} % of planned hours done, 1 of {len(live)} items"
+    assert snapshot in boss.get(page).get_data(as_text=True)
