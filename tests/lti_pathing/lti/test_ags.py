@@ -10,13 +10,25 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+import responses
+from flask import Flask
 from pylti1p3.exception import LtiServiceException
+from sqlalchemy.orm import Session
 
 from lti_pathing.errors import Invalid
-from lti_pathing.lti.ags import PlatformUnavailable, ScoreRefused, plan_score, refusal
+from lti_pathing.lti import adapter
+from lti_pathing.lti.ags import (
+    PlanGrades,
+    PlatformUnavailable,
+    ScoreRefused,
+    plan_score,
+    refusal,
+)
+from tests.lti_pathing.lti.launching import AUTH_TOKEN_URL
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 CANVAS = Path(__file__).parents[2] / "fixtures/canvas/ags"
@@ -87,3 +99,25 @@ def test_other_4xx_answers_are_final(status: int, body: str, message: str) -> No
 )
 def test_failures_that_may_pass_are_retried(error: Exception) -> None:
     assert isinstance(refusal(error), PlatformUnavailable)
+
+
+def test_a_moodle_graded_activity_gets_the_score_at_its_own_line_item(
+    app: Flask, session: Session, registration: Any
+) -> None:
+    launch = json.loads((MOODLE / "launch-id-token-decoded.json").read_text())["payload"]
+    claim = launch["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
+    recorded = json.loads((MOODLE / "ags-score-request.json").read_text())
+    token = json.loads((MOODLE / "token-response.json").read_text())
+    scores = claim["lineitem"].replace("/lineitem?", "/lineitem/scores?")
+    with app.app_context(), responses.RequestsMock() as platform:
+        platform.post(AUTH_TOKEN_URL, json=token)
+        platform.post(scores, json={})
+        book = PlanGrades(adapter.service_connector(registration, session), claim)
+        item = book.report("3", Decimal(recorded["scoreGiven"]), NOW)
+        calls = len(platform.calls)
+        sent = json.loads(platform.calls[-1].request.body or b"{}")
+    assert item.get_id() == claim["lineitem"] and calls == 2  # no line item found or created
+    expected = {k: v for k, v in recorded.items() if k != "comment"}
+    # The recorded tool called 85 "Completed"; a plan at 85 % is still in progress.
+    assert sent == {**expected, "timestamp": "2026-12-01T12:00:00.000Z",
+                    "activityProgress": "InProgress"}  # fmt: skip
