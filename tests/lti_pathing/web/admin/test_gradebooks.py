@@ -95,3 +95,18 @@ def test_lifting_refusals_sends_again_and_stopping_sends_nothing_more(
     session.refresh(context)
     assert context.gradebook is Gradebook.none and len(passbacks(session)) == 1
     assert admin.post(f"/admin/gradebooks/{context.id}", {"action": "x"}).status_code == 422
+
+
+def test_a_graded_link_s_course_is_shown_as_such_and_not_switched_here(
+    admin: Browser, session: Session, course: dict[str, Any]
+) -> None:
+    context = course["context"]
+    context.gradebook, context.lineitem_url = Gradebook.link, "https://canvas.example.edu/li/7"
+    session.flush()
+    html = admin.get("/admin/gradebooks/").get_data(as_text=True)
+    assert "a graded link placed in the LMS" in html and "Set aside for plan progress" not in html
+    refused = admin.post(f"/admin/gradebooks/{context.id}", {"action": "stop"})
+    assert refused.status_code == 422
+    assert "remove its grade column in the LMS" in refused.get_data(as_text=True)
+    session.refresh(context)
+    assert context.gradebook is Gradebook.link
