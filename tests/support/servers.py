@@ -59,6 +59,8 @@ class _Forms(HTMLParser):
         elif tag in ("input", "textarea", "button") and self.forms and values.get("name"):
             if tag == "button" and values.get("type", "submit") == "submit":
                 return  # a button's value is only sent when it is the one clicked
+            if values.get("type") in ("checkbox", "radio") and "checked" not in values:
+                return  # an unchecked box is not sent
             self.forms[-1]["fields"][values["name"]] = values.get("value", "")
 
 

@@ -3,13 +3,17 @@
 Service URLs carry the client id (`/api/lti/<client_id>/<context_id>/...`) and a token only opens
 the URLs of the client it was issued to, so a tool that shared one token between two client ids
 of this issuer gets 403 here. A malformed or foreign bearer gets 401, never a 500.
+
+AGS behaves as Canvas does where tools trip over it: a line item created without
+`resourceLinkId` becomes a course assignment (listed on the course page), one naming an unknown
+link is 404, and a score for anyone who is not a student of the course (teacher, TA, admin,
+Test Student) is 422 "User not found in course or is not a student", in Canvas's error shape.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -27,6 +31,8 @@ LINEITEM, LINEITEM_RO = SCOPE + "lineitem", SCOPE + "lineitem.readonly"
 SCORE, RESULT_RO = SCOPE + "score", SCOPE + "result.readonly"
 MEMBERSHIP_RO = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MEDIA = "application/vnd.ims."
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+NOT_A_STUDENT = "User not found in course or is not a student"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -170,9 +176,11 @@ def create_line_item(client_id: str, context_id: str) -> Response:
         raise ProtocolError("scoreMaximum must be a number above 0")
     allowed = ("label", "scoreMaximum", "resourceId", "tag", "resourceLinkId", "startDateTime",
                "endDateTime", "gradesReleased")  # fmt: skip
-    item = LineItem(uuid.uuid4().hex[:12], client_id, {k: data[k] for k in allowed if k in data})
-    with current_state().lock:
-        current_state().line_items[item.id] = item
+    link_id = data.get("resourceLinkId")
+    link = current_state().links.get(str(link_id)) if link_id else None
+    if link_id and (link is None or link.client_id != client_id):
+        raise ProtocolError("no such resource link", 404, "not_found")  # Canvas: RecordNotFound
+    item = current_state().add_line_item(client_id, {k: data[k] for k in allowed if k in data})
     return _json({"id": _item_url(item), **item.data}, 201, MEDIA + "lis.v2.lineitem+json")
 
 
@@ -199,8 +207,8 @@ def post_score(client_id: str, context_id: str, item_id: str) -> Response:
     ]
     if missing:
         raise ProtocolError(f"score lacks {', '.join(missing)}")
-    if current_state().config.person(str(score["userId"])) is None:
-        raise ProtocolError(f"userId {score['userId']!r} is not a member of the course")
+    if not _is_student(str(score["userId"])):
+        return _json({"errors": {"type": "unprocessable_entity", "message": NOT_A_STUDENT}}, 422)
     try:
         when = dt.datetime.fromisoformat(str(score["timestamp"]).replace("Z", "+00:00"))
     except ValueError:
@@ -211,6 +219,16 @@ def post_score(client_id: str, context_id: str, item_id: str) -> Response:
             raise ProtocolError("a newer score is already recorded", 409, "conflict")
         item.scores[str(score["userId"])] = {**score, "_when": when.isoformat()}
     return _json({"resultUrl": f"{_item_url(item)}/results?user_id={score['userId']}"})
+
+
+def _is_student(sub: str) -> bool:
+    """A learner of the course, not staff and not the Test Student (Canvas's user_is_student?)."""
+    person = current_state().config.person(sub)
+    if person is None or any(role.endswith("/system/person#TestUser") for role in person.roles):
+        return False
+    staff = ("Instructor", "TeachingAssistant", "Administrator", "ContentDeveloper")
+    names = {role.rsplit("#", 1)[-1] for role in person.roles if role.startswith(LIS[:-1])}
+    return "Learner" in names and not names & set(staff)
 
 
 @bp.get("/api/lti/<client_id>/<context_id>/lineitems/<item_id>/results")

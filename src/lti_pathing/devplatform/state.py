@@ -29,6 +29,7 @@ class CourseLink:
     client_id: str
     url: str | None = None  # target_link_uri; None: the client's launch URL
     custom: dict[str, str] = field(default_factory=dict)
+    line_item_id: str | None = None  # a graded link: its own line item (AGS claim `lineitem`)
 
 
 @dataclass
@@ -50,6 +51,11 @@ class LineItem:
     client_id: str
     data: dict[str, Any]
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)  # by userId
+
+    @property
+    def assignment(self) -> bool:
+        """Created without a resource link: Canvas makes it a course assignment of its own."""
+        return not self.data.get("resourceLinkId")
 
 
 @dataclass
@@ -102,6 +108,21 @@ class PlatformState:
             link = CourseLink(f"link-{len(self.links) + 1}", title, client_id, url, custom or {})
             self.links[link.id] = link
             return link
+
+    def add_line_item(self, client_id: str, data: dict[str, Any]) -> LineItem:
+        """Add a line item; one with `resourceLinkId` becomes that link's own column."""
+        with self.lock:
+            item = LineItem(secrets.token_hex(6), client_id, data)
+            self.line_items[item.id] = item
+            link = self.links.get(str(data.get("resourceLinkId") or ""))
+            if link is not None and link.line_item_id is None:
+                link.line_item_id = item.id
+            return item
+
+    def assignments(self) -> list[LineItem]:
+        """Line items created without a resource link: course assignments, as Canvas does."""
+        with self.lock:
+            return [item for item in self.line_items.values() if item.assignment]
 
     def new_hint(self, message: PendingMessage) -> str:
         """Remember a pending message; the returned hint is good for one authorization."""

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from lti_pathing.devplatform import protocol
 from lti_pathing.devplatform.config import PlatformPerson
 from lti_pathing.devplatform.protocol import ProtocolError
-from lti_pathing.devplatform.state import PendingMessage, PlatformState, current_state
+from lti_pathing.devplatform.state import CourseLink, PendingMessage, PlatformState, current_state
 
 bp = Blueprint("devplatform", __name__, template_folder="templates")
 
@@ -141,7 +141,10 @@ def _fill_claims(
     if user.canvas_user_id:
         custom["canvas_user_id"] = user.canvas_user_id
     services = f"{issuer}/api/lti/{msg.client_id}/{course.id}"
-    launch.set_ags(f"{services}/lineitems", None, True, True, True)
+    placed = state.links.get(msg.link_id or "") if msg.kind != "deep_link" else None
+    graded = placed.line_item_id if placed else None  # a graded link: its own column
+    graded = f"{services}/lineitems/{graded}" if graded else None
+    launch.set_ags(f"{services}/lineitems", graded, True, True, True)
     launch.set_nrps(f"{services}/memberships")
     launch.set_extra_claims({
         "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
@@ -165,6 +168,19 @@ def _fill_claims(
     launch.set_custom_parameters_claim(custom)
 
 
+def _add_link(state: PlatformState, client_id: str, item: dict[str, Any]) -> CourseLink:
+    """A returned resource link placed in the course; with a `lineItem`, a graded one."""
+    custom = {str(k): str(v) for k, v in dict(item.get("custom") or {}).items()}
+    link = state.add_link(str(item.get("title") or "lti-pathing"), client_id, item.get("url"),
+                          custom)  # fmt: skip
+    wanted = item.get("lineItem")
+    if isinstance(wanted, dict):
+        data = {k: wanted[k] for k in ("label", "scoreMaximum", "resourceId", "tag") if k in wanted}
+        data.setdefault("label", link.title)
+        state.add_line_item(client_id, {**data, "resourceLinkId": link.id})
+    return link
+
+
 @bp.post("/deep-link/return")
 def deep_link_return() -> str:
     """Receive the tool's deep-linking response; its resource links become course links."""
@@ -185,11 +201,6 @@ def deep_link_return() -> str:
     _claims, items = protocol.verify_deep_link_response(
         protocol.conf_for(state.config, client), token
     )
-    added = [
-        state.add_link(
-            str(item.get("title") or "lti-pathing"), client_id, item.get("url"),
-            {str(k): str(v) for k, v in dict(item.get("custom") or {}).items()},
-        )
-        for item in items if item.get("type") == "ltiResourceLink"
-    ]  # fmt: skip
+    added = [_add_link(state, client_id, item) for item in items
+             if item.get("type") == "ltiResourceLink"]  # fmt: skip
     return render_template("devplatform/deep_link_done.html", added=added, sub=sub)

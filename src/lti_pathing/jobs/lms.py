@@ -8,6 +8,7 @@ transaction, so a score the LMS accepted is recorded even when another one fails
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 import requests
@@ -16,7 +17,15 @@ from flask import Flask
 from lti_pathing.db import database, transaction, utcnow
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.jobs.work import Retryable, complete
-from lti_pathing.models import Job, JobStatus, LmsConnection, Person, SyncStatus, Tenant
+from lti_pathing.models import (
+    Gradebook,
+    Job,
+    JobStatus,
+    LmsConnection,
+    Person,
+    SyncStatus,
+    Tenant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +81,12 @@ def _summary(run: Any) -> dict[str, Any]:
 
 
 def passback(app: Flask, job_id: int) -> None:
-    """Send each target's plan progress to its course's "Career plan progress" line item."""
+    """Send each target's plan progress to its course's chosen grade-book column.
+
+    A refusal for good (a 4xx such as Canvas's 422 for someone who is not a student) is recorded
+    on the target and not retried; the job is retried only for failures that may pass (5xx,
+    timeouts, no token), and gives up after the runner's retry limit.
+    """
     from lti_pathing.services.grades import GradeService
 
     with transaction(app) as session:
@@ -80,26 +94,29 @@ def passback(app: Flask, job_id: int) -> None:
         tenant_id, people = job.tenant_id, list(job.params["person_ids"])
         tenant = session.get_one(Tenant, tenant_id)
         targets = [t.id for t in GradeService(session, tenant).targets(people)]
-    sent: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
+    outcomes: dict[str, list[dict[str, Any]]] = {"sent": [], "waiting": [], "refused": [],
+                                                 "failed": []}  # fmt: skip
     for target_id in targets:
         with transaction(app) as session:
-            outcome = _send_one(session, session.get_one(Tenant, tenant_id), target_id)
-        (failed if "error" in outcome else sent).append(outcome)
-    if failed:
-        raise Retryable(f"{len(failed)} score(s) not accepted: {failed[0]['error']}")
+            kind, outcome = _send_one(session, session.get_one(Tenant, tenant_id), target_id)
+        outcomes[kind].append(outcome)
+    if outcomes["failed"]:
+        failed = outcomes["failed"]
+        raise Retryable(f"{len(failed)} score(s) not delivered: {failed[0]['error']}")
+    result = {k: v for k, v in outcomes.items() if v or k == "sent"}
+    message = f"{len(outcomes['sent'])} score(s) sent"
+    if outcomes["refused"]:
+        message += f", {len(outcomes['refused'])} refused by the LMS for good"
     with transaction(app) as session:
         job = session.get_one(Job, job_id)
         if job.status is not JobStatus.done:
-            complete(session, job, {"sent": sent}, f"{len(sent)} score(s) sent")
+            complete(session, job, result, message)
 
 
-def _send_one(session: Any, tenant: Tenant, target_id: int) -> dict[str, Any]:
-    """Send one target's score; the outcome (sent or the LMS's refusal) is recorded on it."""
-    from pylti1p3.exception import LtiException
-
+def _send_one(session: Any, tenant: Tenant, target_id: int) -> tuple[str, dict[str, Any]]:
+    """Send one target's score; (sent | waiting | refused | failed, what happened), recorded."""
     from lti_pathing.lti.adapter import service_connector
-    from lti_pathing.lti.ags import PlanGrades
+    from lti_pathing.lti.ags import PlanGrades, ScoreRefused
     from lti_pathing.models import GradePassback
     from lti_pathing.services.grades import GradeService
 
@@ -110,21 +127,31 @@ def _send_one(session: Any, tenant: Tenant, target_id: int) -> dict[str, Any]:
         "person_id": target.person_id,
         "context": target.context.context_id,
         "plan_id": plan.id if plan else None,
-        "score": float(score),
+        "score": float(score) if score is not None else None,
     }
+    if score is None and target.sent_at is None:  # no progress yet: the grade book stays empty
+        return "waiting", outcome
+    score = score if score is not None else Decimal("0.00")  # progress gone since: report it
     if target.error is None and target.score == score and target.sent_at is not None:
-        return {**outcome, "unchanged": True}
+        return "sent", {**outcome, "unchanged": True}
+    context = target.context
+    endpoint = {"lineitems": context.lineitems_url, "lineitem": context.lineitem_url}
+    if context.gradebook is Gradebook.course:  # the tool's own column, found again by tag
+        endpoint["lineitem"] = None
     try:
-        connector = service_connector(target.context.registration, session)
-        book = PlanGrades(connector, {"lineitems": target.context.lineitems_url})
-        line_item = book.report(target.subject, float(score), grades.clock()).get_id()
-    except (LtiPathingError, LtiException, requests.RequestException, ValueError) as error:
+        book = PlanGrades(service_connector(context.registration, session), endpoint)
+        line_item = book.report(target.subject, score, grades.clock()).get_id()
+    except ScoreRefused as error:
+        log.info("grade passback to %s refused for good: %s", context.lineitems_url, error)
+        grades.record_failed(target, error.message, final=error.http_status)
+        return "refused", {**outcome, "error": error.message, "http_status": error.http_status}
+    except (LtiPathingError, requests.RequestException, ValueError) as error:
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        log.info("grade passback to %s refused: %s", target.context.lineitems_url, message)
+        log.info("grade passback to %s failed: %s", context.lineitems_url, message)
         grades.record_failed(target, str(message))
-        return {**outcome, "error": str(message)}
+        return "failed", {**outcome, "error": str(message)}
     grades.record_sent(target, plan, score, line_item)
-    return outcome
+    return "sent", outcome
 
 
 def queue_scheduled_syncs(app: Flask) -> int:

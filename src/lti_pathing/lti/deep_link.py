@@ -18,6 +18,7 @@ from pylti1p3.exception import LtiException
 from lti_pathing.auth import actor_or_raise
 from lti_pathing.errors import PermissionDenied
 from lti_pathing.lti import adapter, bp
+from lti_pathing.lti.ags import plan_line_item
 from lti_pathing.lti.identity import CLAIM
 from lti_pathing.lti.roles import is_course_staff
 
@@ -41,14 +42,20 @@ def _staff_launch(launch_id: str) -> adapter.ToolMessageLaunch:
     return launch
 
 
-def content_item() -> DeepLinkResource:
-    """The one thing the tool offers: a link that opens the learner's career plan."""
-    return (
+def content_item(graded: bool = False) -> DeepLinkResource:
+    """The one thing the tool offers: a link that opens the learner's career plan.
+
+    `graded`: the link comes with its own line item, so the LMS makes a grade column for it
+    (Canvas: an assignment) and the tool reports plan progress there: the explicit choice of
+    whoever places it, never the default.
+    """
+    item = (
         DeepLinkResource()
         .set_url(url_for("lti.launch", _external=True))
         .set_title(TITLE)
         .set_custom_params({"placement": "career_plan"})
     )
+    return item.set_lineitem(plan_line_item()) if graded else item
 
 
 @bp.route("/deep-link", methods=["GET", "POST"])
@@ -65,7 +72,8 @@ def deep_link() -> str:
             course_title=context.get("title") or "your course",
         )  # fmt: skip
     try:
-        token = launch.get_deep_link().get_response_jwt([content_item()])
+        graded = request.form.get("gradebook") == "1"
+        token = launch.get_deep_link().get_response_jwt([content_item(graded)])
     except LtiException as error:
         raise adapter.refused(error) from error
     return render_template(

@@ -83,7 +83,8 @@ def moodle_fields(base_url: str) -> list[tuple[str, str]]:
         ("Tool Settings", "Do not use this service"),
         ("Share launcher's name with tool", "Always"),
         ("Share launcher's email with tool", "Always"),
-        ("Accept grades from the tool", "Always"),
+        # Per activity: a grade column only where a teacher wants plan progress (lms-setup.md).
+        ("Accept grades from the tool", "Delegate to teacher"),
     ]  # fmt: skip
 
 

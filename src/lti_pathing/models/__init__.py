@@ -12,7 +12,7 @@ from lti_pathing.models.catalog import (
 )
 from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
-from lti_pathing.models.grades import GradePassback, LtiContext
+from lti_pathing.models.grades import Gradebook, GradePassback, LtiContext
 from lti_pathing.models.jobs import Job, JobKind, JobStatus
 from lti_pathing.models.lms import (
     CompletionChannel,
@@ -66,6 +66,7 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "GradePassback",
+    "Gradebook",
     "ItemStatus",
     "Job",
     "JobFamily",

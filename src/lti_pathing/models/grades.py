@@ -1,25 +1,35 @@
 """Grade passback: the LMS course contexts the tool was launched from, and what it sent there.
 
 A launch whose AGS claim offers line items records its context (one per registration and LTI
-context id) and the learner as a passback target there. A passback job then writes the
-learner's plan progress as a score to the tool's own "Career plan progress" line item of each
-context and records what it sent, when, and the LMS's refusal if any.
+context id) and, for a learner of that course, a passback target. Scores go only to contexts
+whose grade book was chosen for them (`Gradebook`): never by default, since a line item the
+tool creates in Canvas becomes a real assignment. A passback job writes the learner's plan
+progress there and records what it sent, when, and the LMS's refusal if any.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_pathing.db import Base, UtcDateTime, intpk
-from lti_pathing.models.base import TenantOwned, Timestamped
+from lti_pathing.models.base import TenantOwned, Timestamped, enum_type
 from lti_pathing.models.lti import PlatformRegistration
 from lti_pathing.models.people import Person
 
 Url = String(500)
+
+
+class Gradebook(enum.StrEnum):
+    """Whether, and where, a course's grade book receives plan progress."""
+
+    none = "none"  # the default: nothing is sent, no line item is created
+    link = "link"  # a link placed in the course with its own line item (the LMS made the column)
+    course = "course"  # the tenant admin set the course aside: the tool keeps its own line item
 
 
 class LtiContext(TenantOwned, Timestamped, Base):
@@ -36,6 +46,9 @@ class LtiContext(TenantOwned, Timestamped, Base):
     title: Mapped[str] = mapped_column(String(255), default="")
     lineitems_url: Mapped[str] = mapped_column(Url)  # from the launch's AGS claim
     lineitem_url: Mapped[str | None] = mapped_column(Url)  # the plan's column, once found
+    gradebook: Mapped[Gradebook] = mapped_column(
+        enum_type(Gradebook, "gradebook"), default=Gradebook.none, server_default="none"
+    )
 
     registration: Mapped[PlatformRegistration] = relationship()
 
@@ -59,6 +72,9 @@ class GradePassback(TenantOwned, Timestamped, Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     attempted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     error: Mapped[str | None] = mapped_column(Text)  # the LMS's refusal on the last attempt
+    # The HTTP status of a refusal for good (a 4xx such as Canvas's 422 "not a student"): no
+    # score is sent again until the person launches from that course as a learner again.
+    refused_status: Mapped[int | None] = mapped_column(Integer)
 
     context: Mapped[LtiContext] = relationship()
     person: Mapped[Person] = relationship()

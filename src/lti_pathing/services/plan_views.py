@@ -20,6 +20,7 @@ from lti_pathing.models import (
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.completions import behind_schedule
+from lti_pathing.services.progress import plan_progress
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,14 @@ class OpenGap:
 
 @dataclass(frozen=True)
 class Progress:
-    """How far along the plan is, against its schedule."""
+    """How far along the plan is (`services.progress`), against its schedule."""
 
-    done: int
-    total: int
+    done: int  # items done
+    total: int  # items (dropped ones left out)
     late: int
     ahead: int  # completed before their planned end
     readiness_on: dt.date | None
-
-    @property
-    def percent(self) -> int:
-        """Share of items done, in whole percent."""
-        return int(100 * self.done / self.total) if self.total else 0
+    percent: int  # of planned hours done: the one progress figure (also the grade book's)
 
     @property
     def state(self) -> str:
@@ -128,7 +125,10 @@ class PlanViewService(TenantService):
         readiness_on = week_date(plan, last_end) if ready and plan.items else None
         if ready and not plan.items:
             readiness_on = week_date(plan, 0)
-        return Progress(len(done), len(rows), sum(r.late for r in rows), len(ahead), readiness_on)
+        percent = plan_progress(plan).percent
+        return Progress(
+            len(done), len(rows), sum(r.late for r in rows), len(ahead), readiness_on, percent
+        )
 
     def _outcomes(self, activity_ids: list[int]) -> dict[int, list[ActivityOutcome]]:
         if not activity_ids:

@@ -18,6 +18,7 @@ from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
+from lti_pathing.services.progress import ProgressService
 from lti_pathing.services.proposals import ProposalService
 from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.team import TeamService
@@ -60,6 +61,7 @@ def index() -> str:
         "manager/team.html", rows=rows, columns=sorted(columns.items(), key=lambda c: c[1]),
         by_status=by_status, heat=charts.heat, late=late, late_people=late_people,
         upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
+        progress=service(ProgressService, tenant).of_people(p.id for p in people),
     )  # fmt: skip
 
 
@@ -224,7 +226,8 @@ def record(check_in_id: int) -> BaseResponse:
         progress = service(PlanViewService, tenant).view(latest).progress
         ready = progress.readiness_on.isoformat() if progress.readiness_on else None
         snapshot = {"plan_id": latest.id, "done": progress.done, "total": progress.total,
-                    "state": progress.state, "ready_on": ready}  # fmt: skip
+                    "percent": progress.percent, "state": progress.state,
+                    "ready_on": ready}  # fmt: skip
     fields = {
         "held_on": optional_date("held_on"),
         "notes": request.form.get("notes", ""),

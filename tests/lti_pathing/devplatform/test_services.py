@@ -148,7 +148,7 @@ def test_scores_for_strangers_or_without_progress_are_refused(
     path = item.removeprefix("http://localhost") + "/scores"
     good = {"userId": "dev-user-73566", "activityProgress": "Completed",
             "gradingProgress": "FullyGraded", "timestamp": "2026-01-01T10:00:00Z"}  # fmt: skip
-    assert lms.post(path, headers=headers, json={**good, "userId": "stranger"}).status_code == 400
+    assert lms.post(path, headers=headers, json={**good, "userId": "stranger"}).status_code == 422
     assert lms.post(path, headers=headers, json={**good, "activityProgress": ""}).status_code == 400
     assert lms.post(path, headers=headers, json={**good, "timestamp": "soon"}).status_code == 400
 

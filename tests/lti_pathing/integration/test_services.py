@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from lti_pathing.db import session as db_session
 from lti_pathing.lti import adapter
-from lti_pathing.lti.ags import PlanGrades
+from lti_pathing.lti.ags import PLAN_LABEL, PLAN_RESOURCE_ID, PLAN_TAG, PlanGrades
 from lti_pathing.lti.nrps import roster
 from lti_pathing.models import PlatformRegistration
 from tests.lti_pathing.integration.conftest import LtiServers
@@ -48,12 +49,14 @@ def test_plan_progress_goes_to_the_grade_book_and_back(lti_servers: LtiServers) 
         # Now, not a fixed date: the platform refuses a score older than one it holds, and other
         # tests send this learner's plan progress too.
         when = dt.datetime.now(dt.UTC)
-        grades.report(LEARNER, 40, when)
-        grades.report(LEARNER, 75, when + dt.timedelta(days=1))
+        grades.report(LEARNER, Decimal(40), when)
+        grades.report(LEARNER, Decimal(75), when + dt.timedelta(days=1))
         results = grades.results()
     assert [(r.user_id, r.score, r.maximum) for r in results] == [(LEARNER, 75, 100)]
-    items = [i for i in lti_servers.state.line_items.values() if i.client_id == "client-a"]
-    assert [i.data["label"] for i in items] == ["Career plan progress"]  # created once, then found
+    # Created once (or a deep-linked career-plan column found by the same tag), then found.
+    items = [i.data for i in lti_servers.state.line_items.values()
+             if i.client_id == "client-a" and i.data.get("tag") == PLAN_TAG]  # fmt: skip
+    assert [(i["label"], i["resourceId"]) for i in items] == [(PLAN_LABEL, PLAN_RESOURCE_ID)]
 
 
 def test_two_client_ids_of_one_issuer_never_share_a_token(lti_servers: LtiServers) -> None:

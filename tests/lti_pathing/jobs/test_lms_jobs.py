@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,19 @@ from lti_pathing.db import transaction
 from lti_pathing.jobs import work
 from lti_pathing.jobs.lms import queue_scheduled_syncs
 from lti_pathing.models import (
+    Activity,
+    Gradebook,
     GradePassback,
+    ItemStatus,
     Job,
     JobKind,
     Lms,
     LmsConnection,
     LtiContext,
     Person,
+    Plan,
+    PlanItem,
+    PlanStatus,
     PlatformRegistration,
     Role,
     Tenant,
@@ -44,6 +51,24 @@ def ids(app: Flask, *external: str) -> list[int]:
 def app(database_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     monkeypatch.setattr(jobs, "dispatch", lambda *args: None)  # queued only, unless a test runs
     return make_app(database_file, tmp_path, None)
+
+
+def started_plan(session: Session, tenant: Tenant, person_id: int) -> Plan:
+    """An approved plan of two activities, the first one done."""
+    activities = session.scalars(
+        select(Activity).where(Activity.tenant_id == tenant.id).order_by(Activity.id).limit(2)
+    ).all()
+    plan = Plan(tenant_id=tenant.id, person_id=person_id, status=PlanStatus.approved,
+                starts_on=dt.date(2026, 1, 5), settings={})  # fmt: skip
+    for n, activity in enumerate(activities):
+        plan.items.append(PlanItem(
+            tenant_id=tenant.id, activity_id=activity.id, start_week=0,
+            end_week=activity.duration_weeks,
+            status=ItemStatus.completed if n == 0 else ItemStatus.planned,
+        ))  # fmt: skip
+    session.add(plan)
+    session.flush()
+    return plan
 
 
 def test_a_pending_sync_covers_the_same_person_and_a_tenant_sync_covers_everyone(
@@ -84,11 +109,13 @@ def test_a_passback_the_lms_refuses_is_retried_recorded_and_then_given_up(
             context = LtiContext(
                 tenant_id=tenant.id, registration_id=registration.id, context_id="course-1",
                 title="", lineitems_url="http://127.0.0.1:9/lineitems",
+                gradebook=Gradebook.course,  # set aside by the admin
             )  # fmt: skip
             session.add(context)
             session.flush()
             session.add(GradePassback(tenant_id=tenant.id, context_id=context.id,
                                       person_id=solo, subject="sub-1"))  # fmt: skip
+            started_plan(session, tenant, solo)  # some progress: there is a score to send
             job = jobs.enqueue_passback(session, tenant, [solo, 999999])
             assert job is not None and job.params == {"person_ids": [solo]}
             job_id = job.id

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lti_pathing.lms.ags import ItemWeight, plan_progress, progress_of, score_payload
 from lti_pathing.models import CompletionRecord, Evidence, ItemStatus, PlanStatus
 from lti_pathing.services.completions import behind_schedule
 from lti_pathing.services.completions.upload import CompletionUploadService
+from lti_pathing.services.progress import plan_progress
 from lti_pathing.services.transfer.importer import ImportRejected
-from tests.lti_pathing.lms.conftest import NOW, clock
+from tests.lti_pathing.lms.conftest import clock
 
 
 def upload(session: Session, tenant: Any, text: str, dry_run: bool = False) -> Any:
@@ -123,34 +123,16 @@ def test_behind_schedule_lists_open_items_past_their_planned_end(
     assert behind_schedule(plan, dt.date(2027, 1, 1)) == []
 
 
-def test_plan_progress_weighs_items_by_planned_hours(
+def test_progress_is_the_share_of_planned_hours_done(
     session: Session, tenant: Any, org: dict[str, Any]
 ) -> None:
     plan = org["plan"]
-    assert plan_progress(plan) == 0.0
+    progress = plan_progress(plan)
+    assert (progress.percent, progress.score, progress.started) == (0, Decimal("0.00"), False)
     plan.items[0].status = ItemStatus.completed
-    assert plan_progress(plan) == pytest.approx(1 / 3)
+    progress = plan_progress(plan)
+    assert progress.share == pytest.approx(Decimal(1) / 3)
+    assert (progress.percent, progress.score, progress.started) == (33, Decimal("33.33"), True)
+    assert (progress.items_done, progress.items_total) == (1, 3)
     plan.items[2].status = ItemStatus.dropped
-    assert plan_progress(plan) == pytest.approx(1 / 2)
-
-
-def test_progress_of_weights() -> None:
-    assert progress_of([]) == 0.0
-    items = [ItemWeight(Decimal("30"), True), ItemWeight(Decimal("10"), False)]
-    assert progress_of(items) == 0.75
-
-
-def test_score_payload_is_an_ags_score() -> None:
-    payload = score_payload("moodle-sub-3", 0.75, NOW)
-    assert payload == {
-        "userId": "moodle-sub-3", "scoreGiven": 75.0, "scoreMaximum": 100,
-        "activityProgress": "InProgress", "gradingProgress": "FullyGraded",
-        "timestamp": "2026-12-01T12:00:00.000Z",
-    }  # fmt: skip
-    assert score_payload("u", 0, NOW)["activityProgress"] == "Initialized"
-    done = score_payload("u", 1, NOW, comment="plan complete")
-    assert done["activityProgress"] == "Completed" and done["comment"] == "plan complete"
-    with pytest.raises(ValueError, match="naive"):
-        score_payload("u", 0.5, dt.datetime(2026, 1, 1))
-    with pytest.raises(ValueError, match=r"within 0\.\.1"):
-        score_payload("u", 1.5, NOW)
+    assert (plan_progress(plan).percent, plan_progress(plan).items_total) == (50, 2)

@@ -10,6 +10,7 @@ from lti_pathing.web.admin import (
     access,
     activities,
     evidence,
+    gradebooks,
     jobs,
     lms,
     people,
@@ -52,7 +53,8 @@ def home() -> str:
     return render_template("admin/home.html", sections=SECTIONS, counts=counts)
 
 
-for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access):
+for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access,
+               gradebooks):  # fmt: skip
     module.init(bp)
 
 

@@ -9,7 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import CheckIn, Person, Plan, PlanStatus
+from lti_pathing.models import CheckIn, ItemStatus, Person, Plan, PlanStatus, Tenant
+from lti_pathing.services.grades import GradeService
+from lti_pathing.services.progress import item_hours, plan_progress
 from tests.lti_pathing.web.journeys_fixtures import post
 
 LEARNER, MANAGER, SKIP_LEVEL, OTHER_MANAGER = "E1013", "E1004", "E1002", "E1006"
@@ -154,3 +156,33 @@ def test_an_edit_naming_an_unknown_activity_changes_nothing(
     assert answer.status_code == 404
     db.refresh(submitted)
     assert submitted.status == PlanStatus.submitted
+
+
+def test_one_progress_figure_on_the_plan_page_the_team_view_and_the_grade_book(
+    client_as: Client, person: Callable[[str], Person], submitted: Plan, db: Session
+) -> None:
+    learner = person(LEARNER)
+    live = [i for i in submitted.items if i.status != ItemStatus.dropped]
+    assert len(live) >= 2
+    # The smallest item done: a count of items would overstate it, planned hours do not.
+    smallest = min(live, key=item_hours)
+    smallest.status = ItemStatus.completed
+    db.flush()
+    progress = plan_progress(submitted)
+    assert progress.percent < int(100 / len(live))
+    plan_page = client_as(learner).get("/me/plan").get_data(as_text=True)
+    assert f'id="progress-percent">{progress.percent} % of planned hours done' in plan_page
+    team = client_as(person(MANAGER), "manager").get("/team/").get_data(as_text=True)
+    assert f"plan: {progress.percent} % of planned hours done" in team
+    assert "% of required levels met" in team  # role fit, named for what it is
+    _plan, score = GradeService(db, db.get_one(Tenant, learner.tenant_id)).score_for(learner.id)
+    assert score is not None and int(score) == progress.percent
+    submitted.status = PlanStatus.approved  # a check-in snapshots the approved plan
+    db.flush()
+    boss, page = client_as(person(MANAGER), "manager"), f"/team/people/{learner.id}"
+    assert post(boss, f"{page}/checkins", {"scheduled_on": ""}, page).status_code == 302
+    held = db.scalars(select(CheckIn).where(CheckIn.person_id == learner.id)).one()
+    form = {"version": held.version, "held_on": "", "notes": "", "next_steps": ""}
+    assert post(boss, f"/team/checkins/{held.id}", form, page).status_code == 302
+    snapshot = f"{progress.percent} % of planned hours done, 1 of {len(live)} items"
+    assert snapshot in boss.get(page).get_data(as_text=True)
