@@ -6,8 +6,15 @@ page and state a test visits, and must find no violation of any impact.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from sqlalchemy import update
+
+from lti_pathing.db import transaction
+from lti_pathing.models import Plan, PlanStatus
 from tests.browser.axe import assert_accessible
 from tests.browser.lms import ADMIN, LEARNER, MANAGER, open_tool
 from tests.support.lti_servers import LtiServers
@@ -53,3 +60,120 @@ def test_each_role_has_its_menu_on_every_page(page: Any, servers: LtiServers) ->
     _visible_link(frame, "Where I stand").click()
     frame.locator("#assessment-form").wait_for()
     assert_accessible(frame)
+
+
+SOLVE_TIMEOUT_MS = 120_000  # a 5 s solve, on a busy 2-core machine
+
+
+@pytest.fixture
+def no_plans(servers: LtiServers) -> Iterator[None]:
+    """Start (and leave) the sample people without plans: archived plans are not shown."""
+
+    def archive() -> None:
+        with transaction(servers.tool_app) as session:
+            session.execute(update(Plan).values(status=PlanStatus.archived))
+
+    archive()
+    yield
+    archive()
+
+
+def _generate_and_submit(page: Any, servers: LtiServers) -> Any:
+    frame = open_tool(page, servers, LEARNER)
+    _visible_link(frame, "My plan").click()
+    frame.locator("#hours_per_week").fill("6")
+    frame.locator("#generate-plan").click()
+    frame.locator("#plan-timeline").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    frame.locator("#submit-plan").click()
+    frame.locator("#withdraw-plan").wait_for()
+    return frame
+
+
+def _managers_plan_page(page: Any, servers: LtiServers) -> Any:
+    frame = open_tool(page, servers, MANAGER)
+    _visible_link(frame, "Approvals").click()
+    frame.locator("#approval-queue").get_by_role("link", name=re.compile("Kenji Mwangi")).click()
+    frame.locator("#decision-form").wait_for()
+    return frame
+
+
+def _focused_id(frame: Any) -> str:
+    focused: str = frame.evaluate("() => document.activeElement && document.activeElement.id")
+    return focused
+
+
+def test_a_refused_decision_stays_on_the_page_and_the_learner_sees_the_decision_first(
+    page: Any, servers: LtiServers, no_plans: None
+) -> None:
+    _generate_and_submit(page, servers)
+
+    # An empty comment to "request changes": the same page, the error summary focused and
+    # linked to the comment box, which is marked invalid and described by the message.
+    frame = _managers_plan_page(page, servers)
+    frame.locator("#request-changes").click()
+    frame.locator("#error-summary").wait_for()
+    assert frame.locator("#menu").is_visible() and frame.locator("#decision-form").is_visible()
+    assert "Comment: say what should change, or why" in frame.locator("#error-summary").inner_text()
+    assert "['" not in frame.locator("body").inner_text()
+    frame.wait_for_function("() => document.activeElement.id === 'error-summary'")
+    box = frame.locator("#decision-comment")
+    assert box.get_attribute("aria-invalid") == "true"
+    assert box.get_attribute("aria-describedby") == "decision-comment-error"
+    assert_accessible(frame)
+    frame.locator("#error-summary a").click()
+    assert _focused_id(frame) == "decision-comment"
+    box.fill("Please add a mentorship before the certification.")
+    frame.locator("#request-changes").click()
+    frame.locator("#flashes").wait_for()
+    assert "Changes requested" in frame.locator("#flashes").inner_text()
+    frame.wait_for_function("() => document.activeElement.id === 'flashes'")
+
+    # The learner sees, above everything else: who decided, when, the comment, the next step.
+    frame = open_tool(page, servers, LEARNER)
+    _visible_link(frame, "My plan").click()
+    decision = frame.locator("#decision")
+    decision.wait_for()
+    assert decision.bounding_box()["y"] < frame.locator("#plan").bounding_box()["y"]
+    assert decision.bounding_box()["y"] < 400  # in the first screenful
+    text = decision.inner_text()
+    assert "Aisha Okafor asked for changes" in text
+    assert "Please add a mentorship before the certification." in text
+    assert frame.locator("#decision-when").inner_text().endswith("UTC")
+    assert_accessible(frame)
+    frame.locator("#decision-resubmit").click()
+    frame.locator("#submit-comment").fill("Added one.")
+    frame.locator("#submit-plan").click()
+    frame.locator("#withdraw-plan").wait_for()
+    assert frame.locator("#decision").count() == 0  # answered by the new submission
+
+    frame = _managers_plan_page(page, servers)
+    frame.locator("#decision-comment").fill("Not this quarter, sorry.")
+    frame.locator("#reject").click()
+    frame.locator("#flashes").wait_for()
+    assert "Plan rejected;" in frame.locator("#flashes").inner_text()
+
+    frame = open_tool(page, servers, LEARNER)
+    _visible_link(frame, "My plan").click()
+    assert "Aisha Okafor rejected this plan" in frame.locator("#decision").inner_text()
+    assert "Not this quarter, sorry." in frame.locator("#decision").inner_text()
+    frame.locator("#decision-revise").click()
+    assert frame.evaluate("() => location.hash") == "#settings-heading"
+
+
+def test_bad_plan_settings_are_summarised_at_the_top_and_focused(
+    page: Any, servers: LtiServers, no_plans: None
+) -> None:
+    frame = _generate_and_submit(page, servers)
+    frame.locator("#budget").fill("-5")
+    frame.locator("#blackout").fill("2026-02-30")
+    frame.locator("#generate-plan").click()
+    summary = frame.locator("#error-summary")
+    summary.wait_for()
+    frame.wait_for_function("() => document.activeElement.id === 'error-summary'")
+    assert summary.bounding_box()["y"] < 400  # not 2,500 px below, beside a field
+    assert frame.locator("#budget").input_value() == "-5"
+    assert frame.locator("#blackout").input_value() == "2026-02-30"
+    assert frame.locator("#budget").get_attribute("aria-describedby") == "budget-error"
+    assert_accessible(frame)
+    summary.get_by_role("link", name=re.compile("Budget")).click()
+    assert _focused_id(frame) == "budget"
