@@ -172,7 +172,7 @@ def edit(plan_id: int) -> BaseResponse:
                  for i in found.items if i.pinned and i.activity_id not in pins})  # fmt: skip
     excluded = set(stored.excluded)
     if change in ("pin", "add"):
-        week = form_int("week", 0, 520)
+        week = form_int("week", 1, 521) - 1  # the form counts weeks from 1, the plan from 0
         pins[activity_id] = Pin(activity_id, week_date(found, week))
         excluded.discard(activity_id)
     elif change == "drop":

@@ -73,7 +73,7 @@ def test_a_refused_edit_keeps_what_the_manager_typed(
                   f"/team/plans/{plan.id}")  # fmt: skip
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    _tied(html, "edit-week")
+    assert 'aria-describedby="edit-week-hint edit-week-error"' in html
     assert 'value="-4"' in html and ">Earlier, please</textarea>" in html
     assert '<option value="add" selected>' in html
 

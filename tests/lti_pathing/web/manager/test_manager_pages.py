@@ -113,7 +113,7 @@ def test_pinning_an_item_keeps_it_at_that_week(
     activity_id, week = submitted.items[0].activity_id, submitted.items[0].start_week + 2
     boss = client_as(person(MANAGER), "manager")
     post(boss, f"/team/plans/{submitted.id}/edit", {
-        "change": "pin", "activity_id": activity_id, "week": week,
+        "change": "pin", "activity_id": activity_id, "week": week + 1,  # the form counts from 1
         "version": submitted.version,
     }, "/me/plan")  # fmt: skip
     db.expire_all()
