@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from lti_pathing.db import transaction
-from lti_pathing.models import Plan, PlanStatus
+from lti_pathing.models import Job, Plan, PlanStatus
 from tests.browser.axe import assert_accessible
-from tests.browser.lms import ADMIN, LEARNER, MANAGER, open_tool
+from tests.browser.lms import ADMIN, ARTIFACTS, LEARNER, MANAGER, open_tool
 from tests.support.lti_servers import LtiServers
 
 
@@ -177,3 +177,58 @@ def test_bad_plan_settings_are_summarised_at_the_top_and_focused(
     assert_accessible(frame)
     summary.get_by_role("link", name=re.compile("Budget")).click()
     assert _focused_id(frame) == "budget"
+
+
+def test_a_plan_in_progress_appears_in_place_and_is_announced(
+    page: Any, servers: LtiServers, no_plans: None
+) -> None:
+    frame = open_tool(page, servers, LEARNER)
+    _visible_link(frame, "My plan").click()
+    frame.locator("#hours_per_week").fill("6")
+    frame.locator("#generate-plan").click()
+    frame.locator("#job-progress").wait_for()
+    assert frame.locator("meta[http-equiv]").count() == 0
+    frame.evaluate("() => { window.stayedOnThisPage = true; }")
+    assert_accessible(frame)
+    frame.locator("#plan-timeline").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    assert frame.evaluate("() => window.stayedOnThisPage === true")  # updated, not reloaded
+    assert frame.locator("#job-announcer").text_content() == "Your plan is ready."
+    assert frame.locator("#job-progress").count() == 0
+    assert_accessible(frame)
+    # Measured, not asserted: from the job's end (server clock) to the plan on screen.
+    shown_ms = int(frame.locator("#main").get_attribute("data-updated-at"))
+    with transaction(servers.tool_app) as session:
+        job = session.scalars(select(Job).order_by(Job.id.desc()).limit(1)).one()
+        finished_ms = job.finished_at.timestamp() * 1000
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "plan-shown-after-solve.txt").open("a") as out:
+        out.write(f"{round(shown_ms - finished_ms)} ms\n")
+
+
+def test_without_script_a_link_checks_again(page: Any, servers: LtiServers, no_plans: None) -> None:
+    frame = open_tool(page, servers, LEARNER)
+    page.route("**/static/jobs.js", lambda route: route.abort())  # script off or not loaded
+    _visible_link(frame, "My plan").click()
+    frame.locator("#generate-plan").click()
+    for _ in range(SOLVE_TIMEOUT_MS // 500):
+        if frame.locator("#plan-timeline").count():
+            break
+        check = frame.locator("#job-check")
+        if check.count():
+            assert check.is_visible()
+            check.click()
+        page.wait_for_timeout(500)
+    frame.locator("#plan-timeline").wait_for()
+
+
+def test_succession_estimates_appear_in_place(page: Any, servers: LtiServers) -> None:
+    frame = open_tool(page, servers, ADMIN)
+    _visible_link(frame, "Dashboard").click()
+    frame.locator("#succession-estimate").click()
+    frame.locator("#job-progress").wait_for()
+    frame.evaluate("() => { window.stayedOnThisPage = true; }")
+    frame.locator("#succession-estimate:not([disabled])").wait_for(timeout=4 * SOLVE_TIMEOUT_MS)
+    assert frame.evaluate("() => window.stayedOnThisPage === true")
+    assert frame.locator("#job-announcer").text_content() == "Succession estimates are ready."
+    assert "not estimated" not in frame.locator("#succession").inner_text()
+    assert_accessible(frame)

@@ -33,7 +33,8 @@ def test_an_admin_starts_a_replan_and_sees_its_progress(
     job = session.scalars(select(Job).where(Job.kind == JobKind.replan)).one()
     assert job.params["person_ids"] == [target.id] and job.params["manager_id"] == ids["boss"]
     html = admin.get("/admin/replans/").get_data(as_text=True)
-    assert f'data-job="{job.id}" data-status="queued"' in html and 'http-equiv="refresh"' in html
+    assert f'data-job="{job.id}" data-status="queued"' in html and "http-equiv" not in html
+    assert f'data-job-status-url="/jobs/{job.id}"' in html  # static/jobs.js polls it
 
 
 def test_the_page_shows_how_many_are_planned_and_the_closure_a_finished_replan_reached(
