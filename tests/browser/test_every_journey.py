@@ -232,3 +232,32 @@ def test_succession_estimates_appear_in_place(page: Any, servers: LtiServers) ->
     assert frame.locator("#job-announcer").text_content() == "Succession estimates are ready."
     assert "not estimated" not in frame.locator("#succession").inner_text()
     assert_accessible(frame)
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, two: str) -> float:
+    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_focus_ring_stands_out_three_to_one(page: Any, servers: LtiServers) -> None:
+    frame = open_tool(page, servers, LEARNER)
+    _visible_link(frame, "Where I stand").click()
+    frame.locator("#assessment-form").wait_for()
+    background = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    for selector in ("#nav-plan", "#assess-skill", "#assess-submit"):
+        frame.locator(selector).focus()
+        page.keyboard.press("Shift+Tab")  # reach it by keyboard: :focus-visible applies
+        page.keyboard.press("Tab")
+        ring = frame.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.id, s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+        )
+        assert ring[0] == selector[1:]
+        assert ring[1] != "none" and float(ring[2].rstrip("px")) >= 2, ring
+        assert _contrast(ring[3], background) >= 3, f"{selector}: {ring[3]} on {background}"
