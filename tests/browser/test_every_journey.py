@@ -7,6 +7,7 @@ page and state a test visits, and must find no violation of any impact.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -261,3 +262,29 @@ def test_the_focus_ring_stands_out_three_to_one(page: Any, servers: LtiServers) 
         assert ring[0] == selector[1:]
         assert ring[1] != "none" and float(ring[2].rstrip("px")) >= 2, ring
         assert _contrast(ring[3], background) >= 3, f"{selector}: {ring[3]} on {background}"
+
+
+def _download(page: Any, link: Any) -> Any:
+    with page.expect_download(timeout=30_000) as started:
+        link.click()
+    download = started.value
+    assert download.failure() is None, download.failure()
+    return download
+
+
+def test_downloads_work_inside_the_frame(
+    page: Any, servers: LtiServers, no_plans: None, tmp_path: Any
+) -> None:
+    frame = open_tool(page, servers, ADMIN)
+    _visible_link(frame, "Import and export").click()
+    zipped = _download(page, frame.get_by_role("link", name="Everything as CSV files (ZIP)"))
+    assert zipped.suggested_filename.endswith("-csv.zip")
+    saved = tmp_path / "export.zip"
+    zipped.save_as(saved)
+    assert zipfile.is_zipfile(saved) and "people.csv" in zipfile.ZipFile(saved).namelist()
+
+    frame = _generate_and_submit(page, servers)
+    ics = _download(page, frame.get_by_role("link", name=re.compile("Add to my calendar")))
+    assert ics.suggested_filename.endswith(".ics")
+    ics.save_as(tmp_path / "plan.ics")
+    assert (tmp_path / "plan.ics").read_text().startswith("BEGIN:VCALENDAR")
