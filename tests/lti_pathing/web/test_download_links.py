@@ -17,7 +17,7 @@ def test_no_template_link_uses_the_download_attribute() -> None:
     found = [
         f"{path.relative_to(TEMPLATES)}: {tag}"
         for path in TEMPLATES.rglob("*.html")
-        for tag in re.findall(r"<a\b[^>]*>", path.read_text())
+        for tag in re.findall(r"<a\b[^>]*>", re.sub(r"\{#.*?#\}", "", path.read_text(), flags=re.S))
         if re.search(r"\sdownload(?:[\s=>]|$)", tag)
     ]
     assert not found, found
