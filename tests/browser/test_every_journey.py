@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lti_pathing.db import transaction
-from lti_pathing.models import Job, Plan, PlanStatus
+from lti_pathing.models import Job, Plan, PlanStatus, Skill
 from tests.browser.axe import assert_accessible
 from tests.browser.lms import ADMIN, ARTIFACTS, LEARNER, MANAGER, open_tool
 from tests.support.lti_servers import LtiServers
@@ -288,3 +288,47 @@ def test_downloads_work_inside_the_frame(
     assert ics.suggested_filename.endswith(".ics")
     ics.save_as(tmp_path / "plan.ics")
     assert (tmp_path / "plan.ics").read_text().startswith("BEGIN:VCALENDAR")
+
+
+def test_open_gaps_speak_the_learners_words_and_a_what_if_re_plans(
+    page: Any, servers: LtiServers, no_plans: None
+) -> None:
+    frame = open_tool(page, servers, LEARNER)
+    _visible_link(frame, "My plan").click()
+    frame.locator("#hours_per_week").fill("1")
+    frame.locator("#generate-plan").click()
+    frame.locator("#open-gaps").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    with transaction(servers.tool_app) as session:
+        ids = list(session.scalars(select(Skill.external_id)))
+    gaps = frame.locator("#open-gaps").inner_text()
+    shown = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", gaps)]
+    assert not shown, f"skill ids instead of names: {shown}"
+    assert "What if" not in gaps
+    assert not re.search(r"\bweeks? 0\b", frame.locator("#plan-items").inner_text())
+    assert_accessible(frame)
+
+    button = frame.locator("#open-gaps .what-if-apply").first
+    setting, label = button.get_attribute("data-setting"), button.inner_text()
+    assert setting == "hours_per_week" and label.startswith("Re-plan with")
+    wanted = button.locator("xpath=..").locator(f"input[name={setting}]").get_attribute("value")
+    button.click()
+    frame.locator("#job-progress").wait_for()
+    frame.locator("#job-progress").wait_for(state="detached", timeout=SOLVE_TIMEOUT_MS)
+    assert frame.locator(f"#{setting}").input_value() == wanted  # re-planned with that change
+
+
+def test_every_menu_page_passes_axe(page: Any, servers: LtiServers) -> None:
+    for who in (LEARNER, MANAGER, ADMIN):
+        frame = open_tool(page, servers, who)
+        names = frame.locator("#menu a").all_inner_texts()
+        for name in names:
+            with frame.expect_navigation():
+                _visible_link(frame.locator("#menu"), name).click()
+            current = frame.locator("#menu a[aria-current=page]")
+            assert current.inner_text() == name or name == "Start"
+            assert_accessible(frame)
+    frame = open_tool(page, servers, MANAGER)
+    _visible_link(frame, "Team overview").click()
+    frame.locator("main").get_by_role("link", name="Kenji Mwangi").first.click()
+    frame.locator("#checkins-heading").wait_for()
+    assert_accessible(frame)
