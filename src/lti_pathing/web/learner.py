@@ -120,6 +120,7 @@ def estimate() -> BaseResponse:
     pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
     params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
     jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
+    flash("Estimating time to ready; the table fills in when it is done.", "success")
     return redirect(url_for("learner.paths"))
 
 
@@ -167,6 +168,7 @@ def generate() -> BaseResponse:
     )  # fmt: skip
     plan_id = current.id if current is not None and regenerate else None
     jobs.enqueue_plan(db.session(), tenant, person.id, settings, actor.person_id, plan_id)
+    flash("Generating your plan; this page shows it when it is ready.", "success")
     return redirect(url_for("learner.plan"))
 
 
@@ -238,6 +240,7 @@ def comment(plan_id: int) -> BaseResponse:
     service(ApprovalService, tenant).comment(
         actor.person_id, plan_id, request.form.get("comment", "")
     )
+    flash("Comment added to the history.", "success")
     return redirect(url_for("learner.plan") + "#log")
 
 
