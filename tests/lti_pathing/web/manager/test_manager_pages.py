@@ -154,3 +154,11 @@ def test_an_edit_naming_an_unknown_activity_changes_nothing(
     assert answer.status_code == 404
     db.refresh(submitted)
     assert submitted.status == PlanStatus.submitted
+
+
+def test_the_behind_schedule_legend_shows_only_when_someone_is_behind(
+    client_as: Client, person: Callable[[str], Person], submitted: Plan
+) -> None:
+    html = client_as(person(MANAGER), "manager").get("/team/").get_data(as_text=True)
+    assert 'data-behind="' not in html  # a fresh plan: nobody is behind
+    assert 'id="behind-legend"' not in html
