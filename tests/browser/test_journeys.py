@@ -25,8 +25,7 @@ def test_a_launch_signs_the_learner_in_inside_the_iframe(page: Any, servers: Lti
 def test_learner_plans_manager_approves_learner_sees_it(page: Any, servers: LtiServers) -> None:
     # 1. The learner generates a plan in the background, sees the timeline and submits it.
     frame = open_tool(page, servers, LEARNER)
-    frame.get_by_role("link", name="My skills and career plan").first.click()
-    frame.locator("#nav-plan").click()
+    frame.get_by_role("link", name="My plan", exact=True).first.click()
     frame.locator("#plan-settings").wait_for()
     frame.locator("#hours_per_week").fill("6")
     frame.locator("#generate-plan").click()

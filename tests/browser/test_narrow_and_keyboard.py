@@ -59,7 +59,7 @@ def test_a_form_can_be_filled_and_submitted_with_the_keyboard_alone(
     frame.locator("#main").focus()  # where the skip link leads; the keyboard works from here
     page.keyboard.press("Tab")
     assert frame.evaluate("() => document.activeElement.textContent").strip()
-    page.keyboard.press("Enter")  # the first link: "My skills and career plan"
+    page.keyboard.press("Enter")  # the first link of the page: "Where I stand"
     frame.locator("#assessment-form").wait_for()
     skill = frame.locator("#assess-skill option").nth(2).inner_text()
 

@@ -7,7 +7,9 @@ a `PlanEvent` saying who did what, when, with their comment.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +42,18 @@ PAST_TENSE = {
     "reject": "rejected",
     "request_changes": "changes_requested",
 }
+
+DECISIONS = frozenset({"approved", "rejected", "changes_requested"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A manager's decision on a plan: what, who, when, and their comment."""
+
+    kind: str
+    by: Person | None
+    at: dt.datetime
+    comment: str | None
 
 
 class ApprovalService(TenantService):
@@ -112,6 +126,15 @@ class ApprovalService(TenantService):
             .order_by(PlanEvent.id)
         )
         return [(event, person) for event, person in self.session.execute(stmt)]
+
+    def decision(self, plan: Plan) -> Decision | None:
+        """The newest decision on the plan, unless the learner has submitted it again since."""
+        for event, person in reversed(self.events(plan)):
+            if event.kind == "submitted":
+                return None
+            if event.kind in DECISIONS:
+                return Decision(event.kind, person, event.at, event.comment)
+        return None
 
     def queue(self, manager_id: int) -> list[Plan]:
         """Submitted plans of the manager's reports, oldest change first."""

@@ -20,6 +20,7 @@ from lti_pathing.models import (
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.completions import behind_schedule
+from lti_pathing.services.gap_wording import GapWordingService, GapWords
 from lti_pathing.services.progress import plan_progress
 
 
@@ -32,16 +33,6 @@ class ItemRow:
     ends_on: dt.date  # the last day (inclusive)
     closes: list[tuple[str, int]]  # (skill name, level it raises to)
     late: bool  # a live plan's item that should have ended by today and is not done
-
-
-@dataclass(frozen=True)
-class OpenGap:
-    """A target skill the plan leaves short, why, and what would close it."""
-
-    skill: str
-    reason: str
-    detail: str
-    suggestion: str | None
 
 
 @dataclass(frozen=True)
@@ -69,7 +60,7 @@ class PlanView:
 
     plan: Plan
     rows: list[ItemRow]
-    open_gaps: list[OpenGap]
+    open_gaps: list[GapWords]
     progress: Progress
     weeks: int  # timeline length in weeks
     solve_status: str | None
@@ -98,11 +89,9 @@ class PlanViewService(TenantService):
             ]  # fmt: skip
             late = item.id in behind
             rows.append(ItemRow(item, week_date(plan, item.start_week), ends_on, closes, late))
-        gaps = [
-            OpenGap(names.get(g["skill"], g["skill"]), g["reason"], g.get("detail", ""),
-                    g.get("suggestion"))
-            for g in response.get("open_gaps", [])
-        ]  # fmt: skip
+        gaps = GapWordingService(self.session, self.tenant).words(
+            plan, response.get("open_gaps", [])
+        )
         return PlanView(
             plan=plan,
             rows=rows,
@@ -149,7 +138,7 @@ class PlanViewService(TenantService):
 
     def _skill_names(self, response: dict[str, Any]) -> dict[str, str]:
         """External skill id (as the planner names skills) -> display name."""
-        ids = {g["skill"] for g in response.get("gaps", []) + response.get("open_gaps", [])}
+        ids = {g["skill"] for g in response.get("gaps", [])}
         if not ids:
             return {}
         stmt = select(Skill.external_id, Skill.name).where(

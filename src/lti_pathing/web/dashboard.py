@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from lti_pathing import db, jobs
@@ -46,4 +46,6 @@ def estimate_succession() -> BaseResponse:
     ]
     params = {"purpose": "succession", "pairs": pairs}
     jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
-    return redirect(url_for("dashboard.index") + "#succession")
+    flash("Estimating time to ready for the critical roles; the page updates when it is done.",
+          "success")  # fmt: skip
+    return redirect(url_for("dashboard.index"))

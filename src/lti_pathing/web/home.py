@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, render_template
 
 from lti_pathing.auth import actor_or_raise, require
+from lti_pathing.web.form_errors import failed_form_context
+from lti_pathing.web.menu import menu_context, menu_for
 
 bp = Blueprint("home", __name__)
-
-# (tool role, label, endpoint): shown when the actor holds the role and the page exists.
-LINKS = (
-    ("learner", "My skills and career plan", "learner.index"),
-    ("manager", "My team", "manager.index"),
-    ("admin", "Administration", "admin.index"),
-)
+# Every page of the app (journeys, admin, error pages) shows the signed-in actor's menu, and
+# every form reads the errors of a refused post the same way.
+bp.app_context_processor(menu_context)
+bp.app_context_processor(failed_form_context)
 
 
 @bp.get("/")
 @require()
 def index() -> str:
-    """The landing page after a launch."""
+    """The landing page after a launch: each role's pages, from the same menu as every page."""
     actor = actor_or_raise()
-    links = [
-        (label, url_for(endpoint))
-        for role, label, endpoint in LINKS
-        if actor.has(role) and endpoint in current_app.view_functions
-    ]
-    return render_template("home.html", actor=actor, links=links)
+    return render_template("home.html", actor=actor, groups=menu_for(actor))

@@ -23,6 +23,7 @@ from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
 from lti_pathing.web import charts, plan_jobs
+from lti_pathing.web.form_errors import shows_form_errors
 from lti_pathing.web.viewing import (
     acting,
     date_list,
@@ -47,7 +48,11 @@ def index() -> str:
     levels = service(LevelService, tenant).current_levels(person.id)
     plain = {skill_id: lv.level for skill_id, lv in levels.items()}
     pathways = service(PathwayService, tenant)
-    target_id = request.args.get("target", type=int) or person.target_role_id
+    target_id = (
+        request.args.get("target", type=int)
+        or request.form.get("target", type=int)
+        or person.target_role_id
+    )
     current = target = None
     if person.current_role_id is not None:
         current = fit_for(pathways.role_with_skills(person.current_role_id), plain)
@@ -66,6 +71,7 @@ def index() -> str:
 
 @bp.post("/assessment")
 @require()
+@shows_form_errors(index)
 def assess() -> BaseResponse:
     """Record a self-assessment (creates evidence of source `self`)."""
     actor, tenant = acting()
@@ -101,6 +107,7 @@ def paths() -> str:
 
 @bp.post("/paths/estimate")
 @require()
+@shows_form_errors(paths)
 def estimate() -> BaseResponse:
     """Start the time-to-ready estimates for my best moves (in the background)."""
     actor, tenant = acting()
@@ -113,6 +120,7 @@ def estimate() -> BaseResponse:
     pairs = [[person.id, m.fit.role.id] for m in moves[:MAX_ESTIMATES]]
     params = {"purpose": "estimate", "pairs": pairs, "person_id": person.id}
     jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
+    flash("Estimating time to ready; the table fills in when it is done.", "success")
     return redirect(url_for("learner.paths"))
 
 
@@ -122,43 +130,45 @@ def plan() -> str:
     """My plan: settings, generation progress, timeline, gaps, status and comments."""
     actor, tenant = acting()
     person = db.session().get_one(Person, actor.person_id)
-    return _render_plan(person, tenant, {})
+    return _render_plan(person, tenant)
 
 
-def _render_plan(person: Person, tenant: Any, errors: dict[str, Any]) -> str:
+def _render_plan(person: Person, tenant: Any) -> str:
     job = plan_jobs.latest_job(db.session(), tenant, {"person_id": person.id}, person.id)
     job = job if job is None or "purpose" not in job.params else None
     current, alongside = plan_jobs.plans_shown(db.session(), tenant, person.id)
     views = service(PlanViewService, tenant)
     view = views.view(current) if current is not None else None
-    events = service(ApprovalService, tenant).events(current) if current is not None else []
+    approvals = service(ApprovalService, tenant)
+    events = approvals.events(current) if current is not None else []
+    decision = approvals.decision(current) if current is not None else None
     newest = alongside or current  # the settings the learner last chose
     settings = PlanSettings.from_json(newest.settings or {}) if newest is not None else None
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(view.plan, w)) if view else None
     return render_template(
         "learner/plan.html", person=person, view=view, events=events, job=job, gantt=gantt,
-        settings=settings, roles=service(PathwayService, tenant).roles(), errors=errors,
-        form=request.form, checkins=service(CheckInService, tenant).of_learner(person.id),
+        decision=decision,
+        settings=settings, roles=service(PathwayService, tenant).roles(),
+        checkins=service(CheckInService, tenant).of_learner(person.id),
         alongside=views.view(alongside) if alongside is not None else None,
     )  # fmt: skip
 
 
 @bp.post("/plan/generate")
 @require()
-def generate() -> BaseResponse | tuple[str, int]:
+@shows_form_errors(plan)
+def generate() -> BaseResponse:
     """Start generating (or re-generating) my plan in the background."""
     actor, tenant = acting()
     person = db.session().get_one(Person, actor.person_id)
     current = plan_jobs.latest_plan(db.session(), tenant, person.id)
-    try:
-        settings = _settings_from_form()
-    except Invalid as error:
-        return _render_plan(person, tenant, error.errors or {}), 422
+    settings = _settings_from_form()
     regenerate = current is not None and current.status in (
         PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected,
     )  # fmt: skip
     plan_id = current.id if current is not None and regenerate else None
     jobs.enqueue_plan(db.session(), tenant, person.id, settings, actor.person_id, plan_id)
+    flash("Generating your plan; this page shows it when it is ready.", "success")
     return redirect(url_for("learner.plan"))
 
 
@@ -184,6 +194,7 @@ def _settings_from_form() -> PlanSettings:
 
 @bp.post("/plan/<int:plan_id>/<any(submit, withdraw):action>")
 @require()
+@shows_form_errors(lambda **_: plan())
 def act(plan_id: int, action: str) -> BaseResponse:
     """Submit my plan for approval, or withdraw it."""
     actor, tenant = acting()
@@ -197,6 +208,7 @@ def act(plan_id: int, action: str) -> BaseResponse:
 
 @bp.post("/plan/<int:plan_id>/replan")
 @require()
+@shows_form_errors(lambda **_: plan())
 def replan(plan_id: int) -> BaseResponse:
     """Re-plan my slipped plan from today (done and pinned items kept), in the background."""
     actor, tenant = acting()
@@ -220,6 +232,7 @@ def start_replan_from_today(tenant: Any, plan: Plan, actor_id: int) -> None:
 
 @bp.post("/plan/<int:plan_id>/comment")
 @require()
+@shows_form_errors(lambda **_: plan())
 def comment(plan_id: int) -> BaseResponse:
     """Add a comment to my plan's log."""
     actor, tenant = acting()
@@ -227,6 +240,7 @@ def comment(plan_id: int) -> BaseResponse:
     service(ApprovalService, tenant).comment(
         actor.person_id, plan_id, request.form.get("comment", "")
     )
+    flash("Comment added to the history.", "success")
     return redirect(url_for("learner.plan") + "#log")
 
 

@@ -23,10 +23,17 @@ from lti_pathing.services.proposals import ProposalService
 from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.team import TeamService
 from lti_pathing.web import charts, plan_jobs
+from lti_pathing.web.form_errors import shows_form_errors
 from lti_pathing.web.learner import start_replan_from_today
 from lti_pathing.web.viewing import acting, form_int, optional_date, service, template_globals
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
+# What the manager is told after deciding (the learner sees the decision atop their plan).
+DECIDED = {
+    "approve": "Plan approved; {name} sees your decision at the top of their plan.",
+    "reject": "Plan rejected; {name} sees your comment and what to do next.",
+    "request_changes": "Changes requested; {name} sees your comment and what to do next.",
+}
 bp.context_processor(template_globals)
 
 
@@ -78,6 +85,7 @@ def queue() -> str:
 
 @bp.post("/plans/<int:plan_id>/proposal")
 @require("manager")
+@shows_form_errors(lambda plan_id: _plan_page(plan_id))
 def proposal(plan_id: int) -> BaseResponse:
     """Accept a re-plan proposal (it becomes the approved plan) or dismiss it."""
     actor, tenant = acting()
@@ -98,6 +106,7 @@ def proposal(plan_id: int) -> BaseResponse:
 
 @bp.post("/plans/<int:plan_id>/replan")
 @require("manager")
+@shows_form_errors(lambda plan_id: _plan_page(plan_id))
 def replan(plan_id: int) -> BaseResponse:
     """Re-plan a report's slipped plan from today; an approved plan gets a proposal."""
     actor, tenant = acting()
@@ -132,6 +141,7 @@ def plan(plan_id: int) -> str:
 
 @bp.post("/plans/<int:plan_id>/decide")
 @require("manager")
+@shows_form_errors(lambda plan_id: _plan_page(plan_id))
 def decide(plan_id: int) -> BaseResponse:
     """Approve, reject or request changes, with a comment; a stale version is a conflict."""
     actor, tenant = acting()
@@ -144,14 +154,13 @@ def decide(plan_id: int) -> BaseResponse:
     )
     if action == "approve":  # the approved plan's progress is what the grade book shows now
         jobs.enqueue_passback(approvals.session, tenant, [decided.person_id], actor.person_id)
-    flash(
-        f"Plan {action.replace('_', ' ')}{'d' if action != 'request_changes' else ''}.", "success"
-    )
+    flash(DECIDED[action].format(name=decided.person.name), "success")
     return redirect(url_for("manager.plan", plan_id=plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/edit")
 @require("manager")
+@shows_form_errors(lambda plan_id: _plan_page(plan_id))
 def edit(plan_id: int) -> BaseResponse:
     """Pin an item to a week, drop one or add one; the planner repairs the rest (background)."""
     actor, tenant = acting()
@@ -165,7 +174,7 @@ def edit(plan_id: int) -> BaseResponse:
                  for i in found.items if i.pinned and i.activity_id not in pins})  # fmt: skip
     excluded = set(stored.excluded)
     if change in ("pin", "add"):
-        week = form_int("week", 0, 520)
+        week = form_int("week", 1, 521) - 1  # the form counts weeks from 1, the plan from 0
         pins[activity_id] = Pin(activity_id, week_date(found, week))
         excluded.discard(activity_id)
     elif change == "drop":
@@ -203,6 +212,7 @@ def person(person_id: int) -> str:
 
 @bp.post("/people/<int:person_id>/checkins")
 @require("manager")
+@shows_form_errors(lambda person_id: person(person_id))
 def schedule(person_id: int) -> BaseResponse:
     """Schedule a check-in with a report."""
     actor, tenant = acting()
@@ -215,6 +225,7 @@ def schedule(person_id: int) -> BaseResponse:
 
 @bp.post("/checkins/<int:check_in_id>")
 @require("manager")
+@shows_form_errors(lambda check_in_id: _person_of_check_in(check_in_id))
 def record(check_in_id: int) -> BaseResponse:
     """Record a held check-in with a snapshot of the report's plan progress."""
     actor, tenant = acting()
@@ -236,3 +247,14 @@ def record(check_in_id: int) -> BaseResponse:
     checkins.record(actor.person_id, check_in_id, form_int("version", 1), fields, snapshot)
     flash("Check-in recorded; the next one is scheduled for next quarter.", "success")
     return redirect(url_for("manager.person", person_id=held.person_id))
+
+
+def _plan_page(plan_id: int) -> str:
+    """The plan page (where a refused decision, edit or proposal form is shown again)."""
+    return plan(plan_id)
+
+
+def _person_of_check_in(check_in_id: int) -> str:
+    """The report's page of a check-in (where its form is shown again after an error)."""
+    _actor, tenant = acting()
+    return person(service(CheckInService, tenant).get(CheckIn, check_in_id).person_id)

@@ -132,5 +132,5 @@ def test_a_registration_link_registers_once_and_a_second_use_is_refused(
 
     status, text = open_link()
     assert status == 400
-    assert "this registration link has already been used" in text
+    assert "This registration link has already been used" in text
     assert len(lti_servers.state.registrations) == registered

@@ -63,6 +63,19 @@ def kept_done(plan: Plan, week_zero: dt.date) -> list[PlanItem]:
     ]  # fmt: skip
 
 
+def _status_after_writing(regenerated: Plan | None, replaces: Plan | None) -> PlanStatus:
+    """A proposal, a new draft, or the re-generated plan's status (a rejected one: a new draft).
+
+    A rejected plan cannot be submitted; re-generating it is the learner's revision, so it
+    becomes a draft they can submit again.
+    """
+    if replaces is not None:
+        return PlanStatus.proposed
+    if regenerated is None or regenerated.status is PlanStatus.rejected:
+        return PlanStatus.draft
+    return regenerated.status
+
+
 class PlanWriter:
     """Persists plans for the learners of one solved request."""
 
@@ -94,11 +107,7 @@ class PlanWriter:
             self.session.flush()
         plan.items.extend(done)
         plan.target_role_id = subject.role.id
-        plan.status = (
-            PlanStatus.proposed
-            if replaces is not None
-            else (plan.status if subject.plan is not None else PlanStatus.draft)
-        )
+        plan.status = _status_after_writing(subject.plan, replaces)
         plan.replaces_id = replaces.id if replaces is not None else None
         plan.job_id = job_id
         plan.starts_on = built.calendar.week_zero

@@ -105,7 +105,8 @@ def test_sync_now_queues_one_tenant_sync_and_shows_it(
         ({"person_ids": None, "trigger": "admin"}, "queued")
     ]
     page = admin.get("/admin/lms/").get_data(as_text=True)
-    assert 'id="sync-job" data-status="queued"' in page and 'http-equiv="refresh"' in page
+    assert 'id="sync-job" data-status="queued"' in page and "http-equiv" not in page
+    assert 'data-job-status-url="/jobs/' in page  # static/jobs.js polls it
 
 
 def test_a_sync_run_lists_what_it_fetched_and_failed(

@@ -33,7 +33,8 @@ def test_an_admin_starts_a_replan_and_sees_its_progress(
     job = session.scalars(select(Job).where(Job.kind == JobKind.replan)).one()
     assert job.params["person_ids"] == [target.id] and job.params["manager_id"] == ids["boss"]
     html = admin.get("/admin/replans/").get_data(as_text=True)
-    assert f'data-job="{job.id}" data-status="queued"' in html and 'http-equiv="refresh"' in html
+    assert f'data-job="{job.id}" data-status="queued"' in html and "http-equiv" not in html
+    assert f'data-job-status-url="/jobs/{job.id}"' in html  # static/jobs.js polls it
 
 
 def test_the_page_shows_how_many_are_planned_and_the_closure_a_finished_replan_reached(
@@ -48,5 +49,6 @@ def test_the_page_shows_how_many_are_planned_and_the_closure_a_finished_replan_r
     session.flush()
     html = admin.get("/admin/replans/").get_data(as_text=True)
     chunk = admin.app.config["REPLAN_CHUNK"]
-    assert f"{min(45, 2 * chunk)} of 45 planned alone" in html
-    assert "closure 17.5 of 18.2 alone" in html or "closure 17.5 of 18.3 alone" in html
+    assert f"{min(45, 2 * chunk)} of 45 people planned" in html
+    assert "the plans close 95 % of the skill gaps they would close if nobody had to share" in html
+    assert "17.5 shared, 18.2 with" in html or "17.5 shared, 18.3 with" in html

@@ -54,4 +54,4 @@ def test_paths_show_moves_and_time_to_ready_once_estimated(
     assert html.count('<tr data-role="') >= 2
     assert post(client, "/me/paths/estimate", {}, "/me/paths").status_code == 302
     html = client.get("/me/paths").get_data(as_text=True)
-    assert html.count(" weeks (") + html.count("not within the horizon") == 2
+    assert html.count(" weeks (") + html.count("not within the planning period") == 2

@@ -115,7 +115,7 @@ def test_pinning_an_item_keeps_it_at_that_week(
     activity_id, week = submitted.items[0].activity_id, submitted.items[0].start_week + 2
     boss = client_as(person(MANAGER), "manager")
     post(boss, f"/team/plans/{submitted.id}/edit", {
-        "change": "pin", "activity_id": activity_id, "week": week,
+        "change": "pin", "activity_id": activity_id, "week": week + 1,  # the form counts from 1
         "version": submitted.version,
     }, "/me/plan")  # fmt: skip
     db.expire_all()
@@ -186,3 +186,11 @@ def test_one_progress_figure_on_the_plan_page_the_team_view_and_the_grade_book(
     assert post(boss, f"/team/checkins/{held.id}", form, page).status_code == 302
     snapshot = f"{progress.percent} % of planned hours done, 1 of {len(live)} items"
     assert snapshot in boss.get(page).get_data(as_text=True)
+
+
+def test_the_behind_schedule_legend_shows_only_when_someone_is_behind(
+    client_as: Client, person: Callable[[str], Person], submitted: Plan
+) -> None:
+    html = client_as(person(MANAGER), "manager").get("/team/").get_data(as_text=True)
+    assert 'data-behind="' not in html  # a fresh plan: nobody is behind
+    assert 'id="behind-legend"' not in html
