@@ -199,6 +199,9 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
         except OperationalError as error:
             raise (_locked(error) or error) from None
         app.config["SECURE_COOKIES"] = True  # this process only: see the module docstring
+        app.config["DEV_LOOPBACK_PLATFORMS"] = (
+            True  # the LMS is http://localhost, this process only
+        )
         app.test_client().get("/.well-known/jwks.json")  # make the tool's key before serving
         servers = [
             make_server("127.0.0.1", tool_port, app, threaded=True),

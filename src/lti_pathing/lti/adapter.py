@@ -42,6 +42,7 @@ from lti_pathing.cache import shared_cache
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.lti.cookies import secure_cookies
 from lti_pathing.lti.keys import key_service
+from lti_pathing.lti.outbound import platform_session
 from lti_pathing.lti.tool_conf import DatabaseToolConf, ToolRegistration
 from lti_pathing.models import PlatformRegistration
 
@@ -65,20 +66,9 @@ def refused(error: Exception) -> LtiRefused:
     return LtiRefused(f"LTI launch refused: {error}")
 
 
-class TimeoutSession(requests.Session):
-    """A requests session that never waits on a platform forever."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        """Send with a default timeout."""
-        kwargs.setdefault("timeout", HTTP_TIMEOUT_SECONDS)
-        return super().request(*args, **kwargs)
-
-
 def http_session() -> requests.Session:
-    """The HTTP session for calls to platforms (JWKS, tokens, AGS, NRPS)."""
-    session = TimeoutSession()
-    session.headers["User-Agent"] = "lti-pathing"
-    return session
+    """The HTTP session for calls to platforms (JWKS, tokens, AGS, NRPS): see outbound.py."""
+    return platform_session(HTTP_TIMEOUT_SECONDS)
 
 
 class ToolCacheDataStorage(FlaskCacheDataStorage):
