@@ -16,7 +16,7 @@ from pylti1p3.exception import LtiException
 
 from lti_pathing.auth import actor_or_raise
 from lti_pathing.errors import PermissionDenied
-from lti_pathing.lti import adapter, bp
+from lti_pathing.lti import adapter, bp, outbound
 from lti_pathing.lti.identity import CLAIM
 from lti_pathing.lti.roles import is_course_staff
 
@@ -40,6 +40,26 @@ def _staff_launch(launch_id: str) -> adapter.ToolMessageLaunch:
     return launch
 
 
+def return_url(settings: dict[str, Any]) -> str:
+    """The platform's deep-link return URL, if it is one a browser may be sent to with a post.
+
+    The platform signs it, but a `javascript:` or `data:` URL as a form action would run in the
+    tool's origin: only https is taken (http to this machine in development).
+    """
+    url = settings.get("deep_link_return_url")
+    if not isinstance(url, str) or not url:
+        raise adapter.LtiRefused("the platform's deep-linking request has no deep_link_return_url")
+    try:
+        outbound.policy().check_url(url)
+    except outbound.TargetRefused:
+        raise adapter.LtiRefused(
+            f"the platform's deep-link return URL {url[:80]!r} is not an https URL: the tool "
+            "does not send the course's new link there. Ask the LMS administrator to check the "
+            "platform's address (it must be served over https)."
+        ) from None
+    return url
+
+
 def content_item() -> DeepLinkResource:
     """The one thing the tool offers: a link that opens the learner's career plan."""
     return (
@@ -56,6 +76,7 @@ def deep_link() -> str:
     launch_id = request.values.get("launch_id", "")
     launch = _staff_launch(launch_id)
     settings: dict[str, Any] = dict(launch.get_launch_data().get(SETTINGS) or {})  # type: ignore[call-overload]
+    action = return_url(settings)
     if request.method == "GET":
         return render_template(
             "lti/deep_link.html", launch_id=launch_id, title=TITLE,
@@ -65,6 +86,4 @@ def deep_link() -> str:
         token = launch.get_deep_link().get_response_jwt([content_item()])
     except LtiException as error:
         raise adapter.refused(error) from error
-    return render_template(
-        "lti/autopost.html", action=settings["deep_link_return_url"], fields={"JWT": token}
-    )
+    return render_template("lti/autopost.html", action=action, fields={"JWT": token})
