@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 
@@ -19,6 +19,7 @@ from lti_pathing.errors import PermissionDenied
 from lti_pathing.lti import adapter, bp, outbound
 from lti_pathing.lti.identity import CLAIM
 from lti_pathing.lti.roles import is_course_staff
+from lti_pathing.security import public_url
 
 TITLE = "My career plan"
 SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -64,7 +65,7 @@ def content_item() -> DeepLinkResource:
     """The one thing the tool offers: a link that opens the learner's career plan."""
     return (
         DeepLinkResource()
-        .set_url(url_for("lti.launch", _external=True))
+        .set_url(public_url("lti.launch"))
         .set_title(TITLE)
         .set_custom_params({"placement": "career_plan"})
     )

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from lti_pathing.errors import Invalid, NotFound, PermissionDenied
 from lti_pathing.lti import adapter, bp, outbound
 from lti_pathing.lti.platforms import PlatformService, PlatformSpec
 from lti_pathing.models import RegistrationInvite, Tenant
+from lti_pathing.security import public_base_url
 from lti_pathing.services.tenants import TenantService
 
 log = logging.getLogger(__name__)
@@ -256,7 +257,7 @@ def register() -> str:
     endpoint = openid.get("registration_endpoint")
     if not isinstance(endpoint, str) or not endpoint:
         raise Invalid("the platform's OpenID configuration names no registration_endpoint")
-    base_url = url_for("home.index", _external=True).rstrip("/")
+    base_url = public_base_url()
     answer = _fetch_json("POST", endpoint, token, json=registration_request(openid, base_url))
     row = PlatformService(session, tenant).add_platform(_spec(openid, answer))
     return render_template("lti/registered.html", registration=row)
