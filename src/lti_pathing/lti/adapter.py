@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from lti_pathing import db
 from lti_pathing.cache import shared_cache
 from lti_pathing.errors import LtiPathingError
-from lti_pathing.lti.cookies import secure_cookies
+from lti_pathing.lti.cookies import frame_cookie_problem, secure_cookies, warn_frame_cookies
 from lti_pathing.lti.keys import key_service
 from lti_pathing.lti.outbound import platform_session
 from lti_pathing.lti.tool_conf import DatabaseToolConf, ToolRegistration
@@ -236,10 +236,14 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         protocol, params = self.get_cookies_allowed_js_check_params()
         values: dict[str, Any] = dict(params)
         continue_url = url_for("lti.login", **values)
+        problem = frame_cookie_problem()
+        if problem is not None:
+            warn_frame_cookies(problem)
         html = render_template(
             self.cookie_check_template_name,
             secure=protocol == "https",
             continue_url=continue_url,
+            config_problem=problem,
         )
         return make_response(html)
 

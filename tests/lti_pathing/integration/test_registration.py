@@ -36,6 +36,16 @@ def register(servers: LtiServers, browser: Browser, flavour: str) -> tuple[str, 
     return client_id, answer.text
 
 
+def closes_the_window(page: str) -> bool:
+    """The page runs the script that posts `org.imsglobal.lti.close` to the LMS."""
+    return '<script src="/static/js/registered.js"></script>' in page
+
+
+def test_the_closing_script_tells_the_lms_to_close(lti_servers: LtiServers) -> None:
+    script = Browser().get(f"{lti_servers.tool.url}/static/js/registered.js")
+    assert script.status_code == 200 and 'subject: "org.imsglobal.lti.close"' in script.text
+
+
 def registration_row(servers: LtiServers, client_id: str) -> PlatformRegistration:
     with servers.tool_app.app_context():
         row = db_session().scalar(
@@ -54,7 +64,7 @@ def test_moodle_registration_records_the_deployment_and_launches(
     lti_servers: LtiServers, browser: Browser
 ) -> None:
     client_id, page = register(lti_servers, browser, "moodle")
-    assert "org.imsglobal.lti.close" in page
+    assert closes_the_window(page)
     row = registration_row(lti_servers, client_id)
     deployment = lti_servers.state.client(client_id).deployment_id  # type: ignore[union-attr]
     assert [d.deployment_id for d in row.deployments] == [deployment]
@@ -73,7 +83,7 @@ def test_canvas_registration_waits_for_the_first_launch_to_learn_the_deployment(
     lti_servers: LtiServers, browser: Browser
 ) -> None:
     client_id, page = register(lti_servers, browser, "canvas")
-    assert "org.imsglobal.lti.close" in page
+    assert closes_the_window(page)
     row = registration_row(lti_servers, client_id)
     assert row.deployment_pending and row.deployments == []
     sent = lti_servers.state.registrations[-1].request
@@ -127,7 +137,7 @@ def test_a_registration_link_registers_once_and_a_second_use_is_refused(
         return answer.status_code, html.unescape(answer.text)
 
     first = open_link()
-    assert first[0] == 200 and "org.imsglobal.lti.close" in first[1]
+    assert first[0] == 200 and closes_the_window(first[1])
     registered = len(lti_servers.state.registrations)
 
     status, text = open_link()
