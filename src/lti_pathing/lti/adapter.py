@@ -197,8 +197,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         marker = REFETCH_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
         if not shared_cache().add(marker, True, timeout=60):
             return False
+        # pylti1p3 names its cached key set by the URL's MD5: a cache key, not a security use.
+        digest = hashlib.md5(url.encode("utf-8"), usedforsecurity=False).hexdigest()
         with DisableSessionId(storage):
-            storage.delete_value("key-set-url-" + hashlib.md5(url.encode("utf-8")).hexdigest())
+            storage.delete_value("key-set-url-" + digest)
         registration.set_key_set(None)
         return True
 
