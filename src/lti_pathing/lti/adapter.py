@@ -42,7 +42,7 @@ from lti_pathing.cache import shared_cache
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.lti.cookies import frame_cookie_problem, secure_cookies, warn_frame_cookies
 from lti_pathing.lti.keys import key_service
-from lti_pathing.lti.outbound import platform_session
+from lti_pathing.lti.outbound import TargetRefused, platform_session
 from lti_pathing.lti.tool_conf import DatabaseToolConf, ToolRegistration
 from lti_pathing.models import PlatformRegistration
 
@@ -173,7 +173,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         try:
             key: tuple[str, str] = super().get_public_key()
             return key
-        except LtiException:
+        except LtiException as error:
+            if isinstance(error.__cause__, TargetRefused):  # never fetched: say why
+                reason = error.__cause__
+                raise LtiException(f"the platform's key set URL is refused: {reason}") from None
             if not self._refetch_key_set():
                 raise LtiException(f"the platform's key set has no key {header['kid']!r}") from None
         try:

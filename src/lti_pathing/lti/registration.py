@@ -144,20 +144,25 @@ def _fetch_json(method: str, url: str, token: str, **kwargs: Any) -> dict[str, A
     return body
 
 
-def _same_site(issuer: str, config_url: str) -> bool:
+def _host_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    return (parts.hostname or "", parts.port or default)
+
+
+def issuer_matches(issuer: str, config_url: str) -> bool:
     """True if the issuer is on the configuration URL's host (Canvas cloud: any school host)."""
-    issuer_parts, config_parts = urlsplit(issuer), urlsplit(config_url)
     if issuer in CANVAS_CLOUD_ISSUERS:
         # Instructure-hosted Canvas serves every school's configuration from the school's own
         # domain while all of them share these issuers.
-        return (config_parts.hostname or "").endswith(".instructure.com")
-    return (issuer_parts.hostname, issuer_parts.port) == (config_parts.hostname, config_parts.port)
+        return (urlsplit(config_url).hostname or "").endswith(".instructure.com")
+    return _host_port(issuer) == _host_port(config_url)
 
 
 def check_platform(openid: dict[str, Any], config_url: str) -> None:
     """Refuse a configuration whose issuer is on another host, or whose URLs lead inside."""
     issuer = openid.get("issuer")
-    if not isinstance(issuer, str) or not _same_site(issuer, config_url):
+    if not isinstance(issuer, str) or not issuer_matches(issuer, config_url):
         raise Invalid(
             f"the platform's issuer {str(issuer)[:100]!r} is not on the host of its "
             f"configuration URL ({urlsplit(config_url).netloc}): refused"
