@@ -163,9 +163,10 @@ def check_platform(openid: dict[str, Any], config_url: str) -> None:
     """Refuse a configuration whose issuer is on another host, or whose URLs lead inside."""
     issuer = openid.get("issuer")
     if not isinstance(issuer, str) or not issuer_matches(issuer, config_url):
+        log.warning("dynamic registration: issuer %.100r is not on %s", issuer, _where(config_url))
         raise Invalid(
-            f"the platform's issuer {str(issuer)[:100]!r} is not on the host of its "
-            f"configuration URL ({urlsplit(config_url).netloc}): refused"
+            "the platform's issuer is not on the host of its configuration URL "
+            f"({urlsplit(config_url).netloc}): refused (the tool's log names the issuer)"
         )
     rules = outbound.policy()
     try:
