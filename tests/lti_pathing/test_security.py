@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -124,3 +126,16 @@ def test_canvas_cloud_frames_from_school_domains(app: Flask, session: Any, tenan
     ancestors = directives(app.test_client().get("/"))["frame-ancestors"].split()
     assert "https://*.instructure.com" in ancestors
     assert "https://canvas.instructure.com" in ancestors
+
+
+TEMPLATES = Path(__file__).parents[2] / "src/lti_pathing/templates"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
+
+
+def test_no_page_of_the_tool_carries_inline_script() -> None:
+    """The policy refuses inline script: a page that had some would silently stop working."""
+    found = {
+        str(path.relative_to(TEMPLATES)): INLINE_SCRIPT.findall(path.read_text(encoding="utf-8"))
+        for path in TEMPLATES.rglob("*.html")
+    }
+    assert {name: hits for name, hits in found.items() if hits} == {}
