@@ -89,22 +89,29 @@ def _origin(url: str | None) -> str | None:
 
 
 def platform_origins() -> list[str]:
-    """Origins that may frame the tool: the active registrations' (the signed-in tenant's)."""
+    """Origins that may frame the tool: the active registrations' and LMS connections'.
+
+    Once someone is signed in, only their tenant's. A registration gives its issuer and login
+    URL; an LMS connection gives the LMS's own address (a Canvas school on its own domain).
+    """
     from lti_pathing import db
     from lti_pathing.auth import SESSION_KEY
-    from lti_pathing.models import PlatformRegistration
+    from lti_pathing.models import LmsConnection, PlatformRegistration
 
-    query = select(PlatformRegistration.issuer, PlatformRegistration.auth_login_url).where(
+    tenant_id = (session.get(SESSION_KEY) or {}).get("tenant_id")
+    registrations = select(PlatformRegistration.issuer, PlatformRegistration.auth_login_url).where(
         PlatformRegistration.active.is_(True)
     )
-    tenant_id = (session.get(SESSION_KEY) or {}).get("tenant_id")
+    connections = select(LmsConnection.base_url).where(LmsConnection.active.is_(True))
     if isinstance(tenant_id, int):
-        query = query.where(PlatformRegistration.tenant_id == tenant_id)
-    origins: set[str] = set()
-    for issuer, login_url in db.session().execute(query):
-        origins.update(o for o in (_origin(issuer), _origin(login_url)) if o)
-        if (_origin(issuer) or "").endswith(".instructure.com"):
-            origins.add(CANVAS_CLOUD_ANCESTOR)
+        registrations = registrations.where(PlatformRegistration.tenant_id == tenant_id)
+        connections = connections.where(LmsConnection.tenant_id == tenant_id)
+    work = db.session()
+    urls = [url for row in work.execute(registrations) for url in row]
+    urls += list(work.scalars(connections))
+    origins = {origin for origin in map(_origin, urls) if origin}
+    if any(o.endswith(".instructure.com") for o in origins):
+        origins.add(CANVAS_CLOUD_ANCESTOR)
     return sorted(origins)
 
 

@@ -139,3 +139,19 @@ def test_no_page_of_the_tool_carries_inline_script() -> None:
         for path in TEMPLATES.rglob("*.html")
     }
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_a_canvas_school_on_its_own_domain_frames_once_its_lms_is_connected(
+    app: Flask, session: Any, tenant: Any
+) -> None:
+    from lti_pathing import crypto
+    from lti_pathing.models import Lms, LmsConnection
+
+    with app.app_context():
+        token = crypto.encrypt("secret-token")
+    session.add(LmsConnection(tenant_id=tenant.id, kind=Lms.canvas,
+                              base_url="https://canvas.school.example/", token_encrypted=token,
+                              token_hint="…oken"))  # fmt: skip
+    session.flush()
+    ancestors = directives(app.test_client().get("/"))["frame-ancestors"].split()
+    assert "https://canvas.school.example" in ancestors
