@@ -12,6 +12,7 @@ from flask import Flask
 
 from lti_pathing import create_app
 from lti_pathing.config import SettingsError
+from lti_pathing.db import database
 from tests.lti_pathing.lti.launching import LaunchingPlatform, PlatformKey, register_platform
 
 
@@ -66,7 +67,10 @@ def test_links_are_built_from_the_public_url(
 
 def test_a_forwarded_host_is_checked_too(app: Flask) -> None:
     proxied = create_app({**app.config, "PROXY_COUNT": 1})  # behind one trusted proxy
-    response = proxied.test_client().get("/", headers={"X-Forwarded-Host": "evil.example"})
+    try:
+        response = proxied.test_client().get("/", headers={"X-Forwarded-Host": "evil.example"})
+    finally:
+        database(proxied).engine.dispose()
     assert response.status_code == 400
 
 
