@@ -34,6 +34,7 @@ screenshots: install
 lint: install
 	$(BIN)/ruff check solver src tests bench
 	$(BIN)/ruff format --check solver src tests bench
+	$(BIN)/bandit --quiet --recursive src solver --severity-level medium
 
 typecheck: install
 	$(BIN)/mypy

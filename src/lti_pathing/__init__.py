@@ -18,10 +18,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from lti_pathing import crypto, db, errors, health
+    from lti_pathing import crypto, db, errors, health, security
     from lti_pathing import logging as app_logging
 
     app_logging.init_app(app)
+    security.init_app(app)  # only the configured host answers; security headers on responses
     db.init_app(app)
     crypto.init_app(app)
     errors.init_app(app)

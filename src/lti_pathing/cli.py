@@ -226,14 +226,19 @@ def _add_devplatform() -> None:
 
 @main.command("registration-link")
 @click.option(
-    "--base-url", required=True, help="The tool's public URL, e.g. https://lti.example.com"
+    "--base-url",
+    default=None,
+    help="The tool's public URL (default: PUBLIC_URL), e.g. https://lti.example.com",
 )
 @click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
-def registration_link(base_url: str, slug: str | None) -> None:
+def registration_link(base_url: str | None, slug: str | None) -> None:
     """Print the LTI dynamic registration URL for Moodle or Canvas (valid for 7 days)."""
     from lti_pathing.db import transaction
     from lti_pathing.lti.registration import invite_url
 
+    base_url = base_url or current_app.config["PUBLIC_URL"]
+    if not base_url:
+        raise click.UsageError("give --base-url, or set LTI_PATHING_PUBLIC_URL")
     with transaction(current_app) as session:
         tenant = _tenant(session, slug)
         click.echo(invite_url(base_url, tenant.slug))

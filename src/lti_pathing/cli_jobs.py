@@ -122,7 +122,7 @@ def serve(bind: str, workers: int | None, timeout: int, gunicorn_args: tuple[str
         sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(count),
         "--timeout", str(timeout), "--graceful-timeout", "30", "--keep-alive", "5",
         "--access-logfile", "-", "--error-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
-        *gunicorn_args, "lti_pathing.wsgi:app",
+        "--config", "python:lti_pathing.gunicorn_conf", *gunicorn_args, "lti_pathing.wsgi:app",
     ]  # fmt: skip
     os.execv(sys.executable, argv)
 

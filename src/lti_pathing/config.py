@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -72,6 +73,18 @@ def _host_list(value: Any) -> tuple[str, ...]:
     if any("/" in h or " " in h for h in hosts):
         raise ValueError("must be bare host names like lms-tool.example.edu (no scheme or path)")
     return hosts
+
+
+def _public_url(value: Any) -> str | None:
+    url = _optional_str(value)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/"):
+        raise ValueError("must be the tool's base URL, like https://tool.example.edu (no path)")
+    if parts.query or parts.fragment or parts.username:
+        raise ValueError("must be a plain base URL (no query, fragment or user)")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def _slug(value: Any) -> str:
@@ -184,6 +197,25 @@ SETTINGS: tuple[Setting, ...] = (
         (),
         _host_list,
         "hosts besides the tool's own that an LTI login's target_link_uri may point at",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        None,
+        _public_url,
+        "the tool's public URL (https://tool.example.edu): links and LTI URLs are built from it "
+        "and requests for any other host are refused; unset: only localhost/127.0.0.1 answer",
+    ),
+    Setting(
+        "DEV_LOOPBACK_PLATFORMS",
+        False,
+        _bool,
+        "development only: LMS platforms on this machine over plain http (the demo, the tests)",
+    ),
+    Setting(
+        "PLATFORM_PRIVATE_HOSTS",
+        (),
+        _host_list,
+        "LMS hosts on private (intranet) addresses the tool may call; others must be public",
     ),
     Setting(
         "KEY_OVERLAP_DAYS",

@@ -137,3 +137,11 @@ def test_token_create_list_revoke(app: Flask, session: Session, tenant: Any) -> 
         authenticate(session, secret)
     unknown = app.test_cli_runner().invoke(main, ["token", "revoke", "nope", "--tenant", "acme"])
     assert unknown.exit_code == 1 and "no API token with prefix 'nope'" in unknown.output
+
+
+def test_the_registration_link_is_for_the_public_url(app: Flask, tenant: Any) -> None:
+    assert "--base-url" in run(app, "registration-link").output  # nothing to build it from
+    app.config["PUBLIC_URL"] = "https://tool.example.edu"
+    result = run(app, "registration-link", "--tenant", "acme")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("https://tool.example.edu/lti/register?invite=")

@@ -95,7 +95,8 @@ def running_lti_servers(
     tool, platform = LiveServer("127.0.0.1"), LiveServer("localhost")
     app = create_app({
         "DATABASE_URL": f"sqlite:///{folder / 'tool.sqlite3'}", "SECRET_KEY": "integration-" * 4,
-        "LTI_COOKIE_CHECK": False, "SECURE_COOKIES": secure_cookies, **settings,
+        "LTI_COOKIE_CHECK": False, "SECURE_COOKIES": secure_cookies,
+        "DEV_LOOPBACK_PLATFORMS": True, **settings,
     })  # fmt: skip
     app.instance_path = str(folder)
     with database(app).engine.begin() as connection:

@@ -15,6 +15,10 @@ from urllib.parse import urljoin
 import requests
 from werkzeug.serving import BaseWSGIServer, make_server
 
+# How a page says it submits its first form on load: the tool's form attribute (its script is a
+# static file), the development platform's inline handler.
+AUTOSUBMIT_MARKS = ("data-autosubmit", "document.forms[0].submit()")
+
 
 def _not_ready(environ: Any, start_response: Any) -> list[bytes]:
     start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
@@ -99,7 +103,7 @@ class Browser:
     def _follow_autopost(self, response: requests.Response) -> requests.Response:
         # Pages whose body submits its first form on load (LTI launches, deep-link returns).
         for _ in range(5):
-            if "document.forms[0].submit()" not in response.text:
+            if not any(mark in response.text for mark in AUTOSUBMIT_MARKS):
                 return response
             response = self.submit(response)
         return response

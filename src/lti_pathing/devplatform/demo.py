@@ -5,7 +5,8 @@ on http://127.0.0.1:PORT+1 and the development LMS on http://localhost:PORT — 
 and a tool are. The tool's cookies then live in a cross-site iframe, so the demo turns on
 `SECURE_COOKIES` (`Secure; SameSite=None; Partitioned`, which Chromium-based browsers accept on
 http://localhost and http://127.0.0.1, both secure contexts) for this process only; the
-production default (`auto`: only over TLS) is unchanged. A browser that still refuses cookies in
+production default (`auto`: only over TLS) is unchanged; so does `DEV_LOOPBACK_PLATFORMS`, since
+the LMS's key set and endpoints are on http://localhost. A browser that still refuses cookies in
 the frame gets the tool's cookie-check page, which opens the tool in its own window. Ctrl-C (or
 SIGTERM) stops both servers.
 """
@@ -199,6 +200,9 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
         except OperationalError as error:
             raise (_locked(error) or error) from None
         app.config["SECURE_COOKIES"] = True  # this process only: see the module docstring
+        app.config["DEV_LOOPBACK_PLATFORMS"] = (
+            True  # the LMS is http://localhost, this process only
+        )
         app.test_client().get("/.well-known/jwks.json")  # make the tool's key before serving
         servers = [
             make_server("127.0.0.1", tool_port, app, threaded=True),

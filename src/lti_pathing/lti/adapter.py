@@ -40,8 +40,9 @@ from sqlalchemy.orm import Session
 from lti_pathing import db
 from lti_pathing.cache import shared_cache
 from lti_pathing.errors import LtiPathingError
-from lti_pathing.lti.cookies import secure_cookies
+from lti_pathing.lti.cookies import frame_cookie_problem, secure_cookies, warn_frame_cookies
 from lti_pathing.lti.keys import key_service
+from lti_pathing.lti.outbound import TargetRefused, platform_session
 from lti_pathing.lti.tool_conf import DatabaseToolConf, ToolRegistration
 from lti_pathing.models import PlatformRegistration
 
@@ -65,20 +66,9 @@ def refused(error: Exception) -> LtiRefused:
     return LtiRefused(f"LTI launch refused: {error}")
 
 
-class TimeoutSession(requests.Session):
-    """A requests session that never waits on a platform forever."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        """Send with a default timeout."""
-        kwargs.setdefault("timeout", HTTP_TIMEOUT_SECONDS)
-        return super().request(*args, **kwargs)
-
-
 def http_session() -> requests.Session:
-    """The HTTP session for calls to platforms (JWKS, tokens, AGS, NRPS)."""
-    session = TimeoutSession()
-    session.headers["User-Agent"] = "lti-pathing"
-    return session
+    """The HTTP session for calls to platforms (JWKS, tokens, AGS, NRPS): see outbound.py."""
+    return platform_session(HTTP_TIMEOUT_SECONDS)
 
 
 class ToolCacheDataStorage(FlaskCacheDataStorage):
@@ -183,7 +173,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         try:
             key: tuple[str, str] = super().get_public_key()
             return key
-        except LtiException:
+        except LtiException as error:
+            if isinstance(error.__cause__, TargetRefused):  # never fetched: say why
+                reason = error.__cause__
+                raise LtiException(f"the platform's key set URL is refused: {reason}") from None
             if not self._refetch_key_set():
                 raise LtiException(f"the platform's key set has no key {header['kid']!r}") from None
         try:
@@ -207,8 +200,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         marker = REFETCH_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
         if not shared_cache().add(marker, True, timeout=60):
             return False
+        # pylti1p3 names its cached key set by the URL's MD5: a cache key, not a security use.
+        digest = hashlib.md5(url.encode("utf-8"), usedforsecurity=False).hexdigest()
         with DisableSessionId(storage):
-            storage.delete_value("key-set-url-" + hashlib.md5(url.encode("utf-8")).hexdigest())
+            storage.delete_value("key-set-url-" + digest)
         registration.set_key_set(None)
         return True
 
@@ -246,10 +241,14 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         protocol, params = self.get_cookies_allowed_js_check_params()
         values: dict[str, Any] = dict(params)
         continue_url = url_for("lti.login", **values)
+        problem = frame_cookie_problem()
+        if problem is not None:
+            warn_frame_cookies(problem)
         html = render_template(
             self.cookie_check_template_name,
             secure=protocol == "https",
             continue_url=continue_url,
+            config_problem=problem,
         )
         return make_response(html)
 

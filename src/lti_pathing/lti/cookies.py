@@ -22,6 +22,34 @@ def secure_cookies() -> bool:
     return bool(setting)
 
 
+def frame_cookie_problem() -> str | None:
+    """Why this request's cookies cannot survive the LMS iframe, when the tool's settings say so.
+
+    Over plain http the cookies go out `SameSite=Lax` without `Secure`, and a browser drops
+    those in a cross-site frame whatever its own settings: the cause is the tool's address (or
+    a TLS proxy whose forwarded scheme is not trusted), not the person's browser.
+    """
+    if secure_cookies():
+        return None
+    setting = current_app.config["SECURE_COOKIES"]
+    if setting is False:
+        return "SECURE_COOKIES is false, so its cookies cannot be kept inside the LMS page"
+    return (
+        "this request reached it over plain http, so with SECURE_COOKIES=auto its cookies are "
+        "not marked Secure; SameSite=None and cannot be kept inside the LMS page"
+    )
+
+
+def warn_frame_cookies(problem: str) -> None:
+    """Tell the administrator, in the log, what to change so cookies work in the frame."""
+    current_app.logger.warning(
+        "LTI cookie check: lti-pathing cannot keep cookies in the LMS iframe: %s. Serve the tool "
+        "over https (behind a TLS proxy, set LTI_PATHING_PROXY_COUNT so the forwarded scheme is "
+        "trusted), or for a trial on this machine set LTI_PATHING_SECURE_COOKIES=true",
+        problem,
+    )
+
+
 class IframeSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with the iframe flags decided per request."""
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 
 from lti_pathing.auth import actor_or_raise
 from lti_pathing.errors import PermissionDenied
-from lti_pathing.lti import adapter, bp
+from lti_pathing.lti import adapter, bp, outbound
 from lti_pathing.lti.ags import plan_line_item
 from lti_pathing.lti.identity import CLAIM
 from lti_pathing.lti.roles import is_course_staff
+from lti_pathing.security import public_url
 
 TITLE = "My career plan"
 SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -42,6 +43,26 @@ def _staff_launch(launch_id: str) -> adapter.ToolMessageLaunch:
     return launch
 
 
+def return_url(settings: dict[str, Any]) -> str:
+    """The platform's deep-link return URL, if it is one a browser may be sent to with a post.
+
+    The platform signs it, but a `javascript:` or `data:` URL as a form action would run in the
+    tool's origin: only https is taken (http to this machine in development).
+    """
+    url = settings.get("deep_link_return_url")
+    if not isinstance(url, str) or not url:
+        raise adapter.LtiRefused("the platform's deep-linking request has no deep_link_return_url")
+    try:
+        outbound.policy().check_url(url)
+    except outbound.TargetRefused:
+        raise adapter.LtiRefused(
+            f"the platform's deep-link return URL {url[:80]!r} is not an https URL: the tool "
+            "does not send the course's new link there. Ask the LMS administrator to check the "
+            "platform's address (it must be served over https)."
+        ) from None
+    return url
+
+
 def content_item(graded: bool = False) -> DeepLinkResource:
     """The one thing the tool offers: a link that opens the learner's career plan.
 
@@ -51,7 +72,7 @@ def content_item(graded: bool = False) -> DeepLinkResource:
     """
     item = (
         DeepLinkResource()
-        .set_url(url_for("lti.launch", _external=True))
+        .set_url(public_url("lti.launch"))
         .set_title(TITLE)
         .set_custom_params({"placement": "career_plan"})
     )
@@ -65,6 +86,7 @@ def deep_link() -> str:
     launch = _staff_launch(launch_id)
     claims: dict[str, Any] = dict(launch.get_launch_data())
     settings: dict[str, Any] = dict(claims.get(SETTINGS) or {})
+    action = return_url(settings)
     if request.method == "GET":
         context: dict[str, Any] = dict(claims.get(CLAIM + "context") or {})
         return render_template(
@@ -76,6 +98,4 @@ def deep_link() -> str:
         token = launch.get_deep_link().get_response_jwt([content_item(graded)])
     except LtiException as error:
         raise adapter.refused(error) from error
-    return render_template(
-        "lti/autopost.html", action=settings["deep_link_return_url"], fields={"JWT": token}
-    )
+    return render_template("lti/autopost.html", action=action, fields={"JWT": token})

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, jsonify, render_template
 
 from lti_pathing.lti import bp
 from lti_pathing.lti.registration import CANVAS_CUSTOM, SCOPES
+from lti_pathing.security import public_base_url
 
 AGS_CHOICE = "Use this service for grade sync and column management"
 NRPS_CHOICE = "Use this service to retrieve members' information as per privacy settings"
@@ -89,7 +90,7 @@ def moodle_fields(base_url: str) -> list[tuple[str, str]]:
 
 
 def _base_url() -> str:
-    return request.url_root.rstrip("/")
+    return public_base_url()
 
 
 @bp.get("/config/canvas.json")

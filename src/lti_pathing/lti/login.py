@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from pylti1p3.exception import LtiException, OIDCException
 
 from lti_pathing.lti import adapter, bp
+from lti_pathing.security import public_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -24,7 +25,7 @@ def login() -> Response:
     if current_app.config["LTI_COOKIE_CHECK"]:
         oidc.enable_check_cookies()
     try:
-        response: Response = oidc.redirect(url_for("lti.launch", _external=True))
+        response: Response = oidc.redirect(public_url("lti.launch"))
     except (LtiException, OIDCException) as error:
         raise adapter.LtiRefused(f"LTI login refused: {error}") from error
     return response
@@ -41,7 +42,7 @@ def check_target_link(target: str | None) -> None:
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise adapter.LtiRefused(f"LTI login refused: target_link_uri {target!r} is not a URL")
-    own = urlsplit(url_for("lti.launch", _external=True)).netloc.lower()
+    own = urlsplit(public_url("lti.launch")).netloc.lower()
     allowed = current_app.config["LTI_ALLOWED_TARGET_HOSTS"]
     if parts.netloc.lower() != own and not {parts.netloc.lower(), parts.hostname} & set(allowed):
         raise adapter.LtiRefused(

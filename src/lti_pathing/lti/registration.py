@@ -12,24 +12,29 @@ deployment id; Canvas does not, so the registration waits for its first launch t
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_pathing import db
+from lti_pathing.cache import shared_cache
 from lti_pathing.errors import Invalid, NotFound, PermissionDenied
-from lti_pathing.lti import adapter, bp
+from lti_pathing.lti import adapter, bp, outbound
 from lti_pathing.lti.identity import PRODUCTS
 from lti_pathing.lti.platforms import PlatformService, PlatformSpec
 from lti_pathing.models import RegistrationInvite, Tenant
+from lti_pathing.security import public_base_url
 from lti_pathing.services.tenants import TenantService
+
+log = logging.getLogger(__name__)
 
 INVITE_SALT = "lti-dynamic-registration"
 INVITE_MAX_AGE_S = 7 * 24 * 3600
@@ -37,6 +42,13 @@ USED_LINK = (
     "this registration link has already been used (each link registers the tool once): make a "
     "new one with `lti-pathing registration-link`"
 )
+MAX_ATTEMPTS = 5
+ATTEMPTS_KEY_PREFIX = "registration-attempts:"
+PLATFORM_URLS = ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint")
+CANVAS_CLOUD_ISSUERS = frozenset({
+    "https://canvas.instructure.com", "https://canvas.beta.instructure.com",
+    "https://canvas.test.instructure.com",
+})  # fmt: skip
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 SCOPES = (
@@ -89,24 +101,87 @@ def _use_invitation(session: Session, tenant: Tenant, jti: str) -> None:
         raise adapter.LtiRefused(USED_LINK) from None
 
 
+def _attempt(jti: str) -> None:
+    """Count a registration attempt with this link; refuse once it has failed too often."""
+    cache, key = shared_cache(), ATTEMPTS_KEY_PREFIX + jti
+    cache.add(key, 0, timeout=INVITE_MAX_AGE_S)
+    if int(cache.inc(key) or 0) > MAX_ATTEMPTS:
+        raise adapter.LtiRefused(
+            f"this registration link was tried {MAX_ATTEMPTS} times without success: make a new "
+            "one with `lti-pathing registration-link` once the cause is fixed"
+        )
+
+
+def _where(url: str) -> str:
+    """A URL as shown in messages: scheme, host and path (never its query)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
 def _fetch_json(method: str, url: str, token: str, **kwargs: Any) -> dict[str, Any]:
-    """One call to the platform with the registration token; Invalid with the reason if it fails."""
+    """One call to the platform with the registration token; Invalid with the reason if it fails.
+
+    What the platform answered is logged for the administrator, never shown on the page: the
+    page would otherwise read out whatever the URL leads to.
+    """
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     try:
         response = adapter.http_session().request(method, url, headers=headers, **kwargs)
+    except outbound.TargetRefused as error:
+        raise Invalid(f"the tool will not call {_where(url)}: {error}") from None
     except requests.RequestException as error:
-        raise Invalid(f"could not reach the platform at {url}: {error}") from None
+        log.warning("dynamic registration: %s %s failed: %s", method, _where(url), error)
+        raise Invalid(f"could not reach the platform at {_where(url)}") from None
     if response.status_code >= 400:
-        raise Invalid(
-            f"the platform answered {response.status_code} at {url}: {response.text[:300]}"
-        )
+        log.warning("dynamic registration: %s %s answered %s: %.300r", method, _where(url),
+                    response.status_code, response.text)  # fmt: skip
+        raise Invalid(f"the platform answered {response.status_code} at {_where(url)}")
     try:
         body = response.json()
     except ValueError:
-        raise Invalid(f"the platform's answer at {url} is not JSON") from None
+        raise Invalid(f"the platform's answer at {_where(url)} is not JSON") from None
     if not isinstance(body, dict):
-        raise Invalid(f"the platform's answer at {url} is not a JSON object")
+        raise Invalid(f"the platform's answer at {_where(url)} is not a JSON object")
     return body
+
+
+def _host_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    return (parts.hostname or "", parts.port or default)
+
+
+def issuer_matches(issuer: str, config_url: str) -> bool:
+    """True if the issuer is on the configuration URL's host (Canvas cloud: any school host)."""
+    if issuer in CANVAS_CLOUD_ISSUERS:
+        # Instructure-hosted Canvas serves every school's configuration from the school's own
+        # domain while all of them share these issuers.
+        return (urlsplit(config_url).hostname or "").endswith(".instructure.com")
+    return _host_port(issuer) == _host_port(config_url)
+
+
+def check_platform(openid: dict[str, Any], config_url: str) -> None:
+    """Refuse a configuration whose issuer is on another host, or whose URLs lead inside."""
+    issuer = openid.get("issuer")
+    if not isinstance(issuer, str) or not issuer_matches(issuer, config_url):
+        log.warning("dynamic registration: issuer %.100r is not on %s", issuer, _where(config_url))
+        raise Invalid(
+            "the platform's issuer is not on the host of its configuration URL "
+            f"({urlsplit(config_url).netloc}): refused (the tool's log names the issuer)"
+        )
+    rules = outbound.policy()
+    try:
+        rules.check_url(issuer)
+    except outbound.TargetRefused as error:
+        raise Invalid(f"the platform's issuer is refused: {error}") from None
+    for name in PLATFORM_URLS:
+        value = openid.get(name)
+        if not isinstance(value, str):
+            continue  # missing ones are named by _spec and register()
+        try:
+            rules.check_resolves(value)
+        except outbound.TargetRefused as error:
+            raise Invalid(f"the platform's {name} is refused: {error}") from None
 
 
 def message_types(platform_configuration: dict[str, Any]) -> set[str]:
@@ -184,11 +259,13 @@ def register() -> str:
     except NotFound:
         raise Invalid(f"the tenant {slug!r} of this registration link no longer exists") from None
     _use_invitation(session, tenant, jti)
+    _attempt(jti)
     openid = _fetch_json("GET", config_url, token)
+    check_platform(openid, config_url)
     endpoint = openid.get("registration_endpoint")
     if not isinstance(endpoint, str) or not endpoint:
         raise Invalid("the platform's OpenID configuration names no registration_endpoint")
-    base_url = url_for("home.index", _external=True).rstrip("/")
+    base_url = public_base_url()
     answer = _fetch_json("POST", endpoint, token, json=registration_request(openid, base_url))
     row = PlatformService(session, tenant).add_platform(_spec(openid, answer))
     return render_template("lti/registered.html", registration=row)

@@ -108,10 +108,13 @@ def path_graph(moves: list[Any]) -> Graph:
 
 
 def heat(level: int, required: int) -> str:
-    """Cell colour for a level against its requirement (met: green; far off: red)."""
+    """Cell class for a level against its requirement (met: green; far off: red).
+
+    A class, not a style attribute: the Content-Security-Policy allows no inline style.
+    """
     if required <= 0 or level >= required:
-        return "#b7e4c7"
+        return "heat-met"
     share = level / required
     if share >= 0.5:
-        return "#ffe8a3"
-    return "#f6b8b3"
+        return "heat-near"
+    return "heat-far"

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from lti_pathing.db import session as db_session
-from lti_pathing.lti.registration import invite_url
+from lti_pathing.lti.registration import MAX_ATTEMPTS, invite_url
 from lti_pathing.models import PlatformRegistration
 from tests.lti_pathing.integration.conftest import LtiServers
-from tests.support.servers import Browser
+from tests.support.servers import Browser, LiveServer
 
 LEARNER = "dev-user-73566"
 SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
@@ -34,6 +38,16 @@ def register(servers: LtiServers, browser: Browser, flavour: str) -> tuple[str, 
     return client_id, answer.text
 
 
+def closes_the_window(page: str) -> bool:
+    """The page runs the script that posts `org.imsglobal.lti.close` to the LMS."""
+    return '<script src="/static/js/registered.js"></script>' in page
+
+
+def test_the_closing_script_tells_the_lms_to_close(lti_servers: LtiServers) -> None:
+    script = Browser().get(f"{lti_servers.tool.url}/static/js/registered.js")
+    assert script.status_code == 200 and 'subject: "org.imsglobal.lti.close"' in script.text
+
+
 def registration_row(servers: LtiServers, client_id: str) -> PlatformRegistration:
     with servers.tool_app.app_context():
         row = db_session().scalar(
@@ -52,7 +66,7 @@ def test_moodle_registration_records_the_deployment_and_launches(
     lti_servers: LtiServers, browser: Browser
 ) -> None:
     client_id, page = register(lti_servers, browser, "moodle")
-    assert "org.imsglobal.lti.close" in page
+    assert closes_the_window(page)
     row = registration_row(lti_servers, client_id)
     deployment = lti_servers.state.client(client_id).deployment_id  # type: ignore[union-attr]
     assert [d.deployment_id for d in row.deployments] == [deployment]
@@ -72,7 +86,7 @@ def test_canvas_registration_waits_for_the_first_launch_to_learn_the_deployment(
     lti_servers: LtiServers, browser: Browser
 ) -> None:
     client_id, page = register(lti_servers, browser, "canvas")
-    assert "org.imsglobal.lti.close" in page
+    assert closes_the_window(page)
     row = registration_row(lti_servers, client_id)
     assert row.deployment_pending and row.deployments == []
     assert row.admin_roles == [CANVAS_SITE_ADMIN]  # not any Canvas account role
@@ -127,10 +141,144 @@ def test_a_registration_link_registers_once_and_a_second_use_is_refused(
         return answer.status_code, html.unescape(answer.text)
 
     first = open_link()
-    assert first[0] == 200 and "org.imsglobal.lti.close" in first[1]
+    assert first[0] == 200 and closes_the_window(first[1])
     registered = len(lti_servers.state.registrations)
 
     status, text = open_link()
     assert status == 400
     assert "This registration link has already been used" in text
     assert len(lti_servers.state.registrations) == registered
+
+
+# Hostile registrations: the link is opened by whoever holds it, with URLs of their choosing.
+
+SECRET = "internal-secret-4f1c"
+
+
+@pytest.fixture(scope="module")
+def fake_platform() -> Iterator[tuple[LiveServer, dict[str, Any]]]:
+    """A "platform" on 127.0.0.1 whose configuration a test shapes; it also serves a secret."""
+    served: dict[str, Any] = {}
+    app = Flask("fake-platform")
+
+    @app.get("/config")
+    def config() -> Any:
+        return served["config"]
+
+    @app.get("/internal")
+    def internal() -> tuple[str, int]:
+        return f"<h1>admin console</h1><p>{SECRET}</p>", 500
+
+    @app.get("/redirect")
+    def redirect_inside() -> tuple[str, int, dict[str, str]]:
+        return "", 302, {"Location": "http://10.0.0.7/latest/meta-data/"}
+
+    server = LiveServer("localhost").start(app)
+    yield server, served
+    server.stop()
+
+
+def open_register(servers: LtiServers, browser: Browser, config_url: str) -> tuple[int, str]:
+    """Open a fresh registration link with this configuration URL; (status, page text)."""
+    with servers.tool_app.app_context():
+        link = invite_url(servers.tool.url, "acme")
+    page = browser.get(link, params={"openid_configuration": config_url,
+                                     "registration_token": "t"})  # fmt: skip
+    return page.status_code, html.unescape(page.text)
+
+
+@contextmanager
+def production(servers: LtiServers) -> Iterator[None]:
+    """The tool as deployed: no development exception for platforms on this machine."""
+    servers.tool_app.config["DEV_LOOPBACK_PLATFORMS"] = False
+    try:
+        yield
+    finally:
+        servers.tool_app.config["DEV_LOOPBACK_PLATFORMS"] = True
+
+
+def test_a_configuration_url_over_http_or_inside_is_refused_in_production(
+    lti_servers: LtiServers, browser: Browser, fake_platform: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    server, _ = fake_platform
+    before = len(lti_servers.state.registrations)
+    with production(lti_servers):
+        status, text = open_register(lti_servers, browser, f"{server.url}/internal")
+        assert status == 422 and "is not an https URL" in text and SECRET not in text
+        https_inside = server.url.replace("http://", "https://") + "/internal"
+        status, text = open_register(lti_servers, browser, https_inside)
+        assert status == 422 and "leads to a loopback address" in text
+    assert len(lti_servers.state.registrations) == before
+
+
+def test_what_an_internal_url_answers_is_never_shown(
+    lti_servers: LtiServers, browser: Browser, fake_platform: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    server, _ = fake_platform
+    status, text = open_register(lti_servers, browser, f"{server.url}/internal")
+    assert status == 422 and "answered 500" in text
+    assert SECRET not in text and "admin console" not in text
+
+
+def test_a_closed_port_and_an_open_one_fail_alike(
+    lti_servers: LtiServers, browser: Browser
+) -> None:
+    closed = LiveServer("localhost")
+    url = f"{closed.url}/config"
+    closed.server.server_close()  # never served: the port is now closed
+    status, text = open_register(lti_servers, browser, url)
+    assert status == 422 and "Could not reach the platform" in text
+    assert "refused" not in text.lower() and "Errno" not in text
+
+
+def test_a_redirect_to_an_inside_address_is_not_followed(
+    lti_servers: LtiServers, browser: Browser, fake_platform: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    server, _ = fake_platform
+    status, text = open_register(lti_servers, browser, f"{server.url}/redirect")
+    assert status == 422 and "The tool will not call" in text and "10.0.0.7" in text
+
+
+def test_an_issuer_on_another_host_is_refused(
+    lti_servers: LtiServers, browser: Browser, fake_platform: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    server, served = fake_platform
+    served["config"] = moodle_like(lti_servers.platform.url, server.url)
+    status, text = open_register(lti_servers, browser, f"{server.url}/config")
+    assert status == 422
+    assert "The platform's issuer is not on the host of its configuration URL" in text
+    assert lti_servers.platform.url not in text  # nothing the platform sent is shown
+
+
+def test_a_key_set_inside_the_network_is_refused(
+    lti_servers: LtiServers, browser: Browser, fake_platform: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    server, served = fake_platform
+    served["config"] = {**moodle_like(server.url, server.url),
+                        "jwks_uri": "https://169.254.169.254/latest/meta-data/"}  # fmt: skip
+    before = len(lti_servers.state.registrations)
+    status, text = open_register(lti_servers, browser, f"{server.url}/config")
+    assert status == 422
+    assert "jwks_uri is refused: 169.254.169.254 leads to a link-local address" in text
+    assert len(lti_servers.state.registrations) == before
+
+
+def test_a_link_allows_a_few_failed_attempts_then_none(
+    lti_servers: LtiServers, browser: Browser, fake_platform: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    server, _ = fake_platform
+    with lti_servers.tool_app.app_context():
+        link = invite_url(lti_servers.tool.url, "acme")
+    params = {"openid_configuration": f"{server.url}/internal", "registration_token": "t"}
+    answers = [browser.get(link, params=params) for _ in range(MAX_ATTEMPTS + 1)]
+    assert [a.status_code for a in answers] == [422] * MAX_ATTEMPTS + [400]
+    assert f"tried {MAX_ATTEMPTS} times without success" in html.unescape(answers[-1].text)
+
+
+def moodle_like(issuer: str, base: str) -> dict[str, Any]:
+    """An OpenID configuration shaped like Moodle's, with this issuer and endpoints under base."""
+    return {
+        "issuer": issuer, "authorization_endpoint": f"{base}/auth",
+        "token_endpoint": f"{base}/token", "jwks_uri": f"{base}/jwks",
+        "registration_endpoint": f"{base}/register",
+    }  # fmt: skip

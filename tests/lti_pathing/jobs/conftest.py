@@ -68,6 +68,7 @@ def make_app(database_file: Path, instance: Path, broker: str | None) -> Flask:
             "SECRET_KEY": SECRET,
             "CELERY_BROKER_URL": broker,
             "LOG_JSON": False,
+            "DEV_LOOPBACK_PLATFORMS": True,  # the tests' platforms are on 127.0.0.1
             **LIMITS,
         }
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +97,33 @@ def test_launch_data_and_nonces_live_in_redis_when_configured(
     finally:
         for key in client.keys(prefix + "*"):
             client.delete(key)
+
+
+def test_over_plain_http_the_cookie_check_names_the_tools_setup_not_the_browser(
+    platform: LaunchingPlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        page = platform.login_response()
+    text = unescape(page.text)
+    assert page.status_code == 200
+    assert "not set up to work inside this page" in text and "over plain http" in text
+    assert "not from your browser" in text and "blocks cookies" not in text
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "LTI_PATHING_PROXY_COUNT" in logged and "over plain http" in logged
+
+
+def test_over_tls_the_cookie_check_blames_only_the_browser(
+    app: Flask, registration: Any, platform_key: PlatformKey
+) -> None:
+    platform = LaunchingPlatform(app.test_client(), platform_key, base_url="https://localhost")
+    text = unescape(platform.login_response().text)
+    assert "Your browser blocks cookies in this frame" in text
+    assert "not set up to work" not in text
+
+
+def test_the_cookie_check_runs_no_inline_script(platform: LaunchingPlatform) -> None:
+    text = platform.login_response().text
+    assert "<script>" not in text and 'src="/static/js/cookie_check.js"' in text
+    script = platform.client.get("/static/js/cookie_check.js")
+    script.close()
+    assert script.status_code == 200

@@ -37,6 +37,7 @@ def test_canvas_key_has_the_placements_and_custom_fields() -> None:
 
 
 def test_the_running_tool_serves_both_for_its_own_address(app: Flask) -> None:
+    app.config["PUBLIC_URL"] = "https://lti.acme.test"
     client = app.test_client()
     key = client.get("/lti/config/canvas.json", base_url="https://lti.acme.test")
     assert key.status_code == 200
