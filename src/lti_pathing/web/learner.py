@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.input_guard import db_int
 from lti_pathing.models import Person, Plan, PlanStatus, Skill
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.calendar import plan_to_ics, week_date
@@ -47,7 +48,7 @@ def index() -> str:
     levels = service(LevelService, tenant).current_levels(person.id)
     plain = {skill_id: lv.level for skill_id, lv in levels.items()}
     pathways = service(PathwayService, tenant)
-    target_id = request.args.get("target", type=int) or person.target_role_id
+    target_id = request.args.get("target", type=db_int) or person.target_role_id
     current = target = None
     if person.current_role_id is not None:
         current = fit_for(pathways.role_with_skills(person.current_role_id), plain)
