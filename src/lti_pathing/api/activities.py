@@ -19,7 +19,7 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
-from lti_pathing.api.fields import Integer, Number
+from lti_pathing.api.fields import Description, Integer, Number, WebLink
 from lti_pathing.models import Activity, ActivityKind, Lms
 from lti_pathing.services.activities import ActivityChildren, ActivityService, CohortSpec
 
@@ -61,9 +61,9 @@ class ActivityIn(ma.Schema):
     external_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     kind = ma.fields.Enum(ActivityKind, by_value=True, required=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     provider = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
-    url = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
+    url = WebLink(allow_none=True)
     duration_weeks = Integer(required=True, validate=ma.validate.Range(min=1, max=104))
     hours_per_week = Number(
         required=True,
@@ -108,7 +108,7 @@ class ActivitySchema(Record):
     external_id = ma.fields.String()
     kind = ma.fields.Enum(ActivityKind, by_value=True)
     title = ma.fields.String()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     provider = ma.fields.String(allow_none=True)
     url = ma.fields.String(allow_none=True)
     duration_weeks = Integer()

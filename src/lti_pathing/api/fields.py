@@ -1,17 +1,19 @@
-"""The API's number fields, bounded by the columns they are stored in.
+"""The API's fields that carry a rule: numbers bounded by their columns, links and descriptions.
 
-A value no column can hold is a 422 naming the field when the request is read, not a database
-error (a 500) when it is written. The bounds appear in the OpenAPI document as minimum/maximum.
+A value no column can hold, or that a form or an import would refuse, is a 422 naming the field
+when the request is read. The bounds appear in the OpenAPI document (minimum, maximum, maxLength).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 
 from lti_pathing.db import INT_MAX, INT_MIN
+from lti_pathing.services.text_rules import DESCRIPTION_MAX, LINK_MAX, not_a_web_link
 
 
 class Integer(ma.fields.Integer):
@@ -49,3 +51,28 @@ class Number(ma.fields.Decimal):
             return None
         number = Decimal(value).normalize()
         return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _rule(check: Callable[[str], str | None]) -> Callable[[str], None]:
+    def validate(value: str) -> None:
+        problem = check(value)
+        if problem is not None:
+            raise ma.ValidationError(problem)
+
+    return validate
+
+
+class WebLink(ma.fields.String):
+    """An absolute http(s) link: the rule forms, imports and calendars apply (text_rules)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators += [ma.validate.Length(max=LINK_MAX), _rule(not_a_web_link)]
+
+
+class Description(ma.fields.String):
+    """Free text of a description, as long as forms and imports allow."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(ma.validate.Length(max=DESCRIPTION_MAX))

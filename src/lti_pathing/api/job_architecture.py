@@ -20,7 +20,7 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
-from lti_pathing.api.fields import Integer, Number
+from lti_pathing.api.fields import Description, Integer, Number
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Track
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
 from lti_pathing.services.listing import ListQuery
@@ -49,7 +49,7 @@ class FamilyIn(ma.Schema):
 
     external_id = ExternalId
     name = Name
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
 
 
 class FamilyUpdate(FamilyIn):
@@ -63,7 +63,7 @@ class FamilySchema(Record):
 
     external_id = ma.fields.String()
     name = ma.fields.String()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     active = ma.fields.Boolean()
 
 
@@ -89,7 +89,7 @@ class RoleIn(ma.Schema):
     level = ma.fields.Enum(RoleLevel, by_value=True, required=True)
     level_rank = Integer(required=True, validate=ma.validate.Range(min=0, max=99))
     critical = ma.fields.Boolean()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     skills = ma.fields.List(ma.fields.Nested(RoleSkillSchema))
 
 
@@ -109,7 +109,7 @@ class RoleSchema(Record):
     level = ma.fields.Enum(RoleLevel, by_value=True)
     level_rank = Integer()
     critical = ma.fields.Boolean()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     active = ma.fields.Boolean()
     skills = ma.fields.List(ma.fields.Nested(RoleSkillSchema))
 

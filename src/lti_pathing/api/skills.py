@@ -19,7 +19,7 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
-from lti_pathing.api.fields import Integer
+from lti_pathing.api.fields import Description, Integer, WebLink
 from lti_pathing.models import Skill, SkillCategory
 from lti_pathing.services.skills import MAX_LEVELS, LevelSpec, SkillService
 
@@ -63,7 +63,7 @@ class LevelSchema(ma.Schema):
 
     level = Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_LEVELS))
     name = Name
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
 
 
 class SkillIn(ma.Schema):
@@ -72,8 +72,8 @@ class SkillIn(ma.Schema):
     external_id = ExternalId
     name = Name
     category_id = Integer(allow_none=True)
-    description = ma.fields.String(allow_none=True)
-    source_uri = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
+    description = Description(allow_none=True)
+    source_uri = WebLink(allow_none=True)
     levels = ma.fields.List(
         ma.fields.Nested(LevelSchema), required=True, validate=ma.validate.Length(min=1)
     )
@@ -91,7 +91,7 @@ class SkillSchema(Record):
     external_id = ma.fields.String()
     name = ma.fields.String()
     category_id = Integer(allow_none=True)
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     source_uri = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
     max_level = Integer()

@@ -7,11 +7,11 @@ long lines; only http(s) links go into URL, as calendar apps open them on a clic
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
 from lti_pathing.models import ItemStatus, Plan, PlanItem
+from lti_pathing.services.text_rules import not_a_web_link
 
 PRODID = "-//lti-pathing//development plan//EN"
 
@@ -23,11 +23,8 @@ def week_date(plan: Plan, week: int) -> dt.date:
 
 
 def web_link(url: str | None) -> str | None:
-    """`url` when it is an http(s) address with a host and no white space; None otherwise."""
-    if not url or url != "".join(url.split()) or not url.isprintable():
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    """`url` when it is a web link by the catalog's rule (stored data may predate it)."""
+    return url if url and not_a_web_link(url) is None else None
 
 
 def plan_to_ics(plan: Plan, host: str, stamp: dt.datetime) -> str:

@@ -86,3 +86,32 @@ def test_a_wildcard_in_the_search_matches_only_itself(
     assert [p["name"] for p in api.get("people?q=%").json] == ["Ada 100%"]
     assert [p["name"] for p in api.get("people?q=p_").json] == []
     assert [p["name"] for p in api.get("people?q=p-").json] == ["Ada 100%"]
+
+
+ACTIVITY = {"external_id": "js", "kind": "course", "title": "JS", "duration_weeks": 1,
+            "hours_per_week": 1}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>",
+     "javascript://example.com/%0Aalert(1)", "ftp://files.example.com/course",
+     "https://example.com/" + "a" * 500],
+)  # fmt: skip
+def test_the_api_refuses_links_that_forms_and_imports_refuse(api: ApiClient, url: str) -> None:
+    assert "url" in error_fields(api.post("activities", json={**ACTIVITY, "url": url}))
+    skill = {"external_id": "s", "name": "S", "levels": [{"level": 1, "name": "L1"}]}
+    assert "source_uri" in error_fields(api.post("skills", json={**skill, "source_uri": url}))
+
+
+def test_the_api_refuses_descriptions_longer_than_forms_and_imports_take(api: ApiClient) -> None:
+    body = {**ACTIVITY, "description": "x" * 100_000}
+    assert "description" in error_fields(api.post("activities", json=body))
+
+
+def test_what_the_api_accepts_the_tenants_export_imports_again(api: ApiClient) -> None:
+    body = {**ACTIVITY, "url": "https://learn.example.com/course?id=7", "description": "d" * 4000}
+    assert api.post("activities", json=body).status_code == 201
+    exported = api.get("export").json
+    report = api.post("import?dry_run=true", json=exported)
+    assert report.status_code == 200, report.get_data(as_text=True)

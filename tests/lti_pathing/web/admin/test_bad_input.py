@@ -59,3 +59,14 @@ def test_a_value_the_database_cannot_store_is_a_422_not_a_500(app: Flask) -> Non
     response = app.test_client().get("/overflow", headers={"Accept": "application/json"})
     assert response.status_code == 422
     assert "too large" in response.json["message"]
+
+
+def test_the_activity_form_refuses_a_script_link_dressed_as_a_url(
+    admin: Browser, tenant: Tenant, seed: Callable[..., Any]
+) -> None:
+    seed(tenant)
+    form = {"title": "JS", "external_id": "js", "kind": "course", "duration_weeks": "1",
+            "hours_per_week": "1", "url": "javascript://example.com/%0Aalert(1)"}  # fmt: skip
+    page = admin.post("/admin/activities/new", form)
+    assert page.status_code == 422
+    assert "is not an absolute http(s) URI" in page.get_data(as_text=True)
