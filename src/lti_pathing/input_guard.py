@@ -8,6 +8,7 @@ is a 404 (no such record can exist), and NUL characters or over-deep JSON are a 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -66,13 +67,20 @@ def _refuse_constant(name: str) -> Any:
     raise BadRequest(f"{name} is not a JSON number; send a finite number")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400: no column, and no int() of it, takes infinity
+        raise BadRequest(f"{text:.40} is too large a number")
+    return value
+
+
 def parse_json(data: bytes | str) -> Any:
     """Parse JSON the guarded way: finite numbers, at most MAX_JSON_DEPTH levels, no NUL text.
 
     Malformed JSON gives None: what it means depends on the route (a 400, an import report).
     """
     try:
-        document = json.loads(data, parse_constant=_refuse_constant)
+        document = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
         raise BadRequest(f"JSON nested too deeply (at most {MAX_JSON_DEPTH} levels)") from None
     except ValueError:  # bad syntax: the route's own parser reports it in its own words

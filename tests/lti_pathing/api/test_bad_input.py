@@ -69,8 +69,9 @@ def test_json_nested_too_deep_is_refused(api: ApiClient) -> None:
     assert "nested" in response.json["message"]
 
 
-def test_not_a_number_literal_is_refused(api: ApiClient) -> None:
-    body = '{"person_id": Infinity, "skill_id": 1, "level": 1}'
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400"])
+def test_a_number_no_column_holds_is_refused(api: ApiClient, number: str) -> None:
+    body = f'{{"person_id": {number}, "skill_id": 1, "level": 1}}'
     response = api.post("evidence", data=body, content_type="application/json")
     assert response.status_code == 400
 
