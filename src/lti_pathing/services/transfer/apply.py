@@ -159,13 +159,16 @@ class Writer:
                 self.session.add(obj)
                 self.objects[table][key] = obj
                 created.add(key)
+        written: set[Any] = set()  # new rows whose columns are all stored already
         if table in SELF_REFERENCES and created:
             self._insert_then_link(table, [r for r in rows if r.values[key_column] in created])
+            written = created
         seen = set()
         for row in rows:
             key = row.values[key_column]
             obj = self.objects[table][key]
-            changed = self._fields(table, row, obj, columns, key in created)
+            todo = {} if key in written else columns
+            changed = self._fields(table, row, obj, todo, key in created)
             changed = self._children(table, key, obj) or changed
             seen.add(key)
             self._count(table, key in created, changed, obj)
