@@ -184,7 +184,7 @@ class Writer:
         """
         model, columns = ENTITIES[table]
         key_column, refs = KEYS[table][0], SELF_REFERENCES[table]
-        plain = {c: spec for c, spec in columns.items() if spec[1] is None or spec[1] != table}
+        plain = {column: spec for column, spec in columns.items() if spec[1] != table}
         for row in rows:
             obj = self.objects[table][row.values[key_column]]
             for column, (attribute, target) in plain.items():

@@ -12,9 +12,10 @@ import json
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
+from lti_pathing.services.transfer.archive import ZipTooLarge, inflate_csv_files
 from lti_pathing.services.transfer.export import FORMAT, VERSION, csv_columns, restore_formula
 from lti_pathing.services.transfer.schemas import ROW_SCHEMAS
 
@@ -39,12 +40,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "activity_mentors": ("activity", "mentor"), "lms_links": ("activity", "lms"),
     "mentors": ("person",), "people": ("employee_id",),
 }  # fmt: skip
-# What a ZIP import may inflate to. Counted while inflating: the sizes an archive declares are
-# the sender's word, and a 600 KiB archive can inflate to gigabytes.
-MAX_ZIP_MEMBERS = 100
-MAX_MEMBER_BYTES = 64 * 2**20
-MAX_ZIP_BYTES = 128 * 2**20
-CHUNK = 2**16
 JSON_SECTIONS = ("skill_categories", "skills", "job_families", "roles", "career_paths",
                  "activities", "mentors", "people")  # fmt: skip
 
@@ -144,15 +139,11 @@ def read_path(path: Path) -> Document:
     return read_json(path.name, path.read_bytes())
 
 
-class ZipTooLarge(Exception):
-    """The archive holds more, or inflates to more, than an import may."""
-
-
 def read_zip(name: str, source: IO[bytes]) -> Document:
     """Read a ZIP archive of CSV files, inflating at most the MAX_ZIP_* limits."""
     try:
         with zipfile.ZipFile(source) as archive:
-            files = _inflate(archive)
+            files = inflate_csv_files(archive)
     except ZipTooLarge as error:
         return Document("csv", name, problems=[Problem(name, str(error), code="too_large")])
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
@@ -160,37 +151,6 @@ def read_zip(name: str, source: IO[bytes]) -> Document:
         problem = Problem(name, "not a ZIP archive, or a damaged one")
         return Document("csv", name, problems=[problem])
     return read_csv_files(files, name)
-
-
-def _inflate(archive: zipfile.ZipFile) -> dict[str, bytes]:
-    members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".csv")]
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise ZipTooLarge(f"{len(members)} CSV files; an import takes at most {MAX_ZIP_MEMBERS}")
-    files: dict[str, bytes] = {}
-    total = 0
-    for info in members:
-        data = _inflate_member(archive, info, MAX_ZIP_BYTES - total)
-        total += len(data)
-        files[PurePosixPath(info.filename).name] = data
-    return files
-
-
-def _inflate_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> bytes:
-    """One member's bytes, stopping as soon as it passes its own or the archive's limit."""
-    name = PurePosixPath(info.filename).name
-    buffer = bytearray()
-    with archive.open(info) as member:
-        while chunk := member.read(CHUNK):
-            buffer += chunk
-            if len(buffer) > MAX_MEMBER_BYTES:
-                raise ZipTooLarge(f"{name} inflates to more than {_mib(MAX_MEMBER_BYTES)}")
-            if len(buffer) > room:
-                raise ZipTooLarge(f"the archive inflates to more than {_mib(MAX_ZIP_BYTES)}")
-    return bytes(buffer)
-
-
-def _mib(size: int) -> str:
-    return f"{size // 2**20} MiB"
 
 
 def _clean(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""A ZIP import inflates to at most the reader's limits, counted while inflating."""
+"""A ZIP import inflates to at most the limits of transfer.archive, counted while inflating."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from lti_pathing.services.transfer import archive as limits
 from lti_pathing.services.transfer import reader
 from lti_pathing.services.transfer.reader import read_path, read_zip
 
@@ -45,20 +46,20 @@ def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert message == "upload.zip: people.csv inflates to more than 64 MiB"
-    assert peak < reader.MAX_MEMBER_BYTES + 16 * 2**20  # stopped at the limit, not at 300 MiB
+    assert peak < limits.MAX_MEMBER_BYTES + 16 * 2**20  # stopped at the limit, not at 300 MiB
 
 
 def test_the_sizes_of_all_members_together_are_bounded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reader, "MAX_ZIP_BYTES", 3 * 2**20)
+    monkeypatch.setattr(limits, "MAX_ZIP_BYTES", 3 * 2**20)
     data = archive({"people.csv": 2**20, "skills.csv": 2**20, "roles.csv": 2**20}, tmp_path)
     message = only_problem(read_zip("upload.zip", io.BytesIO(data.read_bytes())))
     assert message == "upload.zip: the archive inflates to more than 3 MiB"
 
 
 def test_the_number_of_members_is_bounded(tmp_path: Path) -> None:
-    names = {f"part-{n}.csv": 0 for n in range(reader.MAX_ZIP_MEMBERS + 1)}
+    names = {f"part-{n}.csv": 0 for n in range(limits.MAX_ZIP_MEMBERS + 1)}
     message = only_problem(read_path(archive(names, tmp_path)))
     assert message == "upload.zip: 101 CSV files; an import takes at most 100"
 
