@@ -67,6 +67,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value
 
 
+# The range of PostgreSQL's INTEGER, the type of every id, version, level and count column.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
 # Reusable column types (SQLAlchemy 2.0 `Annotated` style).
 intpk = Annotated[int, mapped_column(primary_key=True)]
 ExternalId = Annotated[str, mapped_column(String(64))]

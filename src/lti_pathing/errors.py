@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -142,7 +143,19 @@ def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException
     return render_error(error)
 
 
+def _from_data_error(error: DataError) -> Response | tuple[str, int]:
+    """A value the database cannot store that no validation caught: the client's input, a 422.
+
+    Request parsing bounds numbers and refuses NUL characters first (input_guard, api.fields);
+    this is the net under it, so a field someone forgets to bound is never a server error.
+    """
+    current_app.logger.warning("database refused a value: %s", error.orig)
+    message = "a value is too large, too long or holds characters that cannot be stored"
+    return render_error(Invalid(message))
+
+
 def init_app(app: Flask) -> None:
     """Register the one handler for domain errors (and JSON bodies for HTTP errors)."""
     app.register_error_handler(LtiPathingError, render_error)
     app.register_error_handler(HTTPException, _from_http)
+    app.register_error_handler(DataError, _from_data_error)

@@ -11,7 +11,6 @@ from flask_smorest.pagination import PaginationParameters
 from lti_pathing.api.core import (
     ApiBlueprint,
     ListArgs,
-    Number,
     Record,
     VersionArgs,
     counted,
@@ -20,6 +19,7 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
+from lti_pathing.api.fields import Description, Integer, Number, WebLink
 from lti_pathing.models import Activity, ActivityKind, Lms
 from lti_pathing.services.activities import ActivityChildren, ActivityService, CohortSpec
 
@@ -34,9 +34,9 @@ BLUEPRINTS = (activities,)
 class SkillLevelSchema(ma.Schema):
     """A skill at a level (what an activity teaches or needs)."""
 
-    skill_id = ma.fields.Integer(required=True)
+    skill_id = Integer(required=True)
     skill_name = ma.fields.String(dump_only=True, attribute="skill.name")
-    level = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    level = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class CohortSchema(ma.Schema):
@@ -44,7 +44,7 @@ class CohortSchema(ma.Schema):
 
     external_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     starts_on = ma.fields.Date(required=True)
-    seats = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    seats = Integer(allow_none=True, validate=ma.validate.Range(min=1))
 
 
 class LinkSchema(ma.Schema):
@@ -61,10 +61,10 @@ class ActivityIn(ma.Schema):
     external_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     kind = ma.fields.Enum(ActivityKind, by_value=True, required=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     provider = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
-    url = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
-    duration_weeks = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=104))
+    url = WebLink(allow_none=True)
+    duration_weeks = Integer(required=True, validate=ma.validate.Range(min=1, max=104))
     hours_per_week = Number(
         required=True,
         validate=ma.validate.Range(min=0, max=40, min_inclusive=False),
@@ -74,12 +74,12 @@ class ActivityIn(ma.Schema):
     currency = ma.fields.String(allow_none=True, validate=ma.validate.Length(equal=3))
     earliest_start = ma.fields.Date(allow_none=True)
     latest_end = ma.fields.Date(allow_none=True)
-    seats = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    seats = Integer(allow_none=True, validate=ma.validate.Range(min=1))
     outcomes = ma.fields.List(ma.fields.Nested(SkillLevelSchema))
     skill_prereqs = ma.fields.List(ma.fields.Nested(SkillLevelSchema))
-    prereqs = ma.fields.List(ma.fields.Integer(), metadata={"description": "activity ids"})
+    prereqs = ma.fields.List(Integer(), metadata={"description": "activity ids"})
     cohorts = ma.fields.List(ma.fields.Nested(CohortSchema))
-    mentors = ma.fields.List(ma.fields.Integer(), metadata={"description": "mentor ids"})
+    mentors = ma.fields.List(Integer(), metadata={"description": "mentor ids"})
     lms_links = ma.fields.List(ma.fields.Nested(LinkSchema))
 
     @ma.validates_schema
@@ -99,7 +99,7 @@ class ActivityIn(ma.Schema):
 class ActivityUpdate(ActivityIn):
     """An activity change with the version read."""
 
-    version = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    version = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class ActivitySchema(Record):
@@ -108,16 +108,16 @@ class ActivitySchema(Record):
     external_id = ma.fields.String()
     kind = ma.fields.Enum(ActivityKind, by_value=True)
     title = ma.fields.String()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     provider = ma.fields.String(allow_none=True)
     url = ma.fields.String(allow_none=True)
-    duration_weeks = ma.fields.Integer()
+    duration_weeks = Integer()
     hours_per_week = Number()
     cost = Number()
     currency = ma.fields.String(allow_none=True)
     earliest_start = ma.fields.Date(allow_none=True)
     latest_end = ma.fields.Date(allow_none=True)
-    seats = ma.fields.Integer(allow_none=True)
+    seats = Integer(allow_none=True)
     active = ma.fields.Boolean()
     outcomes = ma.fields.List(ma.fields.Nested(SkillLevelSchema))
     skill_prereqs = ma.fields.List(ma.fields.Nested(SkillLevelSchema))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http
 from collections.abc import Callable
 from copy import deepcopy
-from decimal import Decimal
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -21,6 +20,7 @@ from flask_smorest.utils import unpack_tuple_response
 from webargs.flaskparser import FlaskParser
 
 from lti_pathing import db
+from lti_pathing.api.fields import Integer
 from lti_pathing.errors import Unauthenticated
 from lti_pathing.models import Tenant
 from lti_pathing.services.api_tokens import authenticate
@@ -68,10 +68,10 @@ class PaginationSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    page = ma.fields.Integer(
+    page = Integer(
         load_default=1, validate=ma.validate.Range(min=1), metadata={"description": "from 1"}
     )
-    page_size = ma.fields.Integer(
+    page_size = Integer(
         validate=ma.validate.Range(min=1),
         metadata={"description": "rows per page; default PAGE_SIZE, at most MAX_PAGE_SIZE"},
     )
@@ -146,20 +146,10 @@ class ListArgs(ma.Schema):
     active = ma.fields.Boolean(metadata={"description": "only active (true) or retired (false)"})
 
 
-class Number(ma.fields.Decimal):
-    """A decimal loaded exactly and dumped as a JSON number (not a string)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        number = Decimal(value).normalize()
-        return int(number) if number == number.to_integral_value() else float(number)
-
-
 class VersionArgs(ma.Schema):
     """The version the client read; a newer stored one makes the change a 409 `stale_edit`."""
 
-    version = ma.fields.Integer(
+    version = Integer(
         required=True, validate=ma.validate.Range(min=1), metadata={"description": "as read"}
     )
 
@@ -167,8 +157,8 @@ class VersionArgs(ma.Schema):
 class Record(ma.Schema):
     """Fields every editable record shows."""
 
-    id = ma.fields.Integer(dump_only=True)
-    version = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
+    version = Integer(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
 

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from lti_pathing.api.core import ApiBlueprint, counted, service
+from lti_pathing.api.fields import Integer
 from lti_pathing.models import Evidence, EvidenceSource
 from lti_pathing.services.evidence import EvidenceService, EvidenceSpec
 from lti_pathing.services.listing import ListQuery
@@ -23,28 +24,28 @@ BLUEPRINTS = (evidence,)
 class EvidenceIn(ma.Schema):
     """A new evidence record."""
 
-    person_id = ma.fields.Integer(required=True)
-    skill_id = ma.fields.Integer(required=True)
-    level = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    person_id = Integer(required=True)
+    skill_id = Integer(required=True)
+    level = Integer(required=True, validate=ma.validate.Range(min=0))
     source = ma.fields.Enum(EvidenceSource, by_value=True, required=True)
     observed_on = ma.fields.Date(required=True)
-    recorded_by_id = ma.fields.Integer(allow_none=True)
-    activity_id = ma.fields.Integer(allow_none=True)
+    recorded_by_id = Integer(allow_none=True)
+    activity_id = Integer(allow_none=True)
     note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=4000))
 
 
 class EvidenceSchema(EvidenceIn):
     """An evidence record."""
 
-    id = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
 
 
 class EvidenceArgs(ma.Schema):
     """Evidence list filters."""
 
-    person_id = ma.fields.Integer()
-    skill_id = ma.fields.Integer()
+    person_id = Integer()
+    skill_id = Integer()
     source = ma.fields.Enum(EvidenceSource, by_value=True)
 
 

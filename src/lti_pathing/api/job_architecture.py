@@ -12,7 +12,6 @@ from flask_smorest.pagination import PaginationParameters
 from lti_pathing.api.core import (
     ApiBlueprint,
     ListArgs,
-    Number,
     Record,
     VersionArgs,
     counted,
@@ -21,11 +20,12 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
+from lti_pathing.api.fields import Description, Integer, Number
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Track
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
 from lti_pathing.services.listing import ListQuery
 
-Version = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+Version = Integer(required=True, validate=ma.validate.Range(min=1))
 ExternalId = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
 Name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
 
@@ -49,7 +49,7 @@ class FamilyIn(ma.Schema):
 
     external_id = ExternalId
     name = Name
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
 
 
 class FamilyUpdate(FamilyIn):
@@ -63,16 +63,16 @@ class FamilySchema(Record):
 
     external_id = ma.fields.String()
     name = ma.fields.String()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     active = ma.fields.Boolean()
 
 
 class RoleSkillSchema(ma.Schema):
     """A required skill level and its importance weight (0 < weight <= 10, default 1)."""
 
-    skill_id = ma.fields.Integer(required=True)
+    skill_id = Integer(required=True)
     skill_name = ma.fields.String(dump_only=True, attribute="skill.name")
-    level = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    level = Integer(required=True, validate=ma.validate.Range(min=1))
     weight = Number(
         load_default=Decimal("1"),
         validate=ma.validate.Range(min=0, max=10, min_inclusive=False),
@@ -84,12 +84,12 @@ class RoleIn(ma.Schema):
 
     external_id = ExternalId
     title = Name
-    family_id = ma.fields.Integer(required=True)
+    family_id = Integer(required=True)
     track = ma.fields.Enum(Track, by_value=True, required=True)
     level = ma.fields.Enum(RoleLevel, by_value=True, required=True)
-    level_rank = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=99))
+    level_rank = Integer(required=True, validate=ma.validate.Range(min=0, max=99))
     critical = ma.fields.Boolean()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     skills = ma.fields.List(ma.fields.Nested(RoleSkillSchema))
 
 
@@ -104,12 +104,12 @@ class RoleSchema(Record):
 
     external_id = ma.fields.String()
     title = ma.fields.String()
-    family_id = ma.fields.Integer()
+    family_id = Integer()
     track = ma.fields.Enum(Track, by_value=True)
     level = ma.fields.Enum(RoleLevel, by_value=True)
-    level_rank = ma.fields.Integer()
+    level_rank = Integer()
     critical = ma.fields.Boolean()
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
     active = ma.fields.Boolean()
     skills = ma.fields.List(ma.fields.Nested(RoleSkillSchema))
 
@@ -117,7 +117,7 @@ class RoleSchema(Record):
 class RoleArgs(ListArgs):
     """Role list filters."""
 
-    family_id = ma.fields.Integer()
+    family_id = Integer()
     level = ma.fields.Enum(RoleLevel, by_value=True)
     track = ma.fields.Enum(Track, by_value=True)
 
@@ -125,35 +125,35 @@ class RoleArgs(ListArgs):
 class PathIn(ma.Schema):
     """A move from one role to another."""
 
-    from_role_id = ma.fields.Integer(required=True)
-    to_role_id = ma.fields.Integer(required=True)
+    from_role_id = Integer(required=True)
+    to_role_id = Integer(required=True)
     kind = ma.fields.Enum(PathKind, by_value=True, required=True)
 
 
 class PathUpdate(ma.Schema):
     """Retype a move or change its ends (send the `version` you read)."""
 
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
     kind = ma.fields.Enum(PathKind, by_value=True, required=True)
-    from_role_id = ma.fields.Integer()
-    to_role_id = ma.fields.Integer()
+    from_role_id = Integer()
+    to_role_id = Integer()
 
 
 class PathSchema(ma.Schema):
     """A career-path edge."""
 
-    id = ma.fields.Integer()
-    version = ma.fields.Integer()
-    from_role_id = ma.fields.Integer()
-    to_role_id = ma.fields.Integer()
+    id = Integer()
+    version = Integer()
+    from_role_id = Integer()
+    to_role_id = Integer()
     kind = ma.fields.Enum(PathKind, by_value=True)
 
 
 class PathArgs(ma.Schema):
     """Career-path filters."""
 
-    from_role_id = ma.fields.Integer()
-    to_role_id = ma.fields.Integer()
+    from_role_id = Integer()
+    to_role_id = Integer()
     kind = ma.fields.Enum(PathKind, by_value=True)
 
 

@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from lti_pathing import db, jobs
 from lti_pathing.api.core import ApiBlueprint, current_tenant, service
+from lti_pathing.api.fields import Integer
 from lti_pathing.errors import NotFound
 from lti_pathing.jobs import JobService
 from lti_pathing.models import Job, Person
@@ -24,10 +25,10 @@ BLUEPRINTS = (work,)
 class JobSchema(ma.Schema):
     """A background job and how far it is."""
 
-    id = ma.fields.Integer()
+    id = Integer()
     kind = ma.fields.Function(lambda job: job.kind.value)
     status = ma.fields.Function(lambda job: job.status.value)
-    progress = ma.fields.Integer(metadata={"description": "0-100"})
+    progress = Integer(metadata={"description": "0-100"})
     message = ma.fields.String(allow_none=True)
     result = ma.fields.Dict(allow_none=True)
     error = ma.fields.String(allow_none=True)

@@ -11,7 +11,6 @@ from flask_smorest.pagination import PaginationParameters
 from lti_pathing.api.core import (
     ApiBlueprint,
     ListArgs,
-    Number,
     Record,
     VersionArgs,
     counted,
@@ -20,6 +19,7 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
+from lti_pathing.api.fields import Integer, Number
 from lti_pathing.models import Lms, Mentor, Person
 from lti_pathing.services.people import IDENTITY_FIELDS, PeopleService
 
@@ -46,9 +46,9 @@ class PersonIn(ma.Schema):
     )
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=255))
-    current_role_id = ma.fields.Integer(allow_none=True)
-    target_role_id = ma.fields.Integer(allow_none=True)
-    manager_id = ma.fields.Integer(allow_none=True)
+    current_role_id = Integer(allow_none=True)
+    target_role_id = Integer(allow_none=True)
+    manager_id = Integer(allow_none=True)
     hours_per_week = Number(
         allow_none=True,
         validate=ma.validate.Range(min=0, max=40, min_inclusive=False),
@@ -62,7 +62,7 @@ class PersonIn(ma.Schema):
 class PersonUpdate(PersonIn):
     """A person change with the version read."""
 
-    version = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    version = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class IdentitySchema(ma.Schema):
@@ -81,9 +81,9 @@ class PersonSchema(Record):
     external_id = ma.fields.String()
     name = ma.fields.String()
     email = ma.fields.String(allow_none=True)
-    current_role_id = ma.fields.Integer(allow_none=True)
-    target_role_id = ma.fields.Integer(allow_none=True)
-    manager_id = ma.fields.Integer(allow_none=True)
+    current_role_id = Integer(allow_none=True)
+    target_role_id = Integer(allow_none=True)
+    manager_id = Integer(allow_none=True)
     hours_per_week = Number(allow_none=True)
     active = ma.fields.Boolean()
     moodle_user_id = ma.fields.Method("_moodle", metadata={"type": "string", "nullable": True})
@@ -113,32 +113,32 @@ def _admin_identity(person: Person, lms: Lms | None) -> str | None:
 class PersonArgs(ListArgs):
     """People list filters."""
 
-    manager_id = ma.fields.Integer()
-    current_role_id = ma.fields.Integer()
-    target_role_id = ma.fields.Integer()
+    manager_id = Integer()
+    current_role_id = Integer()
+    target_role_id = Integer()
 
 
 class MentorIn(ma.Schema):
     """Make a person a mentor."""
 
-    person_id = ma.fields.Integer(required=True)
-    capacity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=20))
+    person_id = Integer(required=True)
+    capacity = Integer(required=True, validate=ma.validate.Range(min=0, max=20))
 
 
 class MentorUpdate(ma.Schema):
     """A mentor change with the version read."""
 
-    version = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
-    capacity = ma.fields.Integer(validate=ma.validate.Range(min=0, max=20))
+    version = Integer(required=True, validate=ma.validate.Range(min=1))
+    capacity = Integer(validate=ma.validate.Range(min=0, max=20))
     active = ma.fields.Boolean()
 
 
 class MentorSchema(Record):
     """A mentor."""
 
-    person_id = ma.fields.Integer()
+    person_id = Integer()
     name = ma.fields.String(attribute="person.name")
-    capacity = ma.fields.Integer()
+    capacity = Integer()
     active = ma.fields.Boolean()
 
 

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from lti_pathing.api.core import ApiBlueprint, Record, counted, service
+from lti_pathing.api.fields import Integer
 from lti_pathing.models import ItemStatus, Plan, PlanStatus
 from lti_pathing.services.listing import ListQuery
 from lti_pathing.services.plan_reading import PlanReadingService
@@ -23,12 +24,12 @@ BLUEPRINTS = (plans,)
 class PlanItemSchema(Record):
     """One activity placed in a plan: weeks from the plan's start."""
 
-    activity_id = ma.fields.Integer()
+    activity_id = Integer()
     activity_title = ma.fields.String(attribute="activity.title")
-    start_week = ma.fields.Integer()
-    end_week = ma.fields.Integer()
-    cohort_id = ma.fields.Integer(allow_none=True)
-    mentor_id = ma.fields.Integer(allow_none=True)
+    start_week = Integer()
+    end_week = Integer()
+    cohort_id = Integer(allow_none=True)
+    mentor_id = Integer(allow_none=True)
     pinned = ma.fields.Boolean()
     status = ma.fields.Enum(ItemStatus, by_value=True)
     completed_on = ma.fields.Date(allow_none=True)
@@ -37,8 +38,8 @@ class PlanItemSchema(Record):
 class PlanSchema(Record):
     """A plan with its items."""
 
-    person_id = ma.fields.Integer()
-    target_role_id = ma.fields.Integer(allow_none=True)
+    person_id = Integer()
+    target_role_id = Integer(allow_none=True)
     status = ma.fields.Enum(PlanStatus, by_value=True)
     starts_on = ma.fields.Date(allow_none=True)
     items = ma.fields.List(ma.fields.Nested(PlanItemSchema))
@@ -47,8 +48,8 @@ class PlanSchema(Record):
 class PlanArgs(ma.Schema):
     """Plan list filters."""
 
-    person_id = ma.fields.Integer()
-    target_role_id = ma.fields.Integer()
+    person_id = Integer()
+    target_role_id = Integer()
     status = ma.fields.Enum(PlanStatus, by_value=True)
 
 

@@ -19,6 +19,7 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
+from lti_pathing.api.fields import Description, Integer, WebLink
 from lti_pathing.models import Skill, SkillCategory
 from lti_pathing.services.skills import MAX_LEVELS, LevelSpec, SkillService
 
@@ -46,7 +47,7 @@ class CategoryIn(ma.Schema):
 class CategoryUpdate(CategoryIn):
     """A category change: any field, plus the version read."""
 
-    version = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    version = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class CategorySchema(Record):
@@ -60,9 +61,9 @@ class CategorySchema(Record):
 class LevelSchema(ma.Schema):
     """One step of a skill's scale."""
 
-    level = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_LEVELS))
+    level = Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_LEVELS))
     name = Name
-    description = ma.fields.String(allow_none=True)
+    description = Description(allow_none=True)
 
 
 class SkillIn(ma.Schema):
@@ -70,9 +71,9 @@ class SkillIn(ma.Schema):
 
     external_id = ExternalId
     name = Name
-    category_id = ma.fields.Integer(allow_none=True)
-    description = ma.fields.String(allow_none=True)
-    source_uri = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
+    category_id = Integer(allow_none=True)
+    description = Description(allow_none=True)
+    source_uri = WebLink(allow_none=True)
     levels = ma.fields.List(
         ma.fields.Nested(LevelSchema), required=True, validate=ma.validate.Length(min=1)
     )
@@ -81,7 +82,7 @@ class SkillIn(ma.Schema):
 class SkillUpdate(SkillIn):
     """A skill change; `levels`, when sent, replaces the scale."""
 
-    version = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    version = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class SkillSchema(Record):
@@ -89,18 +90,18 @@ class SkillSchema(Record):
 
     external_id = ma.fields.String()
     name = ma.fields.String()
-    category_id = ma.fields.Integer(allow_none=True)
-    description = ma.fields.String(allow_none=True)
+    category_id = Integer(allow_none=True)
+    description = Description(allow_none=True)
     source_uri = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
-    max_level = ma.fields.Integer()
+    max_level = Integer()
     levels = ma.fields.List(ma.fields.Nested(LevelSchema))
 
 
 class SkillArgs(ListArgs):
     """Skill list filters."""
 
-    category_id = ma.fields.Integer()
+    category_id = Integer()
 
 
 def _split_skill(data: dict[str, Any]) -> tuple[dict[str, Any], list[LevelSpec] | None]:

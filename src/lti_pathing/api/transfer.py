@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import Response, jsonify, request
 
 from lti_pathing.api.core import ApiBlueprint, service
+from lti_pathing.api.fields import Integer
 from lti_pathing.services.transfer.apply import ImportReport
 from lti_pathing.services.transfer.export import ExportService
 from lti_pathing.services.transfer.importer import ImportService
@@ -34,16 +35,16 @@ class ImportArgs(ma.Schema):
 class CountsSchema(ma.Schema):
     """What happened to one entity."""
 
-    created = ma.fields.Integer()
-    updated = ma.fields.Integer()
-    unchanged = ma.fields.Integer()
+    created = Integer()
+    updated = Integer()
+    unchanged = Integer()
 
 
 class ImportReportSchema(ma.Schema):
     """Per entity, how many were created, updated and unchanged."""
 
     dry_run = ma.fields.Boolean()
-    changed = ma.fields.Integer()
+    changed = Integer()
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CountsSchema))
 
 

@@ -1,39 +1,19 @@
-"""A plan as an iCalendar file (RFC 5545): one all-day event per planned activity."""
+"""A plan as an iCalendar file (RFC 5545): one all-day event per planned activity.
+
+Built with the `icalendar` library, which escapes every TEXT value (a lone CR too) and folds
+long lines; only http(s) links go into URL, as calendar apps open them on a click.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from lti_pathing.models import ItemStatus, Plan
+from icalendar import Calendar, Event
+
+from lti_pathing.models import ItemStatus, Plan, PlanItem
+from lti_pathing.services.text_rules import not_a_web_link
 
 PRODID = "-//lti-pathing//development plan//EN"
-
-
-def _escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, continuation lines starting with a space."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts: list[str] = []
-    while raw:
-        limit = 75 if not parts else 74
-        cut = min(limit, len(raw))
-        while cut < len(raw) and (raw[cut] & 0xC0) == 0x80:  # never split a UTF-8 sequence
-            cut -= 1
-        parts.append(raw[:cut].decode())
-        raw = raw[cut:]
-    return "\r\n ".join(parts)
 
 
 def week_date(plan: Plan, week: int) -> dt.date:
@@ -42,38 +22,41 @@ def week_date(plan: Plan, week: int) -> dt.date:
     return start + dt.timedelta(weeks=week)
 
 
+def web_link(url: str | None) -> str | None:
+    """`url` when it is a web link by the catalog's rule (stored data may predate it)."""
+    return url if url and not_a_web_link(url) is None else None
+
+
 def plan_to_ics(plan: Plan, host: str, stamp: dt.datetime) -> str:
     """The plan's items (not dropped ones) as VEVENTs; stable UIDs so re-imports update them."""
     target = plan.target_role.title if plan.target_role is not None else "development"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(f'Plan towards {target}')}",
-    ]
-    dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"Plan towards {target}")
     for item in plan.items:
-        if item.status == ItemStatus.dropped:
-            continue
-        activity = item.activity
-        summary = f"{activity.title} ({activity.kind.value.replace('_', ' ')})"
-        description = (
-            f"{activity.hours_per_week} h/week for {activity.duration_weeks} week(s). "
-            f"Status: {item.status.value.replace('_', ' ')}."
-        )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:plan-{plan.id}-item-{item.id}@{host}",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;VALUE=DATE:{week_date(plan, item.start_week):%Y%m%d}",
-            f"DTEND;VALUE=DATE:{week_date(plan, item.end_week):%Y%m%d}",
-            f"SUMMARY:{_escape(summary)}",
-            f"DESCRIPTION:{_escape(description)}",
-            "TRANSP:TRANSPARENT",
-        ]
-        if activity.url:
-            lines.append("URL:" + "".join(activity.url.split()))  # no line breaks smuggled in
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+        if item.status != ItemStatus.dropped:
+            calendar.add_component(_event(plan, item, host, stamp.astimezone(dt.UTC)))
+    ics: str = calendar.to_ical().decode()
+    return ics
+
+
+def _event(plan: Plan, item: PlanItem, host: str, stamp: dt.datetime) -> Event:
+    activity = item.activity
+    event = Event()
+    event.add("uid", f"plan-{plan.id}-item-{item.id}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", week_date(plan, item.start_week))
+    event.add("dtend", week_date(plan, item.end_week))
+    event.add("summary", f"{activity.title} ({activity.kind.value.replace('_', ' ')})")
+    event.add(
+        "description",
+        f"{activity.hours_per_week} h/week for {activity.duration_weeks} week(s). "
+        f"Status: {item.status.value.replace('_', ' ')}.",
+    )
+    event.add("transp", "TRANSPARENT")
+    link = web_link(activity.url)
+    if link is not None:
+        event.add("url", link)
+    return event

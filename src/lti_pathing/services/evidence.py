@@ -15,7 +15,7 @@ from sqlalchemy import or_
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Activity, Evidence, EvidenceSource, Person, Skill
 from lti_pathing.services.base import TenantService
-from lti_pathing.services.listing import ListQuery, Page, paginate
+from lti_pathing.services.listing import ListQuery, Page, contains_text, paginate
 
 # Sources a person may record by hand; LMS completions come only from the LMS sync.
 MANUAL_SOURCES = (EvidenceSource.manager, EvidenceSource.import_, EvidenceSource.self)
@@ -52,12 +52,12 @@ class EvidenceService(TenantService):
             .join(Skill, Evidence.skill_id == Skill.id)
         )
         if query.search:
-            pattern = f"%{query.search.lower()}%"
+            text = query.search
             stmt = stmt.where(
                 or_(
-                    Person.name.ilike(pattern),
-                    Person.external_id.ilike(pattern),
-                    Skill.name.ilike(pattern),
+                    contains_text(Person.name, text),
+                    contains_text(Person.external_id, text),
+                    contains_text(Skill.name, text),
                 )
             )
         if person_id is not None:

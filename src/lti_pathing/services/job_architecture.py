@@ -23,7 +23,7 @@ from lti_pathing.models import (
     Track,
 )
 from lti_pathing.services.base import TenantService
-from lti_pathing.services.listing import ListQuery, Page, filtered, paginate
+from lti_pathing.services.listing import ListQuery, Page, contains_text, filtered, paginate
 
 FAMILY_FIELDS = frozenset({"external_id", "name", "description"})
 ROLE_FIELDS = frozenset(
@@ -238,8 +238,8 @@ class JobArchitectureService(TenantService):
             .join(target, CareerPath.to_role_id == target.id)
         )
         if query.search:
-            pattern = f"%{query.search.lower()}%"
-            stmt = stmt.where(or_(source.title.ilike(pattern), target.title.ilike(pattern)))
+            titles = (source.title, target.title)
+            stmt = stmt.where(or_(*(contains_text(title, query.search) for title in titles)))
         if kind is not None:
             stmt = stmt.where(CareerPath.kind == kind)
         if role_id is not None:

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from lti_pathing.db import INT_MAX
 from lti_pathing.errors import Invalid
 
 T = TypeVar("T")
@@ -24,8 +25,10 @@ class ListQuery:
     per_page: int = 25
 
     def __post_init__(self) -> None:
-        if self.page < 1 or not 1 <= self.per_page <= 1000:
-            raise Invalid("bad page", {"page": ["page >= 1 and 1 <= per_page <= 1000"]})
+        if not 1 <= self.page <= INT_MAX:
+            raise Invalid("bad page", {"page": [f"must be from 1 to {INT_MAX}"]})
+        if not 1 <= self.per_page <= 1000:
+            raise Invalid("bad page size", {"per_page": ["must be from 1 to 1000"]})
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,16 @@ def filtered(
 ) -> Select[Any]:
     """Apply the search (case-insensitive substring on `text_columns`) and the active filter."""
     if query.search:
-        pattern = f"%{query.search.lower()}%"
-        stmt = stmt.where(or_(*(func.lower(getattr(model, c)).like(pattern) for c in text_columns)))
+        text = query.search
+        stmt = stmt.where(or_(*(contains_text(getattr(model, c), text) for c in text_columns)))
     if query.active is not None:
         stmt = stmt.where(model.active.is_(query.active))
     return stmt
+
+
+def contains_text(column: Any, text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match in which `%` and `_` are plain characters, not wildcards."""
+    return func.lower(column).contains(text.lower(), autoescape=True)
 
 
 def paginate(session: Session, stmt: Select[T], query: ListQuery) -> Page[T]:

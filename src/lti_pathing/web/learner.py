@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
+from lti_pathing.input_guard import db_int
 from lti_pathing.models import Person, Plan, PlanStatus, Skill
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.calendar import plan_to_ics, week_date
@@ -49,8 +50,8 @@ def index() -> str:
     plain = {skill_id: lv.level for skill_id, lv in levels.items()}
     pathways = service(PathwayService, tenant)
     target_id = (
-        request.args.get("target", type=int)
-        or request.form.get("target", type=int)
+        request.args.get("target", type=db_int)
+        or request.form.get("target", type=db_int)
         or person.target_role_id
     )
     current = target = None

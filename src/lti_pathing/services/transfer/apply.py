@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_pathing.models import (
     Activity,
@@ -73,6 +75,10 @@ ENTITIES: dict[str, tuple[type[Any], Columns]] = {
         )
     } | {"id": ("external_id", None)}),
 }  # fmt: skip
+# References from a table to itself: column -> foreign-key attribute. They are written by id
+# after the rows exist, never through the relationship: a reporting chain set through
+# `Person.manager` makes the unit of work sort rows one by one, quadratic in the chain's depth.
+SELF_REFERENCES: dict[str, dict[str, str]] = {"people": {"manager_employee_id": "manager_id"}}
 DEFAULTS: dict[tuple[str, str], Any] = {
     ("roles", "critical"): False,
     ("activities", "cost"): Decimal(0),
@@ -153,17 +159,59 @@ class Writer:
                 self.session.add(obj)
                 self.objects[table][key] = obj
                 created.add(key)
+        written: set[Any] = set()  # new rows whose columns are all stored already
+        if table in SELF_REFERENCES and created:
+            self._insert_then_link(table, [r for r in rows if r.values[key_column] in created])
+            written = created
         seen = set()
         for row in rows:
             key = row.values[key_column]
             obj = self.objects[table][key]
-            changed = self._fields(table, row, obj, columns, key in created)
+            todo = {} if key in written else columns
+            changed = self._fields(table, row, obj, todo, key in created)
             changed = self._children(table, key, obj) or changed
             seen.add(key)
             self._count(table, key in created, changed, obj)
         for key in sorted(self._given_parents(table) - seen):
             obj = self.objects[table][key]
             self._count(table, False, self._children(table, key, obj), obj)
+
+    def _insert_then_link(self, table: str, rows: list[Row]) -> None:
+        """Insert new rows with their plain values, then set their references to their own table.
+
+        Both steps are linear in rows: one batch of INSERTs without dependencies between them,
+        one batch of UPDATEs by id (part of creating the record, so no new version).
+        """
+        model, columns = ENTITIES[table]
+        key_column, refs = KEYS[table][0], SELF_REFERENCES[table]
+        plain = {column: spec for column, spec in columns.items() if spec[1] != table}
+        for row in rows:
+            obj = self.objects[table][row.values[key_column]]
+            for column, (attribute, target) in plain.items():
+                _set(obj, attribute, self._value(table, row, column, target))
+        self.session.flush()
+        for column, foreign_key in refs.items():
+            ids: list[tuple[Any, int | None]] = []
+            for row in rows:
+                ref = row.values.get(column)
+                to = self.objects[table][ref].id if ref is not None else None
+                ids.append((self.objects[table][row.values[key_column]], to))
+            values = [{"row_id": obj.id, "to": to} for obj, to in ids if to is not None]
+            if values:
+                table_ = model.__table__
+                link = update(table_).where(table_.c.id == bindparam("row_id"))
+                self.session.connection().execute(
+                    link.values({foreign_key: bindparam("to")}), values
+                )
+            for obj, to in ids:  # what the database now holds, without reading it back
+                set_committed_value(obj, foreign_key, to)
+
+    def _value(self, table: str, row: Row, column: str, target: str | None) -> Any:
+        """A column's value to store: the default when empty, the entity for a reference."""
+        value = row.values.get(column)
+        if value is None:
+            return DEFAULTS.get((table, column))
+        return value if target is None else self.objects[target][value]
 
     def _count(self, table: str, created: bool, changed: bool, obj: Any) -> None:
         if changed and not created and not self.session.is_modified(obj, include_collections=False):
@@ -174,20 +222,27 @@ class Writer:
 
     def _fields(self, table: str, row: Row, obj: Any, columns: Any, new: bool) -> bool:
         changed = False
+        refs = SELF_REFERENCES.get(table, {})
         for column, (attribute, target) in columns.items():
             if column not in row.present and not new:
                 continue  # an absent optional column leaves the stored value alone
-            value = row.values.get(column)
-            if value is None:
-                value = DEFAULTS.get((table, column))
-            elif target is not None:
-                value = self.objects[target][value]
-            changed = _set(obj, attribute, value) or changed
+            value = self._value(table, row, column, target)
+            if column in refs:
+                changed = self._set_reference(obj, attribute, refs[column], value) or changed
+            else:
+                changed = _set(obj, attribute, value) or changed
         if table == "people":
             for column, lms in IDENTITY_COLUMNS.items():
                 if column in row.present:
                     changed = self._identity(obj, lms, row.values.get(column)) or changed
         return changed
+
+    def _set_reference(self, obj: Any, attribute: str, foreign_key: str, to: Any) -> bool:
+        """Point `obj` at `to` (same table, already stored) by id; the relationship reloads."""
+        if not _set(obj, foreign_key, to.id if to is not None else None):
+            return False
+        self.session.expire(obj, [attribute])
+        return True
 
     def _identity(self, person: Person, lms: Lms | None, value: str | None) -> bool:
         attribute = "lms_user_id" if lms is not None else "subject"

@@ -50,6 +50,8 @@ class Checker:
         self.problems: list[Problem] = list(doc.problems)
         self._index: dict[str, dict[Any, Row]] = {}
         self._groups: dict[str, dict[Any, list[Row]]] = {}
+        # One schema per table: building one copies every field, dearer than loading a row.
+        self._schemas = {table: schema() for table, schema in ROW_SCHEMAS.items()}
 
     def run(self) -> list[Problem]:
         """All problems of the import, in the order found."""
@@ -76,7 +78,7 @@ class Checker:
 
     def _load(self, row: Row) -> None:
         try:
-            row.values = ROW_SCHEMAS[row.table]().load(row.raw)
+            row.values = self._schemas[row.table].load(row.raw)
         except ValidationError as error:
             row.ok = False
             row.values = dict(error.valid_data or {})

@@ -14,6 +14,8 @@ from lti_pathing.services.transfer.stored import load_stored
 
 FORMAT = "lti-pathing.catalog"
 VERSION = 1
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: Any) -> Any:
@@ -181,7 +183,26 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise_formula(value)
     return str(value)
+
+
+def _looks_like_formula(text: str) -> bool:
+    # Quotes already in front count too, so that escaping is reversible for every text.
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def neutralise_formula(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: `'` in front of one that starts like a formula."""
+    return f"'{text}" if _looks_like_formula(text) else text
+
+
+def restore_formula(cell: str) -> str:
+    """The text `neutralise_formula` escaped, unchanged; any other cell as it is."""
+    if cell.startswith("'") and _looks_like_formula(cell[1:]):
+        return cell[1:]
+    return cell
 
 
 def csv_columns() -> dict[str, list[str]]:

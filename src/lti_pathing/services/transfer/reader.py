@@ -10,11 +10,13 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from lti_pathing.services.transfer.export import FORMAT, VERSION, csv_columns
+from lti_pathing.services.transfer.archive import ZipTooLarge, inflate_csv_files
+from lti_pathing.services.transfer.export import FORMAT, VERSION, csv_columns, restore_formula
 from lti_pathing.services.transfer.schemas import ROW_SCHEMAS
 
 # Child tables: (parent table, parent column, nested JSON key, column of a bare-string element).
@@ -130,16 +132,25 @@ def read_path(path: Path) -> Document:
     if not path.is_file():
         return Document("csv", path.name, problems=[Problem(path.name, "no such file or folder")])
     if path.suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            files = {
-                PurePosixPath(info.filename).name: archive.read(info)
-                for info in archive.infolist()
-                if not info.is_dir() and info.filename.endswith(".csv")
-            }
-        return read_csv_files(files, path.name)
+        with path.open("rb") as source:
+            return read_zip(path.name, source)
     if path.suffix == ".csv":
         return read_csv_files({path.name: path.read_bytes()}, path.name)
     return read_json(path.name, path.read_bytes())
+
+
+def read_zip(name: str, source: IO[bytes]) -> Document:
+    """Read a ZIP archive of CSV files, inflating at most the MAX_ZIP_* limits."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            files = inflate_csv_files(archive)
+    except ZipTooLarge as error:
+        return Document("csv", name, problems=[Problem(name, str(error), code="too_large")])
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        # RuntimeError: encrypted members; NotImplementedError: an unknown compression.
+        problem = Problem(name, "not a ZIP archive, or a damaged one")
+        return Document("csv", name, problems=[problem])
+    return read_csv_files(files, name)
 
 
 def _clean(value: Any) -> Any:
@@ -147,6 +158,12 @@ def _clean(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
+
+
+def _clean_cell(cell: str) -> str | None:
+    """A CSV cell stripped, empty as None, with an export's formula escape undone."""
+    text = _clean(cell)
+    return None if text is None else restore_formula(text)
 
 
 def _decode(name: str, data: bytes, doc: Document) -> str | None:
@@ -211,7 +228,7 @@ def _csv_rows(
                     )
                 )
                 continue
-            raw = {name: _clean(record[index]) for index, name in known}
+            raw = {name: _clean_cell(record[index]) for index, name in known}
             rows.append(Row(table, file_name, raw, line=start))
     except csv.Error as error:
         doc.problems.append(

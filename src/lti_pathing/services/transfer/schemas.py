@@ -11,11 +11,11 @@ import enum
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from lti_pathing.models import ActivityKind, Lms, PathKind, RoleLevel, Track
+from lti_pathing.services.text_rules import DESCRIPTION_MAX, NAME_MAX, not_a_web_link, too_long
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 INT_PATTERN = re.compile(r"-?[0-9]+")
@@ -56,15 +56,16 @@ class Id(Cell):
 class Text(Cell):
     """Free text up to a length."""
 
-    def __init__(self, max_length: int = 200, **kwargs: Any) -> None:
+    def __init__(self, max_length: int = NAME_MAX, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_length = max_length
 
     def parse(self, value: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("must be text")
-        if len(value) > self.max_length:
-            raise ValidationError(f"at most {self.max_length} characters ({len(value)} given)")
+        problem = too_long(value, self.max_length)
+        if problem is not None:
+            raise ValidationError(problem)
         return value
 
 
@@ -155,11 +156,9 @@ class Uri(Cell):
     """An absolute http or https URI."""
 
     def parse(self, value: Any) -> str:
-        parts = urlsplit(value) if isinstance(value, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError(f"{value!r} is not an absolute http(s) URI")
-        if len(value) > 500:
-            raise ValidationError("at most 500 characters")
+        problem = not_a_web_link(value) if isinstance(value, str) else "must be text"
+        if problem is not None:
+            raise ValidationError(problem)
         return str(value)
 
 
@@ -207,7 +206,7 @@ class SkillRow(Schema):
     id = Id(required=True)
     name = Text(required=True)
     category = Id(required=True)
-    description = Text(4000)
+    description = Text(DESCRIPTION_MAX)
     source_uri = Uri()
 
 
@@ -215,13 +214,13 @@ class SkillLevelRow(Schema):
     skill = Id(required=True)
     level = Int(**LEVEL, required=True)
     name = Text(required=True)
-    description = Text(4000)
+    description = Text(DESCRIPTION_MAX)
 
 
 class JobFamilyRow(Schema):
     id = Id(required=True)
     name = Text(required=True)
-    description = Text(4000)
+    description = Text(DESCRIPTION_MAX)
 
 
 class RoleRow(Schema):
@@ -232,7 +231,7 @@ class RoleRow(Schema):
     level = Choice(RoleLevel, required=True)
     level_rank = Int(0, 99, required=True)
     critical = Bool()
-    description = Text(4000)
+    description = Text(DESCRIPTION_MAX)
 
 
 class RoleSkillRow(Schema):
@@ -268,7 +267,7 @@ class ActivityRow(Schema):
     latest_end = Date()
     seats = Int(1, 1_000_000)
     active = Bool()
-    description = Text(4000)
+    description = Text(DESCRIPTION_MAX)
 
     @validates_schema
     def consistent(self, data: dict[str, Any], **kwargs: Any) -> None:

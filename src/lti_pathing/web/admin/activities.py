@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, request
-from wtforms import DateField, Form, IntegerField, StringField, TextAreaField
+from wtforms import DateField, Form, IntegerField, StringField
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
@@ -31,6 +30,7 @@ from lti_pathing.web.admin.forms import (
     SelectField,
     SkillLevelRow,
     blank_to_none,
+    description_field,
     external_id_field,
     filled,
     hours_field,
@@ -38,6 +38,7 @@ from lti_pathing.web.admin.forms import (
     pairs,
     row_list,
     set_choices,
+    web_link,
 )
 
 KIND_LABELS = {
@@ -91,9 +92,9 @@ class ActivityForm(AdminForm):
     external_id = external_id_field()
     kind = SelectField("Kind", choices=pairs((k.value, t) for k, t in KIND_LABELS.items()))
     provider = StringField("Provider", [Optional(), Length(max=200)], filters=[blank_to_none])
-    url = StringField("Link", [Optional(), URL(require_tld=False), Length(max=500)],
+    url = StringField("Link", [Optional(), web_link],
                       filters=[blank_to_none])  # fmt: skip
-    description = TextAreaField("Description", filters=[blank_to_none])
+    description = description_field()
     duration_weeks = IntegerField("Duration (weeks)", [InputRequired(), NumberRange(1, 104)])
     hours_per_week = hours_field("Effort (hours per week)")
     cost = DecimalField("Cost", [Optional(), NumberRange(min=0)], places=None, default=0)

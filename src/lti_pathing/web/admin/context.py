@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lti_pathing import db
 from lti_pathing.auth import Actor, actor_or_raise
 from lti_pathing.errors import PermissionDenied
+from lti_pathing.input_guard import db_int
 from lti_pathing.models import Tenant
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.listing import ListQuery
@@ -79,6 +80,6 @@ def int_arg(name: str) -> int | None:
 
 def _int(value: Any, default: Any) -> Any:
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         return default

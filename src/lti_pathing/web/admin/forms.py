@@ -31,6 +31,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lti_pathing.services.text_rules import DESCRIPTION_MAX, not_a_web_link
+
 NONE_CHOICE = ("", "— none —")
 PICK_CHOICE = ("", "— choose —")
 BLANK_ROWS = 2  # empty rows offered under the filled ones (no JavaScript needed to add more)
@@ -65,6 +67,18 @@ def quarter_hours(form: Any, field: Field) -> None:
     """Hours per week come in quarters of an hour (the planner's unit)."""
     if field.data is not None and (Decimal(field.data) * 4) % 1 != 0:
         raise ValidationError("must be a multiple of 0.25 hours")
+
+
+def web_link(form: Any, field: Field) -> None:
+    """The catalog's link rule, as the API and imports apply it: an absolute http(s) URL."""
+    problem = not_a_web_link(field.data) if field.data else None
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def description_field(label: str = "Description") -> TextAreaField:
+    """Free text, as long as the API and imports allow."""
+    return TextAreaField(label, [Length(max=DESCRIPTION_MAX)], filters=[blank_to_none])
 
 
 def hours_field(label: str, required: bool = True) -> DecimalField:

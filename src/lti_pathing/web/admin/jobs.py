@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, request
-from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Skill, Track
@@ -20,6 +20,7 @@ from lti_pathing.web.admin.forms import (
     AdminForm,
     SelectField,
     blank_to_none,
+    description_field,
     external_id_field,
     filled,
     opt_int,
@@ -44,7 +45,7 @@ class FamilyForm(AdminForm):
 
     name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
-    description = TextAreaField("Description", filters=[blank_to_none])
+    description = description_field()
 
 
 def _family_fields(form: FamilyForm) -> dict[str, Any]:
@@ -107,7 +108,7 @@ class RoleForm(AdminForm):
         description="Orders roles across families: 0 (entry) to 99.",
     )
     critical = BooleanField("Critical role (succession planning)")
-    description = TextAreaField("Description", filters=[blank_to_none])
+    description = description_field()
     skills = row_list(
         RoleSkillRow,
         "Required skills",

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint
-from wtforms import Form, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms import Form, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from lti_pathing.models import Skill, SkillCategory
 from lti_pathing.services.listing import ListQuery, Page
@@ -19,11 +19,13 @@ from lti_pathing.web.admin.forms import (
     AdminForm,
     SelectField,
     blank_to_none,
+    description_field,
     external_id_field,
     filled,
     opt_int,
     row_list,
     set_choices,
+    web_link,
 )
 
 
@@ -59,7 +61,7 @@ class LevelRow(Form):  # type: ignore[misc]
     """One level of the scale; its number is its position among the filled rows."""
 
     name = StringField("Name", [Optional(), Length(max=200)], filters=[blank_to_none])
-    description = TextAreaField("Description", filters=[blank_to_none])
+    description = description_field()
 
     def is_blank(self) -> bool:
         """No name: the row is dropped."""
@@ -72,10 +74,10 @@ class SkillForm(AdminForm):
     name = StringField("Name", [DataRequired(), Length(max=200)], filters=[blank_to_none])
     external_id = external_id_field()
     category_id = SelectField("Category", coerce=opt_int)
-    description = TextAreaField("Description", filters=[blank_to_none])
+    description = description_field()
     source_uri = StringField(
         "Source URI",
-        [Optional(), URL(require_tld=False), Length(max=500)],
+        [Optional(), web_link],
         filters=[blank_to_none],
         description="Where the definition comes from, e.g. an ESCO skill URI.",
     )

@@ -31,7 +31,12 @@ from lti_pathing.auth import require
 from lti_pathing.errors import Conflict, Invalid
 from lti_pathing.services.transfer.export import ExportService, csv_columns
 from lti_pathing.services.transfer.importer import ImportRejected, ImportService
-from lti_pathing.services.transfer.reader import Document, Problem, read_csv_files, read_json
+from lti_pathing.services.transfer.reader import (
+    Document,
+    read_csv_files,
+    read_json,
+    read_zip,
+)
 from lti_pathing.web.admin.context import admin_context
 from lti_pathing.web.admin.forms import pairs
 
@@ -66,16 +71,7 @@ def read_upload(name: str, data: bytes, kind: str) -> Document:
     if kind == "json":
         return read_json(name, data)
     if kind == "zip":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                files = {
-                    PurePosixPath(info.filename).name: archive.read(info)
-                    for info in archive.infolist()
-                    if not info.is_dir() and info.filename.endswith(".csv")
-                }
-        except zipfile.BadZipFile:
-            return Document("csv", name, problems=[Problem(name, "not a ZIP archive")])
-        return read_csv_files(files, name)
+        return read_zip(name, io.BytesIO(data))
     table = PurePosixPath(lower).name.removesuffix(".csv")
     file_name = f"{table}.csv" if kind == "csv" and table in csv_columns() else "people.csv"
     return read_csv_files({file_name: data}, name)
