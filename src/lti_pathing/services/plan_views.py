@@ -43,15 +43,22 @@ class OpenGap:
     suggestion: str | None
 
 
+SHORT = "short of the target role"
+
+
 @dataclass(frozen=True)
 class Progress:
-    """How far along the plan is, against its schedule."""
+    """How far along the plan is, against its schedule and its target.
+
+    One rule decides both the schedule state and the readiness line: a plan that leaves a gap
+    open has no readiness date, and then its state says so rather than "on track".
+    """
 
     done: int
     total: int
     late: int
     ahead: int  # completed before their planned end
-    readiness_on: dt.date | None
+    readiness_on: dt.date | None  # None: the plan does not close every gap to the target
 
     @property
     def percent(self) -> int:
@@ -60,10 +67,21 @@ class Progress:
 
     @property
     def state(self) -> str:
-        """ "behind", "ahead" or "on track"."""
+        """ "short of the target role", "behind", "ahead" or "on track"."""
+        if self.readiness_on is None:
+            return SHORT
         if self.late:
             return "behind"
         return "ahead" if self.ahead else "on track"
+
+    @property
+    def ready_label(self) -> str:
+        """When the person is ready for the target, in the same terms as `state`."""
+        if self.readiness_on is None:
+            return "not within this plan"
+        if self.late:
+            return f"{self.readiness_on} as planned, later until the late items are done"
+        return str(self.readiness_on)
 
 
 @dataclass(frozen=True)

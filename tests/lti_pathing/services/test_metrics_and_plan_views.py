@@ -75,9 +75,29 @@ def test_plan_view_dates_items_and_flags_late_ones(session: Session, org: Org) -
     [row] = view.rows
     assert (row.starts_on, row.ends_on) == (dt.date(2026, 1, 12), dt.date(2026, 2, 8))
     assert row.closes == [("Python", 2)] and row.late
-    assert view.progress.state == "behind" and view.progress.readiness_on is None
+    # The plan leaves testing open: the schedule line says so, not "behind" or "on track".
+    assert view.progress.state == "short of the target role" and view.progress.late == 1
+    assert view.progress.readiness_on is None
+    assert view.progress.ready_label == "not within this plan"
     assert [(g.skill, g.reason) for g in view.open_gaps] == [("Testing", "no_activity")]
     org.plan.items[0].status = ItemStatus.completed
     org.plan.items[0].completed_on = dt.date(2026, 2, 1)
     view = views.view(org.plan, today=dt.date(2026, 3, 1))
-    assert view.progress.state == "ahead" and view.progress.percent == 100
+    assert view.progress.state == "short of the target role" and view.progress.percent == 100
+
+
+def test_schedule_and_readiness_agree(session: Session, org: Org) -> None:
+    """A plan that reaches the target is on track, ahead or behind, always with a date."""
+    org.plan.response = {"status": "optimal", "closure": 2.0, "max_closure": 2.0}
+    org.plan.target_role = org.swe2
+    org.plan.status = PlanStatus.approved
+    session.flush()
+    views = PlanViewService(session, org.tenant)
+    on_time = views.view(org.plan, today=dt.date(2026, 1, 20)).progress
+    assert (on_time.state, on_time.ready_label) == ("on track", "2026-02-09")
+    late = views.view(org.plan, today=dt.date(2026, 3, 1)).progress
+    assert late.state == "behind"
+    assert late.ready_label == "2026-02-09 as planned, later until the late items are done"
+    org.plan.response = {"status": "optimal", "closure": 1.0, "max_closure": 2.0}
+    short = views.view(org.plan, today=dt.date(2026, 1, 20)).progress
+    assert (short.state, short.ready_label) == ("short of the target role", "not within this plan")
