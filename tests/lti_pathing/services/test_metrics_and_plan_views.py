@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import Evidence, EvidenceSource, ItemStatus, PlanStatus, Tenant
+from lti_pathing.models import ItemStatus, PlanStatus, Tenant
 from lti_pathing.services.metrics import MetricsService
 from lti_pathing.services.plan_views import PlanViewService
 from tests.lti_pathing.services.journeys_org import Org, build_org
@@ -44,20 +44,6 @@ def test_status_completion_and_moves(session: Session, org: Org) -> None:
     org.leo.current_role_id = org.swe2.id
     session.flush()
     assert [p.id for p in metrics.internal_moves()] == [org.plan.id]
-
-
-def test_succession_ranks_people_by_fit_for_critical_roles(session: Session, org: Org) -> None:
-    org.swe3.critical = True
-    session.add(
-        Evidence(
-            tenant_id=org.tenant.id, person_id=org.lea.id, skill_id=org.python.id, level=3,
-            source=EvidenceSource.manager, observed_on=dt.date(2026, 1, 1),
-        )
-    )  # fmt: skip
-    session.flush()
-    [(role, candidates)] = MetricsService(session, org.tenant).succession()
-    assert role.id == org.swe3.id
-    assert candidates[0].person.id == org.lea.id and candidates[0].fit.percent == 50
 
 
 def test_plan_view_dates_items_and_flags_late_ones(session: Session, org: Org) -> None:
