@@ -31,6 +31,7 @@ from typing import Any
 
 from sample_org.catalog import CatalogBuilder
 from sample_org.files import write_csv_folder
+from sample_org.histories import build_histories
 from sample_org.people import PeopleBuilder, build_mentors
 from sample_org.roles import CAREER_PATHS, FAMILIES, HARD_GAPS, ROLES
 from sample_org.skills import CATEGORIES, LEVEL_NAMES, SKILLS
@@ -163,6 +164,8 @@ def write(doc: dict[str, Any], out: Path) -> None:
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     (out / "catalog.json").write_text(text, encoding="utf-8", newline="\n")
     write_csv_folder(doc, out / "csv")
+    histories = json.dumps(build_histories(doc, SEED + 1), ensure_ascii=False, indent=1) + "\n"
+    (out / "histories.json").write_text(histories, encoding="utf-8", newline="\n")
 
 
 def main(argv: list[str] | None = None) -> int:

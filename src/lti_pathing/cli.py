@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -139,11 +138,22 @@ def import_(path: Path, slug: str | None, dry_run: bool) -> None:
 @main.command("seed-demo")
 @click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
 def seed_demo(slug: str | None) -> None:
-    """Create the tenant if needed and import the sample organisation (safe to repeat)."""
-    from lti_pathing.services.transfer.reader import read_json
+    """Create the tenant if needed and add what is missing of the sample organisation.
 
-    data = resources.files("lti_pathing").joinpath("sample_data/catalog.json").read_bytes()
-    _run_import(slug, False, lambda: read_json("catalog.json", data), create=True)
+    Safe to repeat: stored records (an admin's edits included) are never changed.
+    """
+    from lti_pathing.db import transaction
+    from lti_pathing.errors import LtiPathingError
+    from lti_pathing.services.sample_org import SampleOrgService
+
+    try:
+        with transaction(current_app) as session:
+            report = SampleOrgService(session, _tenant(session, slug, True)).load()
+    except LtiPathingError as error:
+        raise click.ClickException(error.message) from None
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"changed {report.changed} record(s)")
 
 
 @main.group("token")

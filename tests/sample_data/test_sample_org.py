@@ -355,3 +355,29 @@ def test_generator_reproduces_the_shipped_files(tmp_path: Path) -> None:
         if fresh.is_file():
             shipped = DATA / fresh.relative_to(tmp_path)
             assert fresh.read_bytes() == shipped.read_bytes(), fresh.name
+
+
+# --- histories ----------------------------------------------------------------------------------
+def histories() -> list[dict[str, object]]:
+    """The evidence rows of histories.json."""
+    import json
+
+    rows: list[dict[str, object]] = json.loads(
+        (DATA / "histories.json").read_text(encoding="utf-8")
+    )["evidence"]
+    return rows
+
+
+def test_histories_name_stored_people_skills_courses_and_managers() -> None:
+    people, skills = by_id("people", "employee_id"), by_id("skills")
+    activities = by_id("activities")
+    for row in histories():
+        person, skill = people[str(row["person"])], skills[str(row["skill"])]
+        top = max(level["level"] for level in skill["levels"])
+        assert 1 <= int(str(row["level"])) <= top, row
+        assert dt.date.fromisoformat(str(row["observed_on"])) < dt.date(2026, 11, 1), row
+        if row["source"] == "lms_completion":
+            outcomes = activities[str(row["activity"])]["outcomes"]
+            assert {"skill": row["skill"], "level": row["level"]} in outcomes, row
+        if row["source"] == "manager":
+            assert row["recorded_by"] == person["manager_employee_id"] is not None, row

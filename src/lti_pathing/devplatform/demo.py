@@ -23,7 +23,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
@@ -123,17 +122,15 @@ def prepare_database(app: Flask, slug: str) -> int:
     """Create or upgrade the schema and import the sample organisation; records changed."""
     from lti_pathing import migrate
     from lti_pathing.db import database, transaction
+    from lti_pathing.services.sample_org import SampleOrgService
     from lti_pathing.services.tenants import TenantService
-    from lti_pathing.services.transfer.importer import ImportService
-    from lti_pathing.services.transfer.reader import read_json
 
-    data = resources.files("lti_pathing").joinpath("sample_data/catalog.json").read_bytes()
     try:
         with database(app).engine.begin() as connection:
             migrate.upgrade(connection)
         with transaction(app) as session:
             tenant = TenantService(session).get_or_create(slug)
-            report = ImportService(session, tenant).import_document(read_json("catalog.json", data))
+            report = SampleOrgService(session, tenant).load()
     except OperationalError as error:
         raise (_locked(error) or error) from None
     changed: int = report.changed

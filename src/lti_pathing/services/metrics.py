@@ -1,4 +1,7 @@
-"""Organisation dashboard numbers: gap coverage, plans by status, completion, moves, succession."""
+"""Organisation dashboard numbers: gap coverage, plans by status, completion, moves.
+
+Succession (the bench per critical role) lives in services/succession.py.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +19,8 @@ from lti_pathing.models import (
     PlanItem,
     PlanStatus,
     Role,
-    RoleSkill,
 )
 from lti_pathing.services.base import TenantService
-from lti_pathing.services.levels import LevelService
-from lti_pathing.services.pathways import Fit, fit_for
-
-CANDIDATES = 3
 
 
 @dataclass(frozen=True)
@@ -53,14 +51,6 @@ class Completion:
     def percent(self) -> int:
         """Share of approved items completed."""
         return int(100 * self.done / self.items) if self.items else 0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """Someone who could grow into a critical role."""
-
-    person: Person
-    fit: Fit
 
 
 class MetricsService(TenantService):
@@ -130,25 +120,6 @@ class MetricsService(TenantService):
             .order_by(Plan.updated_at.desc())
         )
         return list(self.session.scalars(stmt))
-
-    def succession(self) -> list[tuple[Role, list[Candidate]]]:
-        """Per critical role, the best-fitting people who do not hold it yet."""
-        roles = self.session.scalars(
-            self.scoped(Role).where(Role.critical.is_(True), Role.active.is_(True))
-            .options(selectinload(Role.skills).selectinload(RoleSkill.skill)).order_by(Role.title)
-        ).all()  # fmt: skip
-        people = self.session.scalars(self.scoped(Person).where(Person.active.is_(True))).all()
-        levels = LevelService(self.session, self.tenant).levels_for([p.id for p in people])
-        out: list[tuple[Role, list[Candidate]]] = []
-        for role in roles:
-            ranked = [
-                Candidate(p, fit_for(role, {s: lv.level for s, lv in levels[p.id].items()}))
-                for p in people
-                if p.current_role_id != role.id
-            ]
-            ranked.sort(key=lambda c: (-c.fit.score, c.person.name))
-            out.append((role, ranked[:CANDIDATES]))
-        return out
 
     def _count_people(self, column: object) -> dict[int, int]:
         stmt = (

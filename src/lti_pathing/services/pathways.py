@@ -96,6 +96,19 @@ class PathwayService(TenantService):
             frontier = {m.fit.role.id: m.via or m.fit.role for m in found}
         return moves
 
+    def route(self, from_role_id: int | None, to_role_id: int) -> list[Role]:
+        """The roles a person passes through on the way to `to_role_id`, as `moves` shows it.
+
+        Empty for a direct move, for the person's own role, and for a role the career paths do
+        not reach from `from_role_id` (a target picked outside the graph is planned directly).
+        """
+        if from_role_id is None or from_role_id == to_role_id:
+            return []
+        for move in self.moves(from_role_id, {}):
+            if move.fit.role.id == to_role_id:
+                return [move.via] if move.via is not None else []
+        return []
+
     def roles(self) -> list[Role]:
         """Active roles a person may pick as a target, by family and seniority."""
         stmt = self.scoped(Role).where(Role.active.is_(True))

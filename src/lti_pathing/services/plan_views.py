@@ -35,23 +35,42 @@ class ItemRow:
     late: bool  # a live plan's item that should have ended by today and is not done
 
 
+SHORT = "short of the target role"
+
+
 @dataclass(frozen=True)
 class Progress:
-    """How far along the plan is (`services.progress`), against its schedule."""
+    """How far along the plan is (`services.progress`), against its schedule and its target.
+
+    One rule decides both the schedule state and the readiness line: a plan that leaves a gap
+    open has no readiness date, and then its state says so rather than "on track".
+    """
 
     done: int  # items done
     total: int  # items (dropped ones left out)
     late: int
     ahead: int  # completed before their planned end
-    readiness_on: dt.date | None
+    readiness_on: dt.date | None  # None: the plan does not close every gap to the target
     percent: int  # of planned hours done: the one progress figure (also the grade book's)
 
     @property
     def state(self) -> str:
-        """ "behind", "ahead" or "on track"."""
+        """ "short of the target role", "behind", "ahead" or "on track"."""
+        if self.readiness_on is None:
+            return SHORT
         if self.late:
             return "behind"
         return "ahead" if self.ahead else "on track"
+
+    @property
+    def ready_label(self) -> str:
+        """When the person is ready for the target, in the same terms as `state`."""
+        if self.readiness_on is None:
+            return "not with this plan: some skills stay short (see what stays open)"
+        day = f"{self.readiness_on.day} {self.readiness_on.strftime('%B %Y')}"
+        if self.late:
+            return f"{day} as planned, later until the late items are done"
+        return day
 
 
 @dataclass(frozen=True)

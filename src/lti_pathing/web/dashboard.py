@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.services.metrics import MetricsService
+from lti_pathing.services.succession import SuccessionService
 from lti_pathing.web import plan_jobs
 from lti_pathing.web.viewing import acting, service, template_globals
 
@@ -30,7 +31,7 @@ def index() -> str:
     return render_template(
         "dashboard/index.html", coverage=metrics.gap_coverage(), statuses=metrics.plans_by_status(),
         completion=metrics.approved_completion(), moves=metrics.internal_moves(),
-        succession=metrics.succession(), job=job, estimates=estimates,
+        benches=service(SuccessionService, tenant).benches(estimates), job=job,
     )  # fmt: skip
 
 
@@ -39,11 +40,7 @@ def index() -> str:
 def estimate_succession() -> BaseResponse:
     """Estimate time-to-ready for each critical role's candidates (in the background)."""
     actor, tenant = acting()
-    pairs = [
-        [c.person.id, role.id]
-        for role, candidates in service(MetricsService, tenant).succession()
-        for c in candidates
-    ]
+    pairs = service(SuccessionService, tenant).pairs_to_estimate()
     params = {"purpose": "succession", "pairs": pairs}
     jobs.enqueue_estimate(db.session(), tenant, params, actor.person_id)
     flash("Estimating time to ready for the critical roles; the page updates when it is done.",

@@ -30,6 +30,7 @@ class Subject:
     role: Role
     settings: PlanSettings
     plan: Plan | None = None  # the draft being re-generated, if any
+    on_the_way: tuple[Role, ...] = ()  # roles passed through first: their levels count too
 
 
 @dataclass
@@ -129,14 +130,7 @@ def _learner(
             for sid, cur in levels.items()
             if sid in skill_key
         },
-        "target": {
-            skill_key[rs.skill_id]: {
-                "level": min(rs.level, catalog.max_level[skill_key[rs.skill_id]]),
-                "weight": _number(rs.weight),
-            }
-            for rs in subject.role.skills
-            if rs.skill_id in skill_key
-        },
+        "target": _target(subject, catalog),
         "hours_per_week": _hours(
             s.hours_per_week or person.weekly_hours(tenant.default_hours_per_week)
         ),
@@ -161,6 +155,24 @@ def _learner(
     excluded |= catalog.unofferable - completed
     learner["excluded"] = sorted(str(a) for a in excluded - completed)
     return learner
+
+
+def _target(subject: Subject, catalog: Catalog) -> dict[str, dict[str, Any]]:
+    """Required levels of the role and of every role on the way (the higher level and weight)."""
+    skill_key = {v: k for k, v in catalog.skill_ids.items()}
+    target: dict[str, dict[str, Any]] = {}
+    for role in (*subject.on_the_way, subject.role):
+        for rs in role.skills:
+            if rs.skill_id not in skill_key:
+                continue
+            key = skill_key[rs.skill_id]
+            level = min(rs.level, catalog.max_level[key])
+            before = target.get(key, {"level": 0, "weight": 0})
+            target[key] = {
+                "level": max(level, before["level"]),
+                "weight": max(_number(rs.weight), before["weight"]),
+            }
+    return target
 
 
 def _hours(value: Decimal) -> int | float:

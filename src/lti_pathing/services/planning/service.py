@@ -9,6 +9,7 @@ and seats). Nothing is written when the request cannot be planned: the error say
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from lti_pathing.db import utcnow
 from lti_pathing.errors import Conflict, Invalid, LtiPathingError
 from lti_pathing.models import Person, Plan, PlanStatus, Role, Tenant
 from lti_pathing.services.base import Clock, TenantService
+from lti_pathing.services.pathways import PathwayService
 from lti_pathing.services.planning.calendar import Calendar, next_monday
 from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import (
@@ -55,6 +57,13 @@ class Readiness:
     open_gaps: list[dict[str, Any]]
 
 
+def later_of(path: Readiness, stop: Readiness) -> Readiness:
+    """`path`, ready no sooner than `stop` (a role on its way); never ready if `stop` is not."""
+    if path.weeks is None or (stop.weeks is not None and stop.weeks <= path.weeks):
+        return path
+    return dataclasses.replace(path, weeks=stop.weeks, ready_on=stop.ready_on)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Planner settings the service takes from the app config."""
@@ -85,6 +94,7 @@ class PlanningService(TenantService):
     ) -> None:
         super().__init__(session, tenant, clock)
         self.limits = limits or Limits()
+        self._ready: dict[tuple[int, int, str], Readiness] = {}
 
     # --- subjects -------------------------------------------------------------------------
     def subject(
@@ -242,11 +252,34 @@ class PlanningService(TenantService):
         return out or {"pins": ["the pinned items together cannot be kept"]}
 
     def time_to_ready(self, person_id: int, role_id: int, hours_per_week: Any = None) -> Readiness:
-        """A quick solve (nothing stored): weeks until ready for `role_id` at these hours."""
+        """Time to ready, the one definition every page and estimate uses (nothing stored).
+
+        The weeks, at these hours, until the person meets every required level of the role and
+        of each role on their way to it (the career-path route "Where I could go" shows, e.g.
+        Data Scientist via Data Engineer), found by a quick solve. A route's time is never less
+        than the time to any role on it: a quick solve that stops short of the optimum cannot
+        make the longer journey look faster. Answers are remembered per service instance.
+        """
+        key = (person_id, role_id, str(hours_per_week))
+        if key not in self._ready:
+            person = self.get(Person, person_id)
+            route = PathwayService(self.session, self.tenant, self.clock).route(
+                person.current_role_id, role_id
+            )
+            ready = self._quick_readiness(person_id, role_id, hours_per_week, route)
+            for stop in route:
+                ready = later_of(ready, self.time_to_ready(person_id, stop.id, hours_per_week))
+            self._ready[key] = ready
+        return self._ready[key]
+
+    def _quick_readiness(
+        self, person_id: int, role_id: int, hours_per_week: Any, route: Sequence[Role]
+    ) -> Readiness:
         settings = PlanSettings(
             target_role_id=role_id, hours_per_week=hours_per_week, explain=False
         )
         subject = self.subject(person_id, settings)
+        subject.on_the_way = tuple(route)
         calendar = self.calendar(settings)
         built = self.build([subject], calendar, self.limits.quick_time_limit_s, False)
         answer = self.solve(built)

@@ -127,9 +127,12 @@ class Writer:
     """Applies one checked document to one tenant."""
 
     def __init__(
-        self, session: Session, tenant: Tenant, doc: Document, stored: Stored, clock: Clock
-    ) -> None:
+        self, session: Session, tenant: Tenant, doc: Document, stored: Stored, clock: Clock,
+        keep_existing: bool = False,
+    ) -> None:  # fmt: skip
         self.session, self.tenant, self.doc, self.clock = session, tenant, doc, clock
+        # Seeding mode: an entity already stored (and its children) is left exactly as it is.
+        self.keep = {t: set(stored.of(t)) for t in ENTITIES} if keep_existing else {}
         self.objects: dict[str, dict[Any, Any]] = {t: dict(stored.of(t)) for t in ENTITIES}
         self.report = ImportReport()
         # LMS ids are unique per tenant, so an import that swaps two people's ids would clash
@@ -164,15 +167,19 @@ class Writer:
             self._insert_then_link(table, [r for r in rows if r.values[key_column] in created])
             written = created
         seen = set()
+        kept = self.keep.get(table, set())
         for row in rows:
             key = row.values[key_column]
+            seen.add(key)
+            if key in kept:
+                self.report.count(table, "unchanged")
+                continue
             obj = self.objects[table][key]
             todo = {} if key in written else columns
             changed = self._fields(table, row, obj, todo, key in created)
             changed = self._children(table, key, obj) or changed
-            seen.add(key)
             self._count(table, key in created, changed, obj)
-        for key in sorted(self._given_parents(table) - seen):
+        for key in sorted(self._given_parents(table) - seen - kept):
             obj = self.objects[table][key]
             self._count(table, False, self._children(table, key, obj), obj)
 

@@ -34,8 +34,13 @@ class ImportService(TenantService):
         """Import a JSON document, a CSV file, or a folder or ZIP archive of CSV files."""
         return self.import_document(read_path(path), dry_run)
 
-    def import_document(self, doc: Document, dry_run: bool = False) -> ImportReport:
-        """Import what a reader produced; ImportRejected (nothing written) on any problem."""
+    def import_document(
+        self, doc: Document, dry_run: bool = False, keep_existing: bool = False
+    ) -> ImportReport:
+        """Import what a reader produced; ImportRejected (nothing written) on any problem.
+
+        `keep_existing` only adds what is missing: stored entities keep their values (seeding).
+        """
         stored = load_stored(self.session, self.tenant)
         problems = check(doc, stored)
         if problems:
@@ -43,7 +48,7 @@ class ImportService(TenantService):
             raise ImportRejected(problems)
         savepoint = self.session.begin_nested()
         try:
-            report = Writer(self.session, self.tenant, doc, stored, self.clock).run()
+            report = Writer(self.session, self.tenant, doc, stored, self.clock, keep_existing).run()
             self.session.flush()
         except IntegrityError as error:
             savepoint.rollback()
