@@ -7,13 +7,14 @@ current application context. Services receive that session as an argument and ne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -27,11 +28,17 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.expression import true
 
+log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.db"
+# A connection execution option: on SQLite, open the transaction with BEGIN IMMEDIATE.
+WRITES = "lti_pathing_writes"
+# Requests that only read (and may therefore be run again when their connection dropped).
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Constraint names are fixed so that migrations (and SQLite batch mode) can address them.
 NAMING_CONVENTION = {
@@ -101,12 +108,14 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
     SQLite allows one writer at a time; a second one waits up to 30 s for the lock (the default
     5 s is shorter than a plan solve that writes, and "database is locked" is all a user sees).
+    Elsewhere every connection is tested as it leaves the pool (`pool_pre_ping`), so connections
+    a database restart closed are replaced instead of failing the next request.
     """
-    connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
-    engine = create_engine(url, echo=echo, connect_args=connect_args)
-    if engine.dialect.name == "sqlite":
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine, in_memory=":memory:" in url or url == "sqlite://")
-    return engine
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
@@ -123,7 +132,10 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer takes the write lock at once: a deferred transaction that read first would
+        # fail with SQLITE_BUSY_SNAPSHOT when another writer committed in between (no wait helps).
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -142,9 +154,15 @@ def database(app: Flask | None = None) -> Database:
 
 
 def session() -> Session:
-    """The session of the current application context, opened on first use."""
+    """The session of the current application context, opened on first use.
+
+    A request that may write (POST, PUT, PATCH, DELETE) opens its transaction as a writer, which
+    on SQLite means holding the write lock from its first statement to its commit.
+    """
     if "db_session" not in g:
         g.db_session = database().sessions()
+        if has_request_context() and request.method not in READS:
+            g.db_session.connection(execution_options={WRITES: True})
     current: Session = g.db_session
     return current
 
@@ -167,8 +185,38 @@ def _close_session(error: BaseException | None) -> None:
         current.close()
 
 
+def dropped_connection(error: BaseException) -> bool:
+    """True for a database error that means the connection itself died (a database restart)."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def once_more_if_dropped(dispatch: Callable[[], Response]) -> Response:
+    """Run a read-only request again, once, when its database connection dropped under it.
+
+    The pool tests connections as they are handed out; this covers one that dies during the
+    request. Only reads are run again: a write may have half happened outside the database.
+    """
+    try:
+        return dispatch()
+    except DBAPIError as error:
+        if request.method not in READS or not dropped_connection(error):
+            raise
+        log.warning("database connection lost during %s %s; trying once more", request.method,
+                    request.path)  # fmt: skip
+    _close_session(None)
+    for name in [n for n in g if n != "request_id"]:  # views cache objects of the dead session
+        g.pop(name)
+    return dispatch()
+
+
 @contextmanager
-def transaction(app: Flask) -> Iterator[Session]:
-    """A session for work outside a request (CLI, jobs): commit on success, roll back on error."""
+def transaction(app: Flask, writes: bool = False) -> Iterator[Session]:
+    """A session for work outside a request (CLI, jobs): commit on success, roll back on error.
+
+    `writes=True` for a short transaction that reads and then writes: on SQLite it holds the
+    write lock from the start (so no other writer slips in between); keep long work out of it.
+    """
     with database(app).sessions() as work, work.begin():
+        if writes:
+            work.connection(execution_options={WRITES: True})
         yield work

@@ -82,6 +82,14 @@ class StaleEdit(Conflict):
         )
 
 
+class Unavailable(LtiPathingError):
+    """A service the tool relies on (job queue, cache) cannot be reached: try again shortly."""
+
+    status = 503
+    code = "unavailable"
+    retry_after = 30  # seconds, sent as Retry-After
+
+
 @dataclass(frozen=True)
 class Reference:
     """One record that points at the one being deleted."""
@@ -112,13 +120,15 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def render_error(error: LtiPathingError) -> Response | tuple[str, int]:
+def render_error(error: LtiPathingError) -> Response | tuple[str, int, dict[str, str]]:
     """Turn a domain error into the response the client asked for."""
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Unavailable) else {}
     if _wants_json():
         response = jsonify(error.to_dict())
         response.status_code = error.status
+        response.headers.update(headers)
         return response
-    return render_template("error.html", error=error), error.status
+    return render_template("error.html", error=error), error.status, headers
 
 
 def _field_errors(messages: Any) -> Any:
@@ -128,7 +138,7 @@ def _field_errors(messages: Any) -> Any:
     return messages
 
 
-def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
+def _from_http(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]] | HTTPException:
     if exc.code is None or not _wants_json():
         return exc
     # webargs (the REST API's request parsing) attaches {"messages": {location: {field: [...]}}}.
@@ -143,7 +153,7 @@ def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException
     return render_error(error)
 
 
-def _from_data_error(error: DataError) -> Response | tuple[str, int]:
+def _from_data_error(error: DataError) -> Response | tuple[str, int, dict[str, str]]:
     """A value the database cannot store that no validation caught: the client's input, a 422.
 
     Request parsing bounds numbers and refuses NUL characters first (input_guard, api.fields);
