@@ -9,13 +9,13 @@ from flask import Flask, Response
 
 
 class LtiPathingApp(Flask):
-    """Flask, with a read request run once more when a database restart dropped its connection."""
+    """Flask, with a read request run again when its database connection dropped under it."""
 
     def full_dispatch_request(self) -> Response:
-        """Dispatch the request (see `db.once_more_if_dropped`)."""
+        """Dispatch the request (see `db.read_again`)."""
         from lti_pathing import db
 
-        return db.once_more_if_dropped(super().full_dispatch_request)
+        return db.read_again(super().full_dispatch_request)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -39,6 +39,7 @@ EXTENSION = "lti_pathing.db"
 WRITES = "lti_pathing_writes"
 # Requests that only read (and may therefore be run again when their connection dropped).
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ATTEMPTS = 3
 
 # Constraint names are fixed so that migrations (and SQLite batch mode) can address them.
 NAMING_CONVENTION = {
@@ -190,23 +191,38 @@ def dropped_connection(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
-def once_more_if_dropped(dispatch: Callable[[], Response]) -> Response:
-    """Run a read-only request again, once, when its database connection dropped under it.
+def lost_snapshot(error: BaseException) -> bool:
+    """True when SQLite refused a write of a transaction that read before another writer's commit.
 
-    The pool tests connections as they are handed out; this covers one that dies during the
-    request. Only reads are run again: a write may have half happened outside the database.
+    SQLITE_BUSY_SNAPSHOT: waiting does not help, only running the transaction again.
     """
-    try:
-        return dispatch()
-    except DBAPIError as error:
-        if request.method not in READS or not dropped_connection(error):
-            raise
-        log.warning("database connection lost during %s %s; trying once more", request.method,
-                    request.path)  # fmt: skip
-    _close_session(None)
-    for name in [n for n in g if n != "request_id"]:  # views cache objects of the dead session
-        g.pop(name)
-    return dispatch()
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlite_errorname", None) == "SQLITE_BUSY_SNAPSHOT"
+
+
+def read_again(dispatch: Callable[[], Response]) -> Response:
+    """Run a read (GET, HEAD) again when the database made it fail for a reason a rerun fixes.
+
+    A connection that died under the request (the pool tests each one as it is handed out; this
+    covers one dropped during the request): once. A read that also writes a little (an API
+    token's last use) losing its SQLite snapshot to another writer: up to three times. Requests
+    that change things are never run again: they may have half happened outside the database.
+    """
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        try:
+            return dispatch()
+        except DBAPIError as error:
+            dropped, lost = dropped_connection(error), lost_snapshot(error)
+            if request.method not in READS or attempt == READ_ATTEMPTS:
+                raise
+            if not (lost or (dropped and attempt == 1)):
+                raise
+            why = "database connection lost" if dropped else "SQLite snapshot lost"
+            log.warning("%s %s: %s; running it again", request.method, request.path, why)
+        _close_session(None)
+        for name in [n for n in g if n != "request_id"]:  # views cache objects of the dead session
+            g.pop(name)
+    raise AssertionError("unreachable")
 
 
 @contextmanager

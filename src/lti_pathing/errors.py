@@ -26,6 +26,10 @@ class LtiPathingError(Exception):
         self.message = message
         self.errors = errors
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with this error's response."""
+        return {}
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON body of this error."""
         body: dict[str, Any] = {"code": self.code, "status": self.status, "message": self.message}
@@ -87,7 +91,10 @@ class Unavailable(LtiPathingError):
 
     status = 503
     code = "unavailable"
-    retry_after = 30  # seconds, sent as Retry-After
+
+    def headers(self) -> dict[str, str]:
+        """Ask clients to come back in half a minute."""
+        return {"Retry-After": "30"}
 
 
 @dataclass(frozen=True)
@@ -122,13 +129,12 @@ def _wants_json() -> bool:
 
 def render_error(error: LtiPathingError) -> Response | tuple[str, int, dict[str, str]]:
     """Turn a domain error into the response the client asked for."""
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Unavailable) else {}
     if _wants_json():
         response = jsonify(error.to_dict())
         response.status_code = error.status
-        response.headers.update(headers)
+        response.headers.update(error.headers())
         return response
-    return render_template("error.html", error=error), error.status, headers
+    return render_template("error.html", error=error), error.status, error.headers()
 
 
 def _field_errors(messages: Any) -> Any:
