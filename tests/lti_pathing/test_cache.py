@@ -1,4 +1,4 @@
-"""The shared cache: while Redis does not answer, LTI logins get a 503 that says so, cause logged."""
+"""The shared cache: while Redis does not answer, a login gets a 503 that says so; cause logged."""
 
 from __future__ import annotations
 

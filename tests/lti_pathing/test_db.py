@@ -40,7 +40,10 @@ def tool(url: str, tmp_path: Path) -> tuple[Flask, dict[str, str]]:
 def terminate_backends(url: str, only_pid: int | None = None) -> int:
     """What a database restart does to pooled connections: the server ends them."""
     admin = create_engine(url)
-    query = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    query = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
     if only_pid is not None:
         query += f" AND pid = {int(only_pid)}"
     with admin.connect() as conn:
@@ -150,10 +153,11 @@ class Race:
             self.first_done.wait(self.patience * 3)
 
     def _after(self, conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        if threading.current_thread().name == "second" and sql.lstrip().upper().startswith("SELECT"):
+        second = threading.current_thread().name == "second"
+        if second and sql.lstrip().upper().startswith("SELECT"):
             self.second_read.set()
 
-    def run(self, first: Callable[[], TestResponse], second: Callable[[], TestResponse]) -> list[int]:
+    def run(self, *requests: Callable[[], TestResponse]) -> list[int]:
         """Both requests' status codes."""
         codes: dict[str, int] = {}
 
@@ -165,7 +169,7 @@ class Race:
                     self.first_done.set()
 
         threads = [threading.Thread(target=go, args=(n, r), name=n)
-                   for n, r in (("first", first), ("second", second))]  # fmt: skip
+                   for n, r in zip(("first", "second"), requests, strict=True)]  # fmt: skip
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -107,7 +107,7 @@ class Workers:
     def start(
         self, concurrency: int = 1, beat: bool = False, **settings: Any
     ) -> subprocess.Popen[bytes]:
-        """A worker (with `beat`, also running Celery beat's schedule); `settings` as LTI_PATHING_*."""
+        """A worker (with `beat`, running beat's schedule too); `settings` as LTI_PATHING_*."""
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("LTI_PATHING_")},
             "LTI_PATHING_DATABASE_URL": self.database_url,

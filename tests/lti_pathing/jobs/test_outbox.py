@@ -163,7 +163,7 @@ def test_while_the_broker_is_down_waited_for_work_is_refused_and_queued_work_run
     with transaction(up) as session:
         plan_job = session.scalars(select(Job).where(Job.id != sync_id)).one().id
     assert wait_for(up, plan_job, finished, 180, workers.logs)["status"] == "done"
-    print(f"refused in {refused_in:.3f} s")  # noqa: T201 (measured, never asserted)
+    print(f"refused in {refused_in:.3f} s")  # measured, never asserted
 
 
 @pytest.mark.integration
