@@ -18,16 +18,12 @@ import redis
 from cachelib import BaseCache, FileSystemCache, RedisCache
 from flask import Flask, Response, current_app, request
 
-from lti_pathing.errors import Unavailable, render_error
+from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable, render_error
 
 log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.cache"
 KEY_PREFIX = "lti-pathing:"
 DEFAULT_TIMEOUT = 3600
-UNAVAILABLE = (
-    "lti-pathing is temporarily unavailable (a service it needs does not answer); "
-    "please try again in a minute"
-)
 
 
 def init_app(app: Flask) -> None:
@@ -40,7 +36,7 @@ def init_app(app: Flask) -> None:
 def _unreachable(error: redis.exceptions.RedisError) -> Response | tuple[str, int, dict[str, str]]:
     """A Redis the request needed did not answer: 503, the cause in the log (not on the page)."""
     log.error("shared cache unreachable during %s %s: %s", request.method, request.path, error)
-    return render_error(Unavailable(UNAVAILABLE))
+    return render_error(Unavailable(TEMPORARILY_UNAVAILABLE))
 
 
 def build(app: Flask) -> BaseCache:

@@ -28,10 +28,12 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.expression import true
+
+from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable, render_error
 
 log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.db"
@@ -145,6 +147,18 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.after_request(_commit_on_success)
     app.teardown_appcontext(_close_session)
+    app.register_error_handler(OperationalError, _unavailable)
+
+
+def _unavailable(error: OperationalError) -> Response | tuple[str, int, dict[str, str]]:
+    """The database did not answer (down, restarting, locked too long): 503, cause in the log.
+
+    A read that `read_again` will run once more is handed back to it instead.
+    """
+    if _runs_again(error, g.get("read_attempt", READ_ATTEMPTS)):
+        raise error
+    log.error("database unavailable during %s %s: %s", request.method, request.path, error.orig)
+    return render_error(Unavailable(TEMPORARILY_UNAVAILABLE))
 
 
 def database(app: Flask | None = None) -> Database:
@@ -209,20 +223,25 @@ def read_again(dispatch: Callable[[], Response]) -> Response:
     that change things are never run again: they may have half happened outside the database.
     """
     for attempt in range(1, READ_ATTEMPTS + 1):
+        g.read_attempt = attempt
         try:
             return dispatch()
         except DBAPIError as error:
-            dropped, lost = dropped_connection(error), lost_snapshot(error)
-            if request.method not in READS or attempt == READ_ATTEMPTS:
+            if not _runs_again(error, attempt):
                 raise
-            if not (lost or (dropped and attempt == 1)):
-                raise
-            why = "database connection lost" if dropped else "SQLite snapshot lost"
-            log.warning("%s %s: %s; running it again", request.method, request.path, why)
+            why = "connection lost" if dropped_connection(error) else "SQLite snapshot lost"
+            log.warning("%s %s: database %s; running it again", request.method, request.path, why)
         _close_session(None)
         for name in [n for n in g if n != "request_id"]:  # views cache objects of the dead session
             g.pop(name)
     raise AssertionError("unreachable")
+
+
+def _runs_again(error: BaseException, attempt: int) -> bool:
+    """Whether `read_again` runs this request once more after `error` on its `attempt`."""
+    if request.method not in READS or attempt >= READ_ATTEMPTS:
+        return False
+    return lost_snapshot(error) or (dropped_connection(error) and attempt == 1)
 
 
 @contextmanager

@@ -86,8 +86,14 @@ class StaleEdit(Conflict):
         )
 
 
+TEMPORARILY_UNAVAILABLE = (
+    "lti-pathing is temporarily unavailable (a service it needs does not answer); "
+    "please try again in a minute"
+)
+
+
 class Unavailable(LtiPathingError):
-    """A service the tool relies on (job queue, cache) cannot be reached: try again shortly."""
+    """A service the tool relies on (database, job queue, cache) does not answer: try again soon."""
 
     status = 503
     code = "unavailable"

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, event, select, text
 from werkzeug.test import TestResponse
 
 from lti_pathing import create_app, migrate
+from lti_pathing.auth import Actor
 from lti_pathing.db import database, make_engine, transaction
 from lti_pathing.models import SkillCategory, Tenant
 from lti_pathing.services.api_tokens import ApiTokenService
@@ -107,7 +108,8 @@ def test_a_change_whose_connection_drops_midway_is_not_run_again(
     cuts = cut_during_the_next(app, own_postgres, "INSERT")
     made = client.post("/api/v1/skill-categories", headers=bearer,
                        json={"external_id": "data", "name": "Data"})  # fmt: skip
-    assert cuts() == 1 and made.status_code == 500
+    assert cuts() == 1 and made.status_code == 503  # "try again in a minute"
+    assert "temporarily unavailable" in made.json["message"]
     with transaction(app) as session:
         assert session.scalars(select(SkillCategory)).all() == []  # nothing half-written
     retried = client.post("/api/v1/skill-categories", headers=bearer,
@@ -204,4 +206,24 @@ def test_two_sqlite_reads_that_note_the_tokens_use_both_succeed(
 
     with caplog.at_level(logging.WARNING, logger="lti_pathing.db"):
         assert race.run(get, get) == [200, 200]
-    assert any("SQLite snapshot lost" in r.getMessage() for r in caplog.records)
+    assert any("database SQLite snapshot lost" in r.getMessage() for r in caplog.records)
+
+
+def test_while_the_database_is_down_pages_and_the_api_say_try_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.lti_pathing.web.conftest import Browser
+
+    down = "postgresql+psycopg://postgres@127.0.0.1:1/gone"  # nothing listens on port 1
+    app = create_app({"DATABASE_URL": down, "SECRET_KEY": "db-test-" * 4, "LOG_JSON": False})
+    app.instance_path = str(tmp_path)
+    with caplog.at_level(logging.ERROR, logger="lti_pathing.db"):
+        answer = app.test_client().get(
+            "/api/v1/skills", headers={"Authorization": "Bearer ltp_abcd1234_secret"}
+        )
+        page = Browser(app, app.test_client()).sign_in(Actor(1, 1, "Kenji")).get("/me/plan")
+    assert answer.status_code == 503 and answer.json is not None
+    assert answer.json["code"] == "unavailable" and "try again" in answer.json["message"]
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "temporarily unavailable" in page.text and "127.0.0.1" not in page.text
+    assert any("database unavailable during GET /me/plan" in r.getMessage() for r in caplog.records)
