@@ -6,7 +6,10 @@ to this process's threads) and notes the outcome. The sweeper (`sweep`: Celery b
 in-process) sends again what is due: jobs whose send failed (the broker was down: they go within
 one sweep of it coming back) and jobs sent but not started within `JOB_START_TIMEOUT_S` (a message
 a broker restart lost, a worker that could not claim it). A job sent `JOB_SEND_TRIES` times that
-never started is failed with a message the page polling it shows.
+never started is failed with a message the page polling it shows. A job left `running` with no
+sign of life for longer than any task may run (`CELERY_VISIBILITY_TIMEOUT` + 5 minutes: its worker
+died, or the database went away under it and it could not record its end) is queued again; jobs
+are idempotent, so running one again is safe.
 
 Sending never happens inside a database transaction: a slow broker holds no lock.
 """
@@ -31,6 +34,7 @@ from lti_pathing.models import Job, JobDispatch, JobKind, JobStatus
 log = logging.getLogger(__name__)
 SWEEPER = "lti_pathing.jobs.sweeper"
 SWEEP_BATCH = 500  # jobs one sweep sends at most (the next sweep takes the rest)
+STALE_MARGIN_S = 300  # beyond CELERY_VISIBILITY_TIMEOUT, before a silent running job is revived
 UNREACHABLE = (
     "lti-pathing cannot start background work right now (its job queue does not answer), "
     "so nothing was saved; please try again in a minute"
@@ -143,6 +147,7 @@ def _transport(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -
 def sweep(app: Flask) -> dict[str, int]:
     """Send every due job again (or fail those out of tries); how many of each outcome."""
     now = utcnow()
+    revived = _requeue_stale(app, now)
     with transaction(app) as session:
         due = list(
             session.scalars(
@@ -154,9 +159,33 @@ def sweep(app: Flask) -> dict[str, int]:
             )
         )
     outcomes = dict(Counter(send(app, job_id) for job_id in due))
+    if revived:
+        outcomes["requeued"] = revived
     if due:
         log.info("job sweep: %s", outcomes)
     return outcomes
+
+
+def _requeue_stale(app: Flask, now: dt.datetime) -> int:
+    """Queue again the jobs `running` with no progress for longer than any task may take."""
+    quiet = dt.timedelta(seconds=app.config["CELERY_VISIBILITY_TIMEOUT"] + STALE_MARGIN_S)
+    with transaction(app, writes=True) as session:
+        stale = session.scalars(
+            select(Job)
+            .where(Job.status == JobStatus.running, Job.updated_at < now - quiet)
+            .limit(SWEEP_BATCH)
+            .with_for_update()
+        ).all()
+        for job in stale:
+            log.warning("job %s running with no sign of life since %s: queued again", job.id,
+                        job.updated_at)  # fmt: skip
+            job.status = JobStatus.queued
+            dispatch = session.get(JobDispatch, job.id)
+            if dispatch is None:
+                dispatch = JobDispatch(job_id=job.id, tenant_id=job.tenant_id, tries=0, due_at=now)
+                session.add(dispatch)
+            dispatch.claimed_by, dispatch.due_at = None, now
+        return len(stale)
 
 
 def start_sweeper(app: Flask) -> None:

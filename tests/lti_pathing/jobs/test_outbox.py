@@ -125,6 +125,27 @@ def test_a_job_delivered_twice_runs_once(
         assert len(session.scalars(select(Plan).where(Plan.job_id == job_id)).all()) == 1
 
 
+def test_a_job_left_running_by_a_worker_that_vanished_is_run_again(
+    database_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its worker died, or the database went away under it: it stays `running` with no progress."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    app = make_app(database_file, tmp_path, None, CELERY_VISIBILITY_TIMEOUT=60)
+    job_id = queue_plan(app, monkeypatch)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60 + outbox.STALE_MARGIN_S + 1)
+    with transaction(app) as session:
+        session.execute(update(Job).where(Job.id == job_id).values(
+            status="running", attempts=1, started_at=long_ago, updated_at=long_ago))  # fmt: skip
+        session.get_one(JobDispatch, job_id).claimed_by = "a-worker-that-died"
+    assert outbox.sweep(app) == {"requeued": 1, "sent": 1}
+    state = wait_for(app, job_id, finished, 120)
+    assert state["status"] == "done" and state["attempts"] == 2, state
+    assert outbox.sweep(app) == {}  # nothing left to do
+
+
 @pytest.mark.integration
 def test_while_the_broker_is_down_waited_for_work_is_refused_and_queued_work_runs_after(
     database_file: Path, workers: Workers, redis_url: str, tmp_path: Path
