@@ -206,8 +206,15 @@ def enqueue_passback(
 
 
 def dispatch(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> None:
-    """Send a committed job now (the outbox notes whether it went; tests run jobs inline here)."""
-    outbox.send(app, job_id)
+    """Send a committed job now (the outbox notes whether it went; tests run jobs inline here).
+
+    The job is committed already: whatever goes wrong here is logged, never the caller's error,
+    and the outbox's sweep sends the job later.
+    """
+    try:
+        outbox.send(app, job_id)
+    except Exception:  # the database or broker failed right after the commit: the sweep retries
+        log.exception("job %s not sent after its commit; the next sweep sends it", job_id)
 
 
 def _executor(app: Flask) -> ThreadPoolExecutor:
