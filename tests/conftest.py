@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from sqlalchemy.orm import Session
 from lti_pathing import create_app, migrate
 from lti_pathing.db import database, make_engine
 
-DB_FIXTURES = {"engine", "connection", "session", "app", "client", "tenant", "make_tenant"}
+DB_FIXTURES = {
+    "engine", "connection", "session", "app", "client", "tenant", "make_tenant", "own_postgres",
+}  # fmt: skip
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,19 +51,46 @@ def database_url(
     if not server:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
+    with throwaway_database(server) as url:
+        yield url
+
+
+@contextmanager
+def throwaway_database(server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on `server` (skipped if unreachable), dropped after."""
     admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
     name = f"lti_pathing_test_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
+        admin.dispose()
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL at {make_url(server).host} unreachable in CI: {error}")
         pytest.skip(f"PostgreSQL unreachable ({make_url(server).host}): start it or unset the URL")
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def own_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated PostgreSQL database of this test alone, for code that commits (workers, pools).
+
+    Skipped without `--db-url` / LTI_PATHING_TEST_DATABASE_URL (the SQLite run).
+    """
+    server = request.config.getoption("--db-url")
+    if not server:
+        pytest.skip("needs PostgreSQL: set LTI_PATHING_TEST_DATABASE_URL")
+    with throwaway_database(server) as url:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
+
+
+class LtiPathingApp(Flask):
+    """Flask, with a read request run again when its database connection dropped under it."""
+
+    def full_dispatch_request(self) -> Response:
+        """Dispatch the request (see `db.read_again`)."""
+        from lti_pathing import db
+
+        return db.read_again(super().full_dispatch_request)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application: settings, database, error handlers, blueprints."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = LtiPathingApp(__name__, instance_relative_config=True)
 
     from lti_pathing import config
 

@@ -4,32 +4,50 @@ Every worker process must see the same entries (a launch validated by one worker
 next request on another), so this is never a process dict: a file cache in the instance folder by
 default (one machine), Redis when `CACHE_URL` is set. Built on first use, like the crypto ring, so
 the instance folder is the one the app has when it serves, not when it was created.
+
+Without the cache no launch can be checked: while Redis cannot be reached, a request that needs it
+answers 503 with a page saying the tool is unavailable for a moment, and the cause is logged.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import redis
 from cachelib import BaseCache, FileSystemCache, RedisCache
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request
 
+from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable, render_error
+
+log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.cache"
 KEY_PREFIX = "lti-pathing:"
 DEFAULT_TIMEOUT = 3600
 
 
 def init_app(app: Flask) -> None:
-    """Register the (lazily built) cache on the app."""
+    """Register the (lazily built) cache on the app, and what a cache outage looks like."""
     app.extensions[EXTENSION] = None
+    app.register_error_handler(redis.exceptions.ConnectionError, _unreachable)
+    app.register_error_handler(redis.exceptions.TimeoutError, _unreachable)
+
+
+def _unreachable(error: redis.exceptions.RedisError) -> Response | tuple[str, int, dict[str, str]]:
+    """A Redis the request needed did not answer: 503, the cause in the log (not on the page)."""
+    log.error("shared cache unreachable during %s %s: %s", request.method, request.path, error)
+    return render_error(Unavailable(TEMPORARILY_UNAVAILABLE))
 
 
 def build(app: Flask) -> BaseCache:
     """The cache backend the app's settings ask for."""
     url = app.config.get("CACHE_URL")
     if url:
-        import redis
-
-        client = redis.Redis.from_url(url)
+        # Bounded waits: an unreachable Redis costs a request SERVICE_TIMEOUT_S, then a 503.
+        timeout = app.config["SERVICE_TIMEOUT_S"]
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=timeout, socket_timeout=5 * timeout + 5
+        )
         return RedisCache(host=client, key_prefix=KEY_PREFIX, default_timeout=DEFAULT_TIMEOUT)
     folder = Path(app.instance_path) / "cache"
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ def replan(slug: str | None, manager: str | None, wait: bool) -> None:
     """Re-plan everyone affected; approved plans get proposals, never silent changes."""
     from lti_pathing.cli import _tenant
     from lti_pathing.db import transaction
+    from lti_pathing.errors import Unavailable
     from lti_pathing.jobs import enqueue_replan, uses_celery
     from lti_pathing.models import Person
     from lti_pathing.services.base import TenantService
@@ -37,7 +38,10 @@ def replan(slug: str | None, manager: str | None, wait: bool) -> None:
             if found is None:
                 raise click.ClickException(f"no person with employee id {manager!r}")
             manager_id = found.id
-        job = enqueue_replan(session, tenant, manager_id)
+        try:
+            job = enqueue_replan(session, tenant, manager_id)
+        except Unavailable as error:  # the broker does not answer: nothing was queued
+            raise click.ClickException(error.message) from None
         job_id, count = job.id, len(job.params["person_ids"])
     where = "Celery workers" if uses_celery(current_app) else "this process"
     click.echo(f"job {job_id}: re-planning {count} people on {where}")

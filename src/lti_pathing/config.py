@@ -266,6 +266,32 @@ SETTINGS: tuple[Setting, ...] = (
         "minutes between scheduled LMS syncs of every tenant (Celery beat; 0: none). "
         "Without a broker, run `lti-pathing lms sync` from cron instead",
     ),
+    Setting(
+        "SERVICE_TIMEOUT_S",
+        2.0,
+        _number_between(0, 60),
+        "seconds to wait for the job broker or the Redis cache to connect before a request "
+        "answers 503 'try again shortly' (a command may take five times as long)",
+    ),
+    Setting(
+        "JOB_SWEEP_SECONDS",
+        30,
+        _int_between(1, 3600),
+        "seconds between sweeps that send jobs waiting in the outbox again (Celery beat, or a "
+        "thread in-process)",
+    ),
+    Setting(
+        "JOB_START_TIMEOUT_S",
+        600,
+        _int_between(1, 7 * 24 * 3600),
+        "seconds a sent job may wait for a worker to start it before it is sent again",
+    ),
+    Setting(
+        "JOB_SEND_TRIES",
+        10,
+        _int_between(1, 1000),
+        "sends of a job that never starts before it is marked failed (the user sees why)",
+    ),
     Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
     Setting(
         "REPLAN_CHUNK", 20, _int_between(1, 1000), "learners per task in an organisation re-plan"

@@ -26,6 +26,10 @@ class LtiPathingError(Exception):
         self.message = message
         self.errors = errors
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with this error's response."""
+        return {}
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON body of this error."""
         body: dict[str, Any] = {"code": self.code, "status": self.status, "message": self.message}
@@ -82,6 +86,23 @@ class StaleEdit(Conflict):
         )
 
 
+TEMPORARILY_UNAVAILABLE = (
+    "lti-pathing is temporarily unavailable (a service it needs does not answer); "
+    "please try again in a minute"
+)
+
+
+class Unavailable(LtiPathingError):
+    """A service the tool relies on (database, job queue, cache) does not answer: try again soon."""
+
+    status = 503
+    code = "unavailable"
+
+    def headers(self) -> dict[str, str]:
+        """Ask clients to come back in half a minute."""
+        return {"Retry-After": "30"}
+
+
 @dataclass(frozen=True)
 class Reference:
     """One record that points at the one being deleted."""
@@ -112,13 +133,14 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def render_error(error: LtiPathingError) -> Response | tuple[str, int]:
+def render_error(error: LtiPathingError) -> Response | tuple[str, int, dict[str, str]]:
     """Turn a domain error into the response the client asked for."""
     if _wants_json():
         response = jsonify(error.to_dict())
         response.status_code = error.status
+        response.headers.update(error.headers())
         return response
-    return render_template("error.html", error=error), error.status
+    return render_template("error.html", error=error), error.status, error.headers()
 
 
 def _field_errors(messages: Any) -> Any:
@@ -128,7 +150,7 @@ def _field_errors(messages: Any) -> Any:
     return messages
 
 
-def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
+def _from_http(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]] | HTTPException:
     if exc.code is None or not _wants_json():
         return exc
     # webargs (the REST API's request parsing) attaches {"messages": {location: {field: [...]}}}.
@@ -143,7 +165,7 @@ def _from_http(exc: HTTPException) -> Response | tuple[str, int] | HTTPException
     return render_error(error)
 
 
-def _from_data_error(error: DataError) -> Response | tuple[str, int]:
+def _from_data_error(error: DataError) -> Response | tuple[str, int, dict[str, str]]:
     """A value the database cannot store that no validation caught: the client's input, a 422.
 
     Request parsing bounds numbers and refuses NUL characters first (input_guard, api.fields);

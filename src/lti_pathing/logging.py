@@ -58,6 +58,8 @@ def install_json_logging(level: int = logging.INFO) -> None:
 
 
 def _assign_id() -> None:
+    if "request_id" in g:  # a read run again after a dropped connection keeps its id
+        return
     incoming = request.headers.get(HEADER, "")
     g.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
 

@@ -144,9 +144,11 @@ def _serve(server: BaseWSGIServer) -> threading.Thread:
 
 
 def _stop_pools(app: Flask) -> None:
-    # Queued background work is dropped; a solve already running ends within its time limit.
-    from lti_pathing.jobs import EXECUTOR
+    # Queued background work stays in the outbox (the next start sends it again); a solve
+    # already running ends within its time limit.
+    from lti_pathing.jobs import EXECUTOR, outbox
 
+    outbox.stop_sweeper(app)
     pool = app.extensions.get(EXECUTOR)
     if isinstance(pool, ThreadPoolExecutor):
         pool.shutdown(wait=False, cancel_futures=True)
@@ -172,6 +174,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
     """Prepare the database, then serve the tool and the LMS until Ctrl-C or SIGTERM."""
     from lti_pathing.db import database
     from lti_pathing.devplatform import create_platform_app
+    from lti_pathing.jobs import outbox
 
     tool_port = port + 1
     issuer, tool_url = f"http://localhost:{port}", f"http://127.0.0.1:{tool_port}"
@@ -201,6 +204,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
             True  # the LMS is http://localhost, this process only
         )
         app.test_client().get("/.well-known/jwks.json")  # make the tool's key before serving
+        outbox.start_sweeper(app)  # jobs a previous run left unsent are sent again
         servers = [
             make_server("127.0.0.1", tool_port, app, threaded=True),
             make_server("127.0.0.1", port, create_platform_app(config), threaded=True),

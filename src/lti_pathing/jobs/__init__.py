@@ -1,7 +1,10 @@
 """Background jobs: Celery workers when a broker is set, a small thread pool in-process otherwise.
 
-Callers create a job with `enqueue_*` inside their transaction; the job is sent after that
-transaction commits (so a worker always finds the row), and pages poll the Job row for progress.
+Callers create a job with `enqueue_*` inside their transaction: the job row and its outbox record
+are written together, and the job is sent after that transaction commits (so a worker always finds
+the row); what could not be sent is sent again by the sweeper (`jobs.outbox`). Pages poll the Job
+row for progress. Work someone waits for is refused at once (503, nothing written) when the broker
+cannot be reached; work queued on the side (a launch's sync, a grade passback) waits in the outbox.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -17,6 +21,7 @@ from flask import Flask, current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from lti_pathing.jobs import outbox
 from lti_pathing.models import Job, JobKind, JobStatus, Tenant
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.planning import PlanSettings, next_monday
@@ -27,7 +32,8 @@ SYNC_PENDING_MINUTES = 30
 # In-process retries of work that failed for a reason worth retrying (an LMS that did not answer):
 # seconds to wait before each new attempt; Celery retries with its own backoff instead.
 RETRY_DELAYS = (5.0, 30.0, 120.0)
-RETRIED_KINDS = (JobKind.lms_sync, JobKind.grade_passback)
+# Sync triggers nobody waits on: queued even while the broker is down (the outbox sends them).
+BACKGROUND_TRIGGERS = ("launch", "schedule")
 
 
 class JobService(TenantService):
@@ -57,11 +63,27 @@ def _after_commit(session: Session, send: Callable[[], None]) -> None:
 
 
 def _create(
-    session: Session, tenant: Tenant, kind: JobKind, params: dict[str, Any], actor_id: int | None
+    session: Session,
+    tenant: Tenant,
+    kind: JobKind,
+    params: dict[str, Any],
+    actor_id: int | None,
+    waiting: bool = True,
 ) -> Job:
+    """The job and its outbox record, sent once the session commits.
+
+    `waiting`: someone waits for this job, so a broker that cannot be reached refuses it now
+    (Unavailable, before anything is written) rather than promising work that may be late.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if waiting:
+        outbox.require_broker(app)
     job = Job(tenant_id=tenant.id, kind=kind, params=params, requested_by_id=actor_id)
     session.add(job)
     session.flush()
+    outbox.record(session, job)
+    job_id, params = job.id, dict(job.params)
+    _after_commit(session, lambda: dispatch(app, kind, job_id, params))
     return job
 
 
@@ -82,9 +104,7 @@ def enqueue_plan(
         "actor_id": actor_id,
         "settings": (settings or PlanSettings()).to_json(),
     }
-    job = _create(session, tenant, JobKind.plan, params, actor_id)
-    _schedule(session, job)
-    return job
+    return _create(session, tenant, JobKind.plan, params, actor_id)
 
 
 def enqueue_team(
@@ -100,9 +120,7 @@ def enqueue_team(
         "actor_id": actor_id,
         "settings": (settings or PlanSettings()).to_json(),
     }
-    job = _create(session, tenant, JobKind.plan, params, actor_id)
-    _schedule(session, job)
-    return job
+    return _create(session, tenant, JobKind.plan, params, actor_id)
 
 
 def enqueue_replan(
@@ -125,9 +143,7 @@ def enqueue_replan(
         "actor_id": actor_id,
         "starts_on": starts.isoformat(),
     }
-    job = _create(session, tenant, JobKind.replan, params, actor_id)
-    _schedule(session, job)
-    return job
+    return _create(session, tenant, JobKind.replan, params, actor_id)
 
 
 def enqueue_sync(
@@ -148,9 +164,8 @@ def enqueue_sync(
         return pending
     params = {"person_ids": None if person_ids is None else sorted(set(person_ids)),
               "trigger": trigger}  # fmt: skip
-    job = _create(session, tenant, JobKind.lms_sync, params, actor_id)
-    _schedule(session, job)
-    return job
+    waiting = trigger not in BACKGROUND_TRIGGERS
+    return _create(session, tenant, JobKind.lms_sync, params, actor_id, waiting)
 
 
 def pending_sync(session: Session, tenant: Tenant, person_ids: Sequence[int] | None) -> Job | None:
@@ -174,9 +189,7 @@ def enqueue_estimate(
     session: Session, tenant: Tenant, params: dict[str, Any], actor_id: int | None = None
 ) -> Job:
     """Time-to-ready for `params["pairs"]` ([person id, role id], ...) in the background."""
-    job = _create(session, tenant, JobKind.estimate, params, actor_id)
-    _schedule(session, job)
-    return job
+    return _create(session, tenant, JobKind.estimate, params, actor_id)
 
 
 def enqueue_passback(
@@ -188,23 +201,20 @@ def enqueue_passback(
     people = GradeService(session, tenant).with_targets(person_ids)
     if not people:
         return None
-    job = _create(session, tenant, JobKind.grade_passback, {"person_ids": people}, actor_id)
-    _schedule(session, job)
-    return job
-
-
-def _schedule(session: Session, job: Job) -> None:
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    kind, job_id, params = job.kind, job.id, dict(job.params)
-    _after_commit(session, lambda: dispatch(app, kind, job_id, params))
+    params = {"person_ids": people}
+    return _create(session, tenant, JobKind.grade_passback, params, actor_id, waiting=False)
 
 
 def dispatch(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> None:
-    """Hand a committed job to Celery, or to the in-process pool."""
-    if uses_celery(app):
-        _send(app, kind, job_id, params)
-        return
-    _submit(app, job_id, 0)
+    """Send a committed job now (the outbox notes whether it went; tests run jobs inline here).
+
+    The job is committed already: whatever goes wrong here is logged, never the caller's error,
+    and the outbox's sweep sends the job later.
+    """
+    try:
+        outbox.send(app, job_id)
+    except Exception:  # the database or broker failed right after the commit: the sweep retries
+        log.exception("job %s not sent after its commit; the next sweep sends it", job_id)
 
 
 def _executor(app: Flask) -> ThreadPoolExecutor:
@@ -212,60 +222,33 @@ def _executor(app: Flask) -> ThreadPoolExecutor:
     if executor is None:
         executor = ThreadPoolExecutor(app.config["JOB_THREADS"], thread_name_prefix="job")
         app.extensions[EXECUTOR] = executor
+        outbox.start_sweeper(app)  # this process runs jobs: it also sends again what is due
     return executor
 
 
-def _submit(app: Flask, job_id: int, retries: int) -> None:
+def submit(app: Flask, job_id: int) -> None:
+    """Run a job on this process's threads (the in-process broker)."""
+    _submit(app, job_id, 0, uuid.uuid4().hex)
+
+
+def _submit(app: Flask, job_id: int, retries: int, delivery: str) -> None:
     """Run a job on the pool; a Retryable failure is tried again after a delay, then given up."""
-    from lti_pathing.jobs.work import Retryable, fail, run_job
+    from lti_pathing.jobs.work import NotStarted, Retryable, fail, run_job
 
     def run() -> None:
         with app.app_context():
             try:
-                run_job(app, job_id)
-            except Retryable as error:
+                run_job(app, job_id, delivery)
+            except (Retryable, NotStarted) as error:
                 if retries >= len(RETRY_DELAYS):
                     fail(app, job_id, f"gave up after {retries + 1} attempts: {error}")
                     return
                 log.info("job %s will be retried: %s", job_id, error)
-                timer = threading.Timer(RETRY_DELAYS[retries], _submit, (app, job_id, retries + 1))
+                again = (app, job_id, retries + 1, delivery)
+                timer = threading.Timer(RETRY_DELAYS[retries], _submit, again)
                 timer.daemon = True
                 timer.start()
             except Exception:  # already logged and recorded on the job by run_job
                 log.debug("in-process job %s ended with an error", job_id)
 
     _executor(app).submit(run)
-
-
-def _send(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> None:
-    from celery import chord
-
-    from lti_pathing.jobs.celery_app import celery_for, time_limits
-    from lti_pathing.services.replan import chunks
-
-    celery = celery_for(app)
-    if kind is JobKind.replan:
-        size = app.config["REPLAN_CHUNK"]
-        parts = list(chunks(params["person_ids"], size))
-        soft, hard = time_limits(app, "chunk", size)
-        header = [
-            celery.signature(
-                "lti_pathing.replan_chunk",
-                (job_id, part, len(parts)),
-                soft_time_limit=soft,
-                time_limit=hard,
-            )
-            for part in parts
-        ]
-        soft, hard = time_limits(app, "settle", len(params["person_ids"]))
-        body = celery.signature(
-            "lti_pathing.replan_settle", (job_id,), soft_time_limit=soft, time_limit=hard
-        )
-        chord(header)(body)  # an empty header runs the body at once
-        return
-    name = "lti_pathing.sync_job" if kind in RETRIED_KINDS else "lti_pathing.run_job"
-    if kind is JobKind.estimate:
-        soft, hard = time_limits(app, "estimate", len(params.get("pairs", [])))
-    else:
-        soft, hard = time_limits(app, "plan")
-    celery.send_task(name, (job_id,), soft_time_limit=soft, time_limit=hard)

@@ -1,7 +1,9 @@
 """The Celery application: Redis broker and results, late acknowledgement, one task at a time.
 
 Workers start with `lti-pathing worker` (or `celery -A lti_pathing.jobs.worker worker`). Tasks
-only carry a job id: the Job row holds the parameters, and the work is in `jobs.work`.
+only carry a job id: the Job row holds the parameters, and the work is in `jobs.work`. The web
+process only publishes (`send_job`), never waits for a result: it needs the broker alone, and a
+broker it cannot reach costs it `SERVICE_TIMEOUT_S`, not the result store's 20 reconnections.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from celery import Celery, Task
 from flask import Flask
 
 from lti_pathing.jobs import work
+from lti_pathing.models import JobKind
 
 QUEUE = "lti_pathing"
 SYNC_RETRIES = 5
+CLAIM_RETRIES = 5  # a worker that cannot reach the database to start a job tries again later
 SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
+SWEEP = "lti_pathing.sweep_jobs"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -31,6 +36,8 @@ def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]
     elif kind == "plan":
         # a team plan or a plan with explanations: the limit, plus what-ifs for infeasible pins
         soft = 2 * limit + 10 * quick + 60
+    elif kind == "start":  # claiming a re-plan and sending its chunks
+        soft = 60.0
     else:
         soft = 600.0
     return soft, soft + 60
@@ -39,6 +46,7 @@ def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]
 def make_celery(app: Flask) -> Celery:
     """A Celery app bound to the Flask app's settings, with the project's tasks registered."""
     broker = app.config["CELERY_BROKER_URL"]
+    timeout = app.config["SERVICE_TIMEOUT_S"]
     celery = Celery(
         app.import_name, broker=broker, backend=app.config["CELERY_RESULT_BACKEND"] or broker
     )
@@ -60,22 +68,39 @@ def make_celery(app: Flask) -> Celery:
         task_track_started=True,
         result_expires=7 * 24 * 3600,
         broker_connection_retry_on_startup=True,
+        # A broker that is down is known within `timeout`: the outbox sends the job again later,
+        # so a publish is tried twice at most (Celery's default waits up to 3 times).
+        broker_connection_timeout=timeout,
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
         # Unacknowledged tasks of a worker that died are redelivered after this; it must be
-        # longer than the longest task (see docs/deploy.md).
-        broker_transport_options={"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]},
+        # longer than the longest task (see docs/deploy.md). The socket timeout is longer than
+        # kombu's 1 s BRPOP wait, so an idle worker is never mistaken for a dead connection.
+        broker_transport_options={
+            "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"],
+            "socket_connect_timeout": timeout,
+            "socket_timeout": 5 * timeout + 5,
+        },
         result_backend_transport_options={
             "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]
         },
+        redis_socket_connect_timeout=timeout,
+        redis_socket_timeout=5 * timeout + 5,
         worker_hijack_root_logger=False,
     )
+    # Run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`.
+    celery.conf.beat_schedule = {
+        "job-sweep": {
+            "task": SWEEP,
+            "schedule": float(app.config["JOB_SWEEP_SECONDS"]),
+            "options": {"queue": QUEUE, "expires": float(app.config["JOB_SWEEP_SECONDS"])},
+        }
+    }
     minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
-    if minutes:  # run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`
-        celery.conf.beat_schedule = {
-            "lms-sync": {
-                "task": SCHEDULED_SYNC,
-                "schedule": 60.0 * minutes,
-                "options": {"queue": QUEUE},
-            }
+    if minutes:
+        celery.conf.beat_schedule["lms-sync"] = {
+            "task": SCHEDULED_SYNC,
+            "schedule": 60.0 * minutes,
+            "options": {"queue": QUEUE},
         }
     _register(celery, app)
     app.extensions["lti_pathing.celery"] = celery
@@ -83,20 +108,27 @@ def make_celery(app: Flask) -> Celery:
 
 
 def _register(celery: Celery, app: Flask) -> None:
-    """The tasks; names are stable because producers send them by name."""
+    """The tasks; names are stable because producers send them by name.
 
-    @celery.task(name="lti_pathing.run_job")  # type: ignore[untyped-decorator,unused-ignore]
-    def run_job(job_id: int) -> None:
-        """Plans: deterministic, so never retried (an infeasible solve stays infeasible)."""
-        work.run_job(app, job_id)
+    `shared=False`: each Celery app has its own tasks, bound to its own Flask app. Shared tasks
+    (Celery's default) would be added to every Celery app made later in the process, where the
+    first registration wins (and Celery 5.6+ warns about the second).
+    """
 
     @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
-        name="lti_pathing.sync_job", bind=True, max_retries=SYNC_RETRIES
+        name="lti_pathing.run_job", bind=True, shared=False
+    )
+    def run_job(self: Task, job_id: int) -> None:
+        """Plans: deterministic, so never retried (an infeasible solve stays infeasible)."""
+        _claimed(self, job_id, lambda delivery: work.run_job(app, job_id, delivery))
+
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.sync_job", bind=True, max_retries=None, shared=False
     )
     def sync_job(self: Task, job_id: int) -> None:
         """LMS calls (completion syncs, grade passback): retried with backoff, then given up."""
         try:
-            work.run_job(app, job_id)
+            _claimed(self, job_id, lambda delivery: work.run_job(app, job_id, delivery))
         except work.Retryable as error:
             tries = int(self.request.retries)
             if tries >= SYNC_RETRIES:
@@ -104,12 +136,28 @@ def _register(celery: Celery, app: Flask) -> None:
                 return
             raise self.retry(exc=error, countdown=min(600, 30 * 2**tries)) from error
 
-    @celery.task(name=SCHEDULED_SYNC)  # type: ignore[untyped-decorator,unused-ignore]
+    @celery.task(name=SCHEDULED_SYNC, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
     def scheduled_sync() -> int:
         """Celery beat: queue a sync of every tenant that has an active LMS connection."""
         return work.queue_scheduled_syncs(app)
 
-    @celery.task(name="lti_pathing.replan_chunk")  # type: ignore[untyped-decorator,unused-ignore]
+    @celery.task(name=SWEEP, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def sweep_jobs() -> dict[str, int]:
+        """Celery beat: send again the jobs the outbox holds that are due (see jobs.outbox)."""
+        from lti_pathing.jobs import outbox
+
+        return outbox.sweep(app)
+
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.replan_start", bind=True, shared=False
+    )
+    def replan_start(self: Task, job_id: int) -> None:
+        """Claim an organisation re-plan and start its chord of chunks (built here, on a worker)."""
+        _claimed(self, job_id, lambda delivery: _start_chord(celery, app, job_id, delivery))
+
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.replan_chunk", shared=False
+    )
     def replan_chunk(job_id: int, person_ids: list[int], chunks: int = 1) -> dict[str, Any]:
         """One chunk of an organisation re-plan: each learner alone (pure: safe to redo)."""
         from lti_pathing.db import transaction
@@ -124,7 +172,9 @@ def _register(celery: Celery, app: Flask) -> None:
         work.retry_locked(lambda: work.chunk_done(app, job_id, chunks))
         return ideal
 
-    @celery.task(name="lti_pathing.replan_settle")  # type: ignore[untyped-decorator,unused-ignore]
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.replan_settle", shared=False
+    )
     def replan_settle(ideals: list[dict[str, Any]], job_id: int) -> None:
         """Ledger, repair and storing (one transaction with the job's `done`: safe to redo)."""
         try:
@@ -132,6 +182,79 @@ def _register(celery: Celery, app: Flask) -> None:
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise
+
+
+def _claimed(task: Task, job_id: int, run: Any) -> None:
+    """Run `run(delivery)`; when the database cannot be reached to start the job, retry later.
+
+    The message is acknowledged either way (late, after this returns), so without the retry a
+    worker whose database connection was cut would leave the job queued (the outbox's sweeper
+    sends it again too, after JOB_START_TIMEOUT_S).
+    """
+    try:
+        run(str(task.request.id))
+    except work.NotStarted as error:
+        tries = int(task.request.retries)
+        if tries >= CLAIM_RETRIES:
+            raise
+        raise task.retry(exc=error, countdown=min(300, 5 * 2**tries)) from error
+
+
+def _start_chord(celery: Celery, app: Flask, job_id: int, delivery: str) -> None:
+    """The re-plan's chunks, then its settle step, as one chord (run on a worker)."""
+    from celery import chord
+
+    from lti_pathing.db import transaction
+    from lti_pathing.models import Job
+    from lti_pathing.services.replan import chunks
+
+    if not work.start(app, job_id, delivery):
+        return
+    with transaction(app) as session:
+        people = list(session.get_one(Job, job_id).params["person_ids"])
+    size = app.config["REPLAN_CHUNK"]
+    parts = list(chunks(people, size))
+    soft, hard = time_limits(app, "chunk", size)
+    header = [
+        celery.signature(
+            "lti_pathing.replan_chunk",
+            (job_id, part, len(parts)),
+            soft_time_limit=soft,
+            time_limit=hard,
+        )
+        for part in parts
+    ]
+    soft, hard = time_limits(app, "settle", len(people))
+    body = celery.signature(
+        "lti_pathing.replan_settle", (job_id,), soft_time_limit=soft, time_limit=hard
+    )
+    chord(header)(body)  # an empty header runs the body at once
+
+
+def send_job(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> None:
+    """Publish one job's task (the outbox calls this after the job's transaction committed)."""
+    if kind is JobKind.replan:
+        name, (soft, hard) = "lti_pathing.replan_start", time_limits(app, "start")
+    elif kind in (JobKind.lms_sync, JobKind.grade_passback):
+        name, (soft, hard) = "lti_pathing.sync_job", time_limits(app, "plan")
+    elif kind is JobKind.estimate:
+        name, (soft, hard) = (
+            "lti_pathing.run_job",
+            time_limits(app, "estimate", len(params.get("pairs", []))),
+        )
+    else:
+        name, (soft, hard) = "lti_pathing.run_job", time_limits(app, "plan")
+    # No result is kept or awaited: the Job row is the truth (and the producer never connects to
+    # the result store).
+    celery_for(app).send_task(
+        name, (job_id,), soft_time_limit=soft, time_limit=hard, ignore_result=True
+    )
+
+
+def ping(app: Flask) -> None:
+    """Connect to the broker once, within SERVICE_TIMEOUT_S; kombu's OperationalError if not."""
+    with celery_for(app).connection_for_write() as connection:
+        connection.ensure_connection(max_retries=0, timeout=app.config["SERVICE_TIMEOUT_S"])
 
 
 def celery_for(app: Flask) -> Celery:

@@ -14,18 +14,22 @@ from typing import Any, TypeVar
 
 from flask import Flask
 from sqlalchemy import case, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from lti_pathing.db import transaction, utcnow
 from lti_pathing.errors import LtiPathingError
-from lti_pathing.models import Job, JobKind, JobStatus, Tenant
+from lti_pathing.models import Job, JobDispatch, JobKind, JobStatus, Tenant
 
 log = logging.getLogger(__name__)
 
 
 class Retryable(Exception):
     """A failure worth retrying later (an LMS that did not answer); Celery retries with backoff."""
+
+
+class NotStarted(Exception):
+    """The job could not be claimed (the database did not answer): deliver it again later."""
 
 
 T = TypeVar("T")
@@ -52,7 +56,7 @@ def retry_locked(attempt: Callable[[], T]) -> T:
 
 def mark_running(app: Flask, job_id: int) -> None:
     """Note that a re-plan has started (chunks may run on many workers at once)."""
-    with transaction(app) as session:
+    with transaction(app, writes=True) as session:
         job = session.get(Job, job_id)
         if job is not None and job.status is JobStatus.queued:
             job.status, job.started_at, job.attempts = JobStatus.running, utcnow(), 1
@@ -65,7 +69,7 @@ def chunk_done(app: Flask, job_id: int, chunks: int) -> None:
     twice (its worker died after counting it) counts twice, so the count stops at `chunks`.
     """
     done = case((Job.steps_done < chunks, Job.steps_done + 1), else_=Job.steps_done)
-    with transaction(app) as session:
+    with transaction(app, writes=True) as session:
         session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == JobStatus.running)
@@ -73,21 +77,36 @@ def chunk_done(app: Flask, job_id: int, chunks: int) -> None:
         )
 
 
-def start(app: Flask, job_id: int) -> bool:
-    """Mark the job running (one more attempt); False when it is already finished."""
-    with transaction(app) as session:
-        job = session.get(Job, job_id)
-        if job is None or job.finished:
-            return False
-        job.status = JobStatus.running
-        job.attempts += 1
-        job.started_at = job.started_at or utcnow()
-        return True
+def start(app: Flask, job_id: int, delivery: str | None = None) -> bool:
+    """Claim the job for `delivery` and mark it running (one more attempt); False: do nothing.
+
+    Nothing is done for a finished job, nor for one another delivery already runs: the outbox
+    may have sent a job twice (its first message was late, not lost). The same delivery again
+    is a redelivery (its worker died, or a retry): it runs again. `delivery` None always runs.
+    """
+    try:
+        with transaction(app, writes=True) as session:
+            job = session.get(Job, job_id, with_for_update=True)
+            if job is None or job.finished:
+                return False
+            record = session.get(JobDispatch, job_id, with_for_update=True)
+            if delivery is not None and record is not None:
+                if job.status is JobStatus.running and record.claimed_by not in (None, delivery):
+                    log.info("job %s already runs (%s); %s does nothing", job_id,
+                             record.claimed_by, delivery)  # fmt: skip
+                    return False
+                record.claimed_by = delivery
+            job.status = JobStatus.running
+            job.attempts += 1
+            job.started_at = job.started_at or utcnow()
+            return True
+    except DBAPIError as error:
+        raise NotStarted(f"the database did not answer: {error.orig}") from error
 
 
 def progress(app: Flask, job_id: int, percent: int, message: str | None = None) -> None:
     """Record progress for pages that poll the job (its own short transaction)."""
-    with transaction(app) as session:
+    with transaction(app, writes=True) as session:
         job = session.get(Job, job_id)
         if job is not None and not job.finished:
             job.progress = max(0, min(99, percent))
@@ -102,16 +121,16 @@ def complete(session: Session, job: Job, result: dict[str, Any], message: str) -
 
 def fail(app: Flask, job_id: int, error: str) -> None:
     """Mark the job failed with a message people can read."""
-    with transaction(app) as session:
+    with transaction(app, writes=True) as session:
         job = session.get(Job, job_id)
         if job is not None and not job.finished:
             job.status, job.error, job.finished_at = JobStatus.failed, error, utcnow()
 
 
-def run_job(app: Flask, job_id: int) -> None:
+def run_job(app: Flask, job_id: int, delivery: str | None = None) -> None:
     """Run one job to its end: done, or failed with the reason (deterministic errors)."""
-    if not start(app, job_id):
-        log.info("job %s already finished; nothing to do", job_id)
+    if not start(app, job_id, delivery):
+        log.info("job %s finished or running elsewhere; nothing to do", job_id)
         return
     with transaction(app) as session:
         kind = session.get_one(Job, job_id).kind

@@ -13,7 +13,7 @@ from lti_pathing.models.catalog import (
 from lti_pathing.models.checkins import CheckIn
 from lti_pathing.models.evidence import Evidence, EvidenceSource
 from lti_pathing.models.grades import Gradebook, GradePassback, LtiContext
-from lti_pathing.models.jobs import Job, JobKind, JobStatus
+from lti_pathing.models.jobs import Job, JobDispatch, JobKind, JobStatus
 from lti_pathing.models.lms import (
     CompletionChannel,
     CompletionRecord,
@@ -69,6 +69,7 @@ __all__ = [
     "Gradebook",
     "ItemStatus",
     "Job",
+    "JobDispatch",
     "JobFamily",
     "JobKind",
     "JobStatus",

@@ -58,3 +58,21 @@ class Job(TenantOwned, Timestamped, Base):
     def finished(self) -> bool:
         """True once the job is done or failed (nothing more will change)."""
         return self.status in (JobStatus.done, JobStatus.failed)
+
+
+class JobDispatch(TenantOwned, Base):
+    """The outbox record of a job: written with the job, it says whether the job was sent.
+
+    The sweeper sends again what is due (`due_at`): a job whose send failed, or one sent but not
+    started in time. The delivery that started the job claims it (`claimed_by`), so a second copy
+    of its message does nothing.
+    """
+
+    __tablename__ = "job_dispatch"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    tries: Mapped[int] = mapped_column(default=0)  # sends attempted
+    due_at: Mapped[Timestamp] = mapped_column(index=True)  # when the sweeper sends it (again)
+    sent_at: Mapped[Timestamp | None]  # the last send the broker (or the thread pool) took
+    last_error: Mapped[str | None] = mapped_column(String(500))  # why the last send failed
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the delivery that runs it

@@ -1,7 +1,8 @@
 """One behaviour for every form error: the same page again, the input kept, errors by field.
 
 A post view wrapped in `shows_form_errors(page)` that raises `Invalid` (or a `Conflict`: a stale
-version, a decision already taken) answers 422 (409) with `page` rendered again. The templates read
+version, a decision already taken; or `Unavailable`: the job queue does not answer) answers 422
+(409, 503) with `page` rendered again. The templates read
 `failed` (the posted form's endpoint, its errors by field and what was typed) to draw the error
 summary at the top (which static/forms.js focuses), each message beside its field
 (`aria-describedby`, `aria-invalid`) and the typed values back in the fields.
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from lti_pathing import db
-from lti_pathing.errors import Conflict, Invalid, LtiPathingError
+from lti_pathing.errors import Conflict, Invalid, LtiPathingError, Unavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORM = "_form"  # the key of an error that belongs to the whole form, not one field
@@ -54,18 +55,18 @@ def by_field(error: LtiPathingError) -> dict[str, list[str]]:
 
 
 def shows_form_errors(page: Callable[..., Any]) -> Callable[[F], F]:
-    """Wrap a post view: on Invalid (422) or Conflict (409), render `page(**view_kwargs)` again."""
+    """Wrap a post view: on Invalid, Conflict or Unavailable, render `page(**view_kwargs)` again."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             try:
                 return view(*args, **kwargs)
-            except (Invalid, Conflict) as error:
+            except (Invalid, Conflict, Unavailable) as error:
                 db.session().rollback()  # nothing of the refused change stays
                 values = {k: v for k, v in request.form.items() if k != "csrf_token"}
                 g.failed_form = FailedForm(request.endpoint or "", by_field(error), values)
-                return page(**kwargs), error.status
+                return page(**kwargs), error.status, error.headers()
 
         return wrapped  # type: ignore[return-value]
 

@@ -60,16 +60,17 @@ def database_file(seeded: Path, tmp_path: Path) -> Path:
     return target
 
 
-def make_app(database_file: Path, instance: Path, broker: str | None) -> Flask:
-    """An app on the file database; with a broker, jobs go to Celery."""
+def make_app(database: Path | str, instance: Path, broker: str | None, **settings: Any) -> Flask:
+    """An app on the file database (or a database URL); with a broker, jobs go to Celery."""
     app = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{database_file}",
+            "DATABASE_URL": f"sqlite:///{database}" if isinstance(database, Path) else database,
             "SECRET_KEY": SECRET,
             "CELERY_BROKER_URL": broker,
             "LOG_JSON": False,
             "DEV_LOOPBACK_PLATFORMS": True,  # the tests' platforms are on 127.0.0.1
             **LIMITS,
+            **settings,
         }
     )
     app.instance_path = str(instance)
@@ -98,27 +99,31 @@ def redis_url() -> Iterator[str]:
 class Workers:
     """Starts and stops real Celery worker processes for one test."""
 
-    database_file: Path
+    database_url: str
     broker: str
     log_dir: Path
     running: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def start(self, concurrency: int = 1) -> subprocess.Popen[bytes]:
+    def start(
+        self, concurrency: int = 1, beat: bool = False, **settings: Any
+    ) -> subprocess.Popen[bytes]:
+        """A worker (with `beat`, running beat's schedule too); `settings` as LTI_PATHING_*."""
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("LTI_PATHING_")},
-            "LTI_PATHING_DATABASE_URL": f"sqlite:///{self.database_file}",
+            "LTI_PATHING_DATABASE_URL": self.database_url,
             "LTI_PATHING_CELERY_BROKER_URL": self.broker,
             "LTI_PATHING_SECRET_KEY": SECRET,
             "LTI_PATHING_CELERY_VISIBILITY_TIMEOUT": "4",
             "LTI_PATHING_LOG_JSON": "false",
-            **{f"LTI_PATHING_{k}": str(v) for k, v in LIMITS.items()},
+            **{f"LTI_PATHING_{k}": str(v) for k, v in {**LIMITS, **settings}.items()},
         }
+        extra = ["-B", "-s", str(self.log_dir / "beat-schedule")] if beat else []
         with open(self.log_dir / f"worker-{len(self.running)}.log", "wb") as log:
-            proc = self._popen(env, concurrency, log)
+            proc = self._popen(env, [*extra, "-c", str(concurrency)], log)
         self.running.append(proc)
         return proc
 
-    def _popen(self, env: dict[str, str], concurrency: int, log: Any) -> subprocess.Popen[bytes]:
+    def _popen(self, env: dict[str, str], options: list[str], log: Any) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [
                 sys.executable,
@@ -129,8 +134,7 @@ class Workers:
                 "worker",
                 "-Q",
                 "lti_pathing",
-                "-c",
-                str(concurrency),
+                *options,
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",
@@ -162,7 +166,7 @@ class Workers:
 
 @pytest.fixture
 def workers(database_file: Path, redis_url: str, tmp_path: Path) -> Iterator[Workers]:
-    found = Workers(database_file, redis_url, tmp_path)
+    found = Workers(f"sqlite:///{database_file}", redis_url, tmp_path)
     yield found
     found.stop_all()
 

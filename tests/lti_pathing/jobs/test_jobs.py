@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lti_pathing.db import transaction
 from lti_pathing.jobs import enqueue_plan, enqueue_replan, enqueue_sync
@@ -191,3 +192,39 @@ def test_a_task_of_a_killed_worker_is_redelivered_and_completed_once(
     assert state["status"] == "done", (state, workers.logs())
     assert state["attempts"] == 2
     assert len(plans_of(app, job_id)) == 1  # redone once, not duplicated
+
+
+@pytest.mark.integration
+def test_a_worker_whose_database_connections_were_cut_still_runs_the_next_job(
+    own_postgres: str, redis_url: str, tmp_path: Path
+) -> None:
+    """A database restart ends every pooled connection of a worker; its next job must still run."""
+    from lti_pathing.db import database, make_engine
+    from lti_pathing.services.transfer.importer import ImportService
+    from tests.lti_pathing.jobs.conftest import SAMPLE
+    from tests.lti_pathing.test_db import terminate_backends
+
+    engine = make_engine(own_postgres)
+    with Session(engine) as session:
+        tenant = Tenant(slug="larkspur", name="Larkspur Software")
+        session.add(tenant)
+        session.flush()
+        ImportService(session, tenant).import_path(SAMPLE)
+        session.commit()
+    engine.dispose()
+    workers = Workers(own_postgres, redis_url, tmp_path)
+    app = make_app(own_postgres, tmp_path, redis_url)
+    try:
+        workers.start()
+        with app.app_context():
+            first = enqueue(app, "plan", person_id=person_id(app, SOLO))
+            assert wait_for(app, first, finished, 180, workers.logs)["status"] == "done"
+            assert terminate_backends(own_postgres) >= 1  # the worker's pooled connection too
+            database(app).engine.dispose()  # this test's side is not what is under test here
+            second = enqueue(app, "plan", person_id=person_id(app, HURRIED))
+            state = wait_for(app, second, finished, 180, workers.logs)
+        assert state["status"] == "done", (state, workers.logs())
+        assert len(plans_of(app, second)) == 1
+    finally:
+        workers.stop_all()
+        database(app).engine.dispose()
