@@ -1,11 +1,18 @@
 """Sync completions from a tenant's LMS connections: per tenant or per person.
 
 `sync_tenant` and `sync_person` are plain functions a job wraps (at launch, on demand, on a
-schedule). They are an edge like a request: they commit — the run row at the start, then each
-person's completions as soon as they are stored, so that a failure later loses nothing already
-fetched. Per connection they leave one `LmsSyncRun` that says what was fetched, what failed (per
-person and per course; retried next run because unfetched courses are never marked known), and
-why a run stopped early (a revoked token stops it cleanly, keeping what was stored).
+schedule, on a Canvas live event). They are an edge like a request: they commit. Per connection
+they leave one `LmsSyncRun` that says what was fetched, what failed (per person and per course;
+retried next run because unfetched courses are never marked known), which linked courses cannot
+report completion and why, and why a run stopped early.
+
+No transaction is open while the LMS is asked: per person, what to ask for is read and the
+transaction ended, the LMS is called, then what came back is stored in a short transaction of its
+own. A dead or slow LMS therefore never holds SQLite's write lock or a PostgreSQL snapshot while
+everyone else waits. Around every call `SyncGuard` (lms/guard.py) keeps the run to its deadline,
+stops it when an admin deactivates the connection, and feeds the connection's circuit breaker
+(lms/circuit.py): an LMS that keeps not answering is skipped, fast, until its cool-down passes.
+A run whose process died is marked failed by lms/recovery.py.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -22,9 +30,12 @@ from sqlalchemy.orm import Session
 from lti_pathing import crypto
 from lti_pathing.db import utcnow
 from lti_pathing.lms.canvas import CanvasClient, CanvasSource, canvas_http
-from lti_pathing.lms.errors import LmsConnectionBroken, LmsError
+from lti_pathing.lms.circuit import SKIPPED, Breaker, BreakerState
+from lti_pathing.lms.errors import LmsConnectionBroken, LmsError, LmsSyncStopped
+from lti_pathing.lms.guard import SyncGuard, SyncLimits
 from lti_pathing.lms.http import Clock, Sleep, mask
 from lti_pathing.lms.moodle import MoodleClient, MoodleSource, moodle_http
+from lti_pathing.lms.recovery import owner, recover_stale_runs
 from lti_pathing.lms.source import CompletionSource, PersonFetch
 from lti_pathing.models import (
     Lms,
@@ -39,23 +50,42 @@ from lti_pathing.services.completions import Applied, CompletionService
 from lti_pathing.services.completions.connections import LmsConnectionService
 
 log = logging.getLogger("lti_pathing.lms")
-SourceFactory = Callable[[LmsConnection, str], CompletionSource]
+SourceFactory = Callable[[LmsConnection, str, SyncGuard], CompletionSource]
 MAX_FAILURES = 500  # failures kept on one run row (the count is always exact)
-# A run still `running` this long after it started belongs to a process that died (a worker
-# killed mid-sync never reaches its `finally`): the next sync of the connection marks it failed.
-STALE_AFTER = dt.timedelta(hours=2)
+MAX_NOTES = 200  # courses noted on one run row as unable to report completion
 
 
 def source_for(
-    connection: LmsConnection, token: str, clock: Clock = utcnow, sleep: Sleep = time.sleep
+    connection: LmsConnection,
+    token: str,
+    guard: SyncGuard | None = None,
+    clock: Clock = utcnow,
+    sleep: Sleep = time.sleep,
 ) -> CompletionSource:
-    """The client for a connection's LMS, using its (decrypted) token."""
+    """The client for a connection's LMS, using its (decrypted) token, calls guarded."""
+    timeouts = (guard.limits if guard is not None else SyncLimits()).timeouts()
+    options: dict[str, Any] = {"sleep": sleep, "clock": clock, "timeout": timeouts, "guard": guard}
     if connection.kind == Lms.moodle:
-        http = moodle_http(connection.base_url, token, sleep=sleep, clock=clock)
+        http = moodle_http(connection.base_url, token, **options)
         return MoodleSource(MoodleClient(http, token), clock)
-    return CanvasSource(
-        CanvasClient(canvas_http(connection.base_url, token, sleep=sleep, clock=clock)), clock
-    )
+    return CanvasSource(CanvasClient(canvas_http(connection.base_url, token, **options)), clock)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """How a sync runs: its clock, what started it, its limits, its job, its LMS clients."""
+
+    clock: Clock = utcnow
+    trigger: str = "manual"
+    limits: SyncLimits = field(default_factory=SyncLimits.current)
+    job_id: int | None = None
+    source_factory: SourceFactory | None = None
+
+    def source(self, connection: LmsConnection, token: str, guard: SyncGuard) -> CompletionSource:
+        """The LMS client of a run."""
+        if self.source_factory is not None:
+            return self.source_factory(connection, token, guard)
+        return source_for(connection, token, guard, self.clock)
 
 
 def sync_tenant(
@@ -65,12 +95,15 @@ def sync_tenant(
     *,
     trigger: str = "schedule",
     source_factory: SourceFactory | None = None,
+    limits: SyncLimits | None = None,
+    job_id: int | None = None,
 ) -> list[LmsSyncRun]:
     """Sync every active person of the tenant over every active connection; one run each."""
+    options = _options(clock, trigger, source_factory, limits, job_id)
     runs = []
     for connection in LmsConnectionService(session, tenant, clock).active():
         people = _people(session, tenant, connection.kind, None)
-        runs.append(_run(session, tenant, connection, people, None, clock, trigger, source_factory))
+        runs.append(_run(session, tenant, connection, people, None, options))
     return runs
 
 
@@ -82,18 +115,29 @@ def sync_person(
     *,
     trigger: str = "launch",
     source_factory: SourceFactory | None = None,
+    limits: SyncLimits | None = None,
+    job_id: int | None = None,
 ) -> list[LmsSyncRun]:
     """Sync one person over every active connection they have an LMS user id for."""
     if person.tenant_id != tenant.id:
         raise ValueError("person of another tenant")
+    options = _options(clock, trigger, source_factory, limits, job_id)
     runs = []
     for connection in LmsConnectionService(session, tenant, clock).active():
         people = _people(session, tenant, connection.kind, person.id)
         if people:
-            runs.append(
-                _run(session, tenant, connection, people, person, clock, trigger, source_factory)
-            )
+            runs.append(_run(session, tenant, connection, people, person, options))
     return runs
+
+
+def _options(
+    clock: Clock,
+    trigger: str,
+    source_factory: SourceFactory | None,
+    limits: SyncLimits | None,
+    job_id: int | None,
+) -> SyncOptions:
+    return SyncOptions(clock, trigger, limits or SyncLimits.current(), job_id, source_factory)
 
 
 def _people(
@@ -122,33 +166,54 @@ def _people(
 class _Runner:
     """One sync run over one connection."""
 
-    def __init__(self, session: Session, tenant: Tenant, run: LmsSyncRun, clock: Clock) -> None:
+    def __init__(
+        self, session: Session, tenant: Tenant, run: LmsSyncRun, options: SyncOptions,
+        breaker: Breaker,
+    ) -> None:  # fmt: skip
         self.session = session
         self.run = run
-        self.clock = clock
-        self.service = CompletionService(session, tenant, clock)
+        self.clock = options.clock
+        self.kind = run.connection.kind
+        self.connection_id = run.connection_id
+        self.service = CompletionService(session, tenant, options.clock)
         self.failures: list[dict[str, Any]] = []
+        self.notes: dict[tuple[str, str], dict[str, Any]] = {}
+        self.guard = SyncGuard(options.limits, breaker, self.watch)
 
-    def fail(self, person: Person, code: str, message: str, course_id: str | None = None) -> None:
+    def watch(self) -> str | None:
+        """Between people, and every few seconds during LMS calls: the connection re-read and the
+        run's heartbeat written, in a short transaction of its own; a reason to stop, if any."""
+        active, failures, open_until, error = self.session.execute(
+            select(
+                LmsConnection.active,
+                LmsConnection.breaker_failures,
+                LmsConnection.breaker_open_until,
+                LmsConnection.breaker_error,
+            ).where(LmsConnection.id == self.connection_id)
+        ).one()
+        self.guard.breaker.refresh(BreakerState(failures or 0, open_until, error))
+        self.run.heartbeat_at = self.clock()
+        self.session.commit()
+        return None if active else "an admin deactivated the connection"
+
+    def fail(self, person: str, code: str, message: str, course_id: str | None = None) -> None:
         """Note a failure on the run (kept in order, capped in size)."""
-        entry = {
-            "person": person.external_id,
-            "course": course_id,
-            "code": code,
-            "message": message,
-        }
-        self.failures.append(entry)
+        self.failures.append({"person": person, "course": course_id, "code": code,
+                              "message": message})  # fmt: skip
 
     def person(self, source: CompletionSource, person: Person, user_id: str) -> None:
         """Fetch and store one person; a broken connection is raised after storing (run stops)."""
-        kind = self.run.connection.kind
+        wanted = self.service.wanted(person, self.kind)
+        employee_id = person.external_id
+        self.session.commit()  # nothing is held while the LMS is asked
         try:
-            fetched = source.fetch_person(user_id, self.service.wanted(person, kind))
+            fetched = source.fetch_person(user_id, wanted)
         except LmsConnectionBroken as error:
             fetched = PersonFetch(broken=error)
         except LmsError as error:
             self.run.people_failed += 1
-            self.fail(person, error.code, error.message)
+            self.fail(employee_id, error.code, error.message)
+            self.save()
             return
         self.store(person, fetched)
         if fetched.broken is not None:
@@ -166,18 +231,29 @@ class _Runner:
         self.run.evidence_created += applied.evidence
         self.run.items_completed += applied.items
         for failure in fetched.failures:
-            self.fail(person, failure.code, failure.message, failure.course_id)
-        if fetched.broken is not None:
-            self.fail(person, fetched.broken.code, fetched.broken.message)
-        if fetched.failures or fetched.broken is not None:
+            self.fail(person.external_id, failure.code, failure.message, failure.course_id)
+        # A run stopped (deadline, deactivated) before this person was done has not failed them:
+        # they are simply not reached yet, and the next sync asks again.
+        stopped = isinstance(fetched.broken, LmsSyncStopped)
+        if fetched.broken is not None and not stopped:
+            self.fail(person.external_id, fetched.broken.code, fetched.broken.message)
+        if fetched.failures or (fetched.broken is not None and not stopped):
             self.run.people_failed += 1
-        else:
+        elif not stopped:
             self.run.people_synced += 1
+        for skipped in fetched.skipped:
+            note = self.notes.setdefault(
+                (skipped.course_id, skipped.reason),
+                {"course": skipped.course_id, "reason": skipped.reason, "people": 0},
+            )
+            note["people"] += 1
         self.save()
 
     def save(self) -> None:
-        """Commit what the run holds so far (a new list object so the JSON column is written)."""
+        """Commit what the run holds so far (new list objects so the JSON columns are written)."""
         self.run.failures = [*self.failures[:MAX_FAILURES]]
+        self.run.notes = [dict(note) for note in list(self.notes.values())[:MAX_NOTES]]
+        self.run.heartbeat_at = self.clock()
         self.session.commit()
 
 
@@ -187,11 +263,44 @@ def _run(
     connection: LmsConnection,
     people: Sequence[tuple[Person, str]],
     person: Person | None,
-    clock: Clock,
-    trigger: str,
-    source_factory: SourceFactory | None,
+    options: SyncOptions,
 ) -> LmsSyncRun:
-    _close_stale(session, tenant, connection, clock)
+    recover_stale_runs(session, options.clock, connection.id)
+    breaker = Breaker(session, connection, options.limits.breaker, options.clock)
+    if breaker.state.is_open(options.clock()):
+        return _paused(session, tenant, connection, person, people, options, breaker)
+    now = options.clock()
+    run = LmsSyncRun(
+        tenant_id=tenant.id,
+        connection=connection,
+        person_id=person.id if person is not None else None,
+        trigger=options.trigger,
+        status=SyncStatus.running,
+        started_at=now,
+        since=_since(session, tenant, connection),
+        people_total=len(people),
+        failures=[],
+        owner=owner(),
+        heartbeat_at=now,
+        deadline_at=now + dt.timedelta(seconds=options.limits.deadline_s),
+        job_id=options.job_id,
+    )
+    session.add(run)
+    session.commit()
+    runner = _Runner(session, tenant, run, options, breaker)
+    try:
+        token = crypto.decrypt(connection.token_encrypted)
+    except crypto.DecryptionError as error:
+        return _finish(runner, SyncStatus.failed, str(error))
+    try:
+        return _fetch_all(runner, connection, people, token, options)
+    except BaseException as error:
+        _crashed(runner, error, token)
+        raise
+
+
+def _since(session: Session, tenant: Tenant, connection: LmsConnection) -> dt.datetime | None:
+    """The cursor of the connection's last good run."""
     previous = session.scalar(
         select(LmsSyncRun)
         .where(
@@ -202,29 +311,49 @@ def _run(
         .order_by(LmsSyncRun.id.desc())
         .limit(1)
     )
-    run = LmsSyncRun(
-        tenant_id=tenant.id,
-        connection=connection,
-        person_id=person.id if person is not None else None,
-        trigger=trigger,
-        status=SyncStatus.running,
-        started_at=clock(),
-        since=previous.cursor if previous is not None else None,
-        people_total=len(people),
-        failures=[],
+    return previous.cursor if previous is not None else None
+
+
+def _paused(
+    session: Session,
+    tenant: Tenant,
+    connection: LmsConnection,
+    person: Person | None,
+    people: Sequence[tuple[Person, str]],
+    options: SyncOptions,
+    breaker: Breaker,
+) -> LmsSyncRun:
+    """A run skipped because the breaker is open: one row per opening, not one per trigger."""
+    now = options.clock()
+    state = breaker.state
+    assert state.open_until is not None
+    opened = state.open_until - options.limits.breaker.cooldown
+    last = session.scalar(
+        select(LmsSyncRun)
+        .where(LmsSyncRun.tenant_id == tenant.id, LmsSyncRun.connection_id == connection.id)
+        .order_by(LmsSyncRun.id.desc())
+        .limit(1)
     )
+    if (
+        last is not None
+        and last.status == SyncStatus.failed
+        and (last.message or "").startswith(SKIPPED)
+        and last.started_at >= opened
+    ):
+        session.commit()
+        return last
+    run = LmsSyncRun(
+        tenant_id=tenant.id, connection=connection,
+        person_id=person.id if person is not None else None, trigger=options.trigger,
+        status=SyncStatus.failed, started_at=now, finished_at=now, people_total=len(people),
+        failures=[], job_id=options.job_id,
+        message=SKIPPED + f"{connection.kind.value} {connection.base_url} is "
+        + state.describe(now),
+    )  # fmt: skip
     session.add(run)
     session.commit()
-    runner = _Runner(session, tenant, run, clock)
-    try:
-        token = crypto.decrypt(connection.token_encrypted)
-    except crypto.DecryptionError as error:
-        return _finish(runner, SyncStatus.failed, str(error))
-    try:
-        return _fetch_all(runner, connection, people, token, clock, source_factory)
-    except BaseException as error:
-        _crashed(runner, error, token)
-        raise
+    log.info("lms sync %s skipped: the breaker of %s is open", run.id, connection.base_url)
+    return run
 
 
 def _fetch_all(
@@ -232,14 +361,21 @@ def _fetch_all(
     connection: LmsConnection,
     people: Sequence[tuple[Person, str]],
     token: str,
-    clock: Clock,
-    source_factory: SourceFactory | None,
+    options: SyncOptions,
 ) -> LmsSyncRun:
     run = runner.run
-    source = (source_factory or (lambda c, t: source_for(c, t, clock)))(connection, token)
+    source = options.source(connection, token, runner.guard)
     for member, user_id in people:
         try:
+            reason = runner.guard.stop_reason()
+            if reason is not None:
+                raise LmsSyncStopped(f"stopped: {reason}")
             runner.person(source, member, user_id)
+        except LmsSyncStopped as error:
+            done = run.people_synced + run.people_failed
+            return _finish(runner, SyncStatus.aborted, f"{error.message}; {done} of "
+                           f"{run.people_total} people were asked, the others are synced next "
+                           "time")  # fmt: skip
         except LmsConnectionBroken as error:
             return _finish(runner, SyncStatus.aborted, f"stopped: {error.message}")
     if not runner.failures:
@@ -275,25 +411,3 @@ def _crashed(runner: _Runner, error: BaseException, token: str) -> None:
             _finish(runner, SyncStatus.failed, reason)
     except Exception:  # the database itself may be what failed: the stale rule cleans up
         log.exception("lms sync %s: could not record the crash", runner.run.id)
-
-
-def _close_stale(session: Session, tenant: Tenant, connection: LmsConnection, clock: Clock) -> None:
-    """Fail the connection's runs left `running` for longer than STALE_AFTER (a dead worker)."""
-    now = clock()
-    stale = session.scalars(
-        select(LmsSyncRun).where(
-            LmsSyncRun.tenant_id == tenant.id,
-            LmsSyncRun.connection_id == connection.id,
-            LmsSyncRun.status == SyncStatus.running,
-            LmsSyncRun.started_at < now - STALE_AFTER,
-        )
-    ).all()
-    for run in stale:
-        hours = STALE_AFTER.total_seconds() / 3600
-        run.status = SyncStatus.failed
-        run.finished_at = now
-        run.message = (
-            f"stale: still running {hours:g} h after it started (the process running it "
-            "stopped); what it stored is kept, the rest is fetched again"
-        )
-        log.warning("lms sync %s marked failed: stale", run.id)
