@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from lti_pathing import create_app
+from lti_pathing.jobs.sweep import on_start
 
 app = create_app()
+on_start(app)  # LMS syncs a previous process left running are recovered; in-process, swept

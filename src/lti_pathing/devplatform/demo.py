@@ -146,10 +146,12 @@ def _serve(server: BaseWSGIServer) -> threading.Thread:
 def _stop_pools(app: Flask) -> None:
     # Queued background work is dropped; a solve already running ends within its time limit.
     from lti_pathing.jobs import EXECUTOR
+    from lti_pathing.jobs.sweep import stop_sweeper
 
     pool = app.extensions.get(EXECUTOR)
     if isinstance(pool, ThreadPoolExecutor):
         pool.shutdown(wait=False, cancel_futures=True)
+    stop_sweeper(app)
 
 
 @contextmanager
@@ -172,6 +174,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
     """Prepare the database, then serve the tool and the LMS until Ctrl-C or SIGTERM."""
     from lti_pathing.db import database
     from lti_pathing.devplatform import create_platform_app
+    from lti_pathing.jobs.sweep import on_start
 
     tool_port = port + 1
     issuer, tool_url = f"http://localhost:{port}", f"http://127.0.0.1:{tool_port}"
@@ -185,6 +188,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
         lock.flush()
         click.echo(f"database: {database(app).engine.url.render_as_string()}")
         changed = prepare_database(app, slug)
+        on_start(app)  # syncs a stopped demo left running are recovered, then swept
         click.echo(
             f"sample organisation (tenant {slug}): "
             + (f"imported, {changed} records" if changed else "already loaded")

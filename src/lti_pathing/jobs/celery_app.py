@@ -16,6 +16,7 @@ from lti_pathing.jobs import work
 QUEUE = "lti_pathing"
 SYNC_RETRIES = 5
 SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
+SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -68,18 +69,32 @@ def make_celery(app: Flask) -> Celery:
         },
         worker_hijack_root_logger=False,
     )
-    minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
-    if minutes:  # run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`
-        celery.conf.beat_schedule = {
-            "lms-sync": {
-                "task": SCHEDULED_SYNC,
-                "schedule": 60.0 * minutes,
-                "options": {"queue": QUEUE},
-            }
-        }
+    celery.conf.beat_schedule = _beat_schedule(app)
     _register(celery, app)
     app.extensions["lti_pathing.celery"] = celery
     return celery
+
+
+def _beat_schedule(app: Flask) -> dict[str, Any]:
+    """Run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`."""
+    from lti_pathing.jobs.sweep import SWEEP_MINUTES
+
+    # Syncs whose worker died are marked failed (they would otherwise stay "running" for good).
+    schedule: dict[str, Any] = {
+        "lms-sync-sweep": {
+            "task": SWEEP_SYNCS,
+            "schedule": 60.0 * SWEEP_MINUTES,
+            "options": {"queue": QUEUE},
+        }
+    }
+    minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
+    if minutes:
+        schedule["lms-sync"] = {
+            "task": SCHEDULED_SYNC,
+            "schedule": 60.0 * minutes,
+            "options": {"queue": QUEUE},
+        }
+    return schedule
 
 
 def _register(celery: Celery, app: Flask) -> None:
@@ -132,6 +147,13 @@ def _register(celery: Celery, app: Flask) -> None:
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise
+
+    @celery.task(name=SWEEP_SYNCS)  # type: ignore[untyped-decorator,unused-ignore]
+    def sweep_lms_syncs() -> int:
+        """Celery beat: mark LMS sync runs whose worker died failed (and their jobs)."""
+        from lti_pathing.jobs.sweep import recover_stale_syncs
+
+        return recover_stale_syncs(app)
 
 
 def celery_for(app: Flask) -> Celery:
