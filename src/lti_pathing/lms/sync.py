@@ -373,9 +373,8 @@ def _fetch_all(
             runner.person(source, member, user_id)
         except LmsSyncStopped as error:
             done = run.people_synced + run.people_failed
-            return _finish(runner, SyncStatus.aborted, f"{error.message}; {done} of "
-                           f"{run.people_total} people were asked, the others are synced next "
-                           "time")  # fmt: skip
+            rest = f"{done} of {run.people_total} people done, the others are synced next time"
+            return _finish(runner, SyncStatus.aborted, f"{error.message}; {rest}")
         except LmsConnectionBroken as error:
             return _finish(runner, SyncStatus.aborted, f"stopped: {error.message}")
     if not runner.failures:
