@@ -7,10 +7,11 @@ half-open: the next call tries the LMS again; if it fails too, the breaker opens
 cool-down at once (the count is still at the limit), and any answer closes it.
 
 The state is kept on the connection row, so every process (web, in-process threads, Celery
-workers) sees the same breaker and the admin's connections page shows it. Each change is one
-plain UPDATE (never bumping the row's `version`, so an admin's edit does not conflict with a
-sync) in its own short transaction on the caller's session: the sync never holds a transaction
-while it waits for the LMS, so there is none to join.
+workers) sees the same breaker and the admin's connections page shows it. A run counts failures
+in memory and stores the count with its next save; opening and closing are stored at once, each
+as one plain UPDATE (never bumping the row's `version`, so an admin's edit does not conflict with
+a sync) in a short transaction of its own: the sync never holds a transaction while it waits for
+the LMS, and writes rarely while the LMS is silent, so other writers are not kept waiting.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lti_pathing.lms.errors import LmsUnreachable
@@ -99,54 +100,61 @@ class Breaker:
         self.policy = policy
         self.clock = clock
         self.state = state_of(session, connection.id)  # as stored now, not as loaded earlier
+        self._stored = self.state
 
-    def refresh(self, state: BreakerState) -> None:
-        """Take the state another process may have changed (read by the run's watch)."""
-        self.state = state
+    def refresh(self, stored: BreakerState) -> None:
+        """Take an opening another process stored (read by the run's watch): fail fast too."""
+        now = self.clock()
+        if stored.is_open(now) and not self.state.is_open(now):
+            self.state = self._stored = stored
 
     def check(self) -> None:
         """Fail fast while the breaker is open (LmsUnreachable)."""
         if self.state.is_open(self.clock()):
             raise LmsUnreachable(f"{self.label} is {self.state.describe(self.clock())}")
 
-    def _update(self) -> Update:
-        """An UPDATE of this connection's row that leaves `version` alone (no ORM versioning)."""
-        return (
-            update(LmsConnection)
-            .where(LmsConnection.id == self.connection_id)
-            .execution_options(synchronize_session=False)
-        )
-
     def failure(self, error: str) -> None:
-        """Count a call that got no answer; opening the breaker raises LmsUnreachable."""
-        now, error = self.clock(), error[:1000]
-        row = LmsConnection
-        counted = row.breaker_failures + 1
-        self.session.execute(self._update().values(breaker_failures=counted, breaker_error=error))
-        failures, open_until = self.session.execute(
-            select(row.breaker_failures, row.breaker_open_until).where(row.id == self.connection_id)
-        ).one()
-        opens = failures >= self.policy.failures and not (open_until and now < open_until)
+        """Count a call that got no answer; opening the breaker stores it and raises
+        LmsUnreachable (the count alone is stored with the run's next save: `persist`)."""
+        now = self.clock()
+        failures = self.state.failures + 1
+        opens = failures >= self.policy.failures and not self.state.is_open(now)
+        open_until = now + self.policy.cooldown if opens else self.state.open_until
+        self.state = BreakerState(failures, open_until, error[:1000])
         if opens:
-            open_until = now + self.policy.cooldown
-            self.session.execute(self._update().values(breaker_open_until=open_until))
-        self.session.commit()
-        self.state = BreakerState(failures, open_until, error)
-        if opens:
+            self.persist()
+            self.session.commit()
             log.warning("lms breaker of %s opened: %s", self.label, self.state.describe(now))
             raise LmsUnreachable(f"{self.label} is {self.state.describe(now)}")
 
     def success(self) -> None:
-        """The LMS answered: close the breaker (written only when it was not closed)."""
+        """The LMS answered: the breaker closes (stored at once when it was stored otherwise)."""
         if self.state == BreakerState():
             return
-        self.session.execute(
-            self._update().values(breaker_failures=0, breaker_open_until=None, breaker_error=None)
-        )
-        self.session.commit()
-        if self.state.open_until is not None:
-            log.info("lms breaker of %s closed: the LMS answers again", self.label)
+        was_open = self.state.open_until is not None
         self.state = BreakerState()
+        if self._stored != self.state:
+            self.persist()
+            self.session.commit()
+        if was_open:
+            log.info("lms breaker of %s closed: the LMS answers again", self.label)
+
+    def persist(self) -> None:
+        """Write the state to the connection row if it changed (the caller commits): one plain
+        UPDATE that leaves `version` alone, so an admin's edit never conflicts with a sync."""
+        if self.state == self._stored:
+            return
+        self.session.execute(
+            update(LmsConnection)
+            .where(LmsConnection.id == self.connection_id)
+            .values(
+                breaker_failures=self.state.failures,
+                breaker_open_until=self.state.open_until,
+                breaker_error=self.state.error,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        self._stored = self.state
 
 
 def state_of(session: Session, connection_id: int) -> BreakerState:

@@ -53,6 +53,7 @@ log = logging.getLogger("lti_pathing.lms")
 SourceFactory = Callable[[LmsConnection, str, SyncGuard], CompletionSource]
 MAX_FAILURES = 500  # failures kept on one run row (the count is always exact)
 MAX_NOTES = 200  # courses noted on one run row as unable to report completion
+HEARTBEAT_EVERY_S = 60.0  # a run waiting on the LMS says it is alive this often (recovery.py)
 
 
 def source_for(
@@ -179,6 +180,7 @@ class _Runner:
         self.failures: list[dict[str, Any]] = []
         self.notes: dict[tuple[str, str], dict[str, Any]] = {}
         self.guard = SyncGuard(options.limits, breaker, self.watch)
+        self._beat = time.monotonic()
 
     def watch(self) -> str | None:
         """Between people, and every few seconds during LMS calls: the connection re-read and the
@@ -192,7 +194,9 @@ class _Runner:
             ).where(LmsConnection.id == self.connection_id)
         ).one()
         self.guard.breaker.refresh(BreakerState(failures or 0, open_until, error))
-        self.run.heartbeat_at = self.clock()
+        if time.monotonic() - self._beat >= HEARTBEAT_EVERY_S:  # rarely: few writes while waiting
+            self.run.heartbeat_at = self.clock()
+            self._beat = time.monotonic()
         self.session.commit()
         return None if active else "an admin deactivated the connection"
 
@@ -254,6 +258,8 @@ class _Runner:
         self.run.failures = [*self.failures[:MAX_FAILURES]]
         self.run.notes = [dict(note) for note in list(self.notes.values())[:MAX_NOTES]]
         self.run.heartbeat_at = self.clock()
+        self._beat = time.monotonic()
+        self.guard.breaker.persist()
         self.session.commit()
 
 
