@@ -213,6 +213,7 @@ def recovered(app: Flask, run_id: int) -> tuple[str, str | None, str, str | None
         return run.status.value, run.message, job.status.value, job.error
 
 
+@pytest.mark.db
 def test_a_sync_left_running_is_recovered_at_start_and_by_the_sweeper(
     make_live_app: Callable[..., Flask], silent: SilentServer
 ) -> None:
