@@ -254,6 +254,10 @@ class CanvasSource:
         # Courses Canvas has no progress for (asked once per run, not once per person).
         self.without_progress: set[str] = set()
 
+    def close(self) -> None:
+        """Close the LMS connections of this source."""
+        self.client.http.close()
+
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """Enrollments first (one paginated list); progress only for linked, unknown courses."""
         result = PersonFetch()

@@ -167,6 +167,10 @@ class LmsHttp:
         self.session.headers.update(headers or {})
         self._pause = 0.0
 
+    def close(self) -> None:
+        """Close the connections this wrapper holds open."""
+        self.session.close()
+
     def url(self, path: str) -> str:
         """An absolute URL: `path` as is when absolute (pagination links), else under base_url."""
         return path if path.startswith(("http://", "https://")) else self.base_url + path

@@ -140,7 +140,8 @@ def _key_set(url: str, refresh: bool) -> list[dict[str, Any]]:
     if isinstance(cached, list):
         return cached
     try:
-        response = platform_session(10.0).get(url, headers={"Accept": "application/json"})
+        with platform_session(10.0) as http:
+            response = http.get(url, headers={"Accept": "application/json"})
         response.raise_for_status()
         if len(response.content) > MAX_KEY_SET:
             raise ValueError(f"more than {MAX_KEY_SET} bytes")

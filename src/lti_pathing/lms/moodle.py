@@ -171,6 +171,10 @@ class MoodleSource:
         self.client = client
         self.clock = clock
 
+    def close(self) -> None:
+        """Close the LMS connections of this source."""
+        self.client.http.close()
+
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """One cheap call for the course list, then detail calls only where something is new."""
         result = PersonFetch()

@@ -84,3 +84,7 @@ class CompletionSource(Protocol):
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """Completions of the LMS user among the wanted courses and modules."""
         ...
+
+    def close(self) -> None:
+        """Close the connections to the LMS (the run is over)."""
+        ...

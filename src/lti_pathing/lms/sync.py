@@ -369,8 +369,17 @@ def _fetch_all(
     token: str,
     options: SyncOptions,
 ) -> LmsSyncRun:
-    run = runner.run
     source = options.source(connection, token, runner.guard)
+    try:
+        return _each_person(runner, source, people)
+    finally:
+        source.close()
+
+
+def _each_person(
+    runner: _Runner, source: CompletionSource, people: Sequence[tuple[Person, str]]
+) -> LmsSyncRun:
+    run = runner.run
     for member, user_id in people:
         try:
             reason = runner.guard.stop_reason()

@@ -240,6 +240,9 @@ class Crashing:
             raise KeyError("boom")
         return self.real.fetch_person(lms_user_id, wanted)
 
+    def close(self) -> None:
+        self.real.close()
+
 
 def test_a_run_that_crashes_is_marked_failed_with_the_reason(
     app_ctx: Flask, session: Session, tenant: Any, org: dict[str, Any], sleeps: Sleeps

@@ -23,7 +23,10 @@ from lti_pathing.lms.check import check_token
 from lti_pathing.lms.circuit import BreakerState
 from lti_pathing.models import Job, JobKind, Lms, LmsConnection
 from lti_pathing.security import public_url
-from lti_pathing.services.completions.connections import LmsConnectionService
+from lti_pathing.services.completions.connections import (
+    LmsConnectionService,
+    check_token_first,
+)
 from lti_pathing.services.completions.live_events import LiveEventService
 from lti_pathing.services.completions.upload import CompletionUploadService
 from lti_pathing.services.grades import GradeService
@@ -94,13 +97,12 @@ def connect() -> Response | tuple[str, int]:
     ctx = admin_context()
     form = ConnectForm()
     if form.validate_on_submit():
+        ctx.session.commit()  # ends the read of the admin check: nothing held while the LMS answers
         try:
-            found = ctx.service(LmsConnectionService).connect(
-                Lms(form.kind.data),
-                form.url.data,
-                form.token.data,
-                None if form.no_check.data else check_token,
-            )
+            kind = Lms(form.kind.data)
+            check = None if form.no_check.data else check_token
+            url, token = check_token_first(kind, form.url.data, form.token.data, check)
+            found = ctx.service(LmsConnectionService).connect(kind, url, token)
         except Invalid as error:
             ctx.rollback()
             for name, messages in (error.errors or {}).items():
