@@ -99,6 +99,7 @@ def jobs(slug: str | None, limit: int) -> None:
 def worker(concurrency: int | None, celery_args: tuple[str, ...]) -> None:
     """Start a Celery worker with the project's settings (extra arguments go to Celery)."""
     from lti_pathing.jobs.celery_app import QUEUE, celery_for
+    from lti_pathing.jobs.sweep import recover_stale_syncs
 
     if not current_app.config["CELERY_BROKER_URL"]:
         raise click.ClickException(
@@ -111,6 +112,7 @@ def worker(concurrency: int | None, celery_args: tuple[str, ...]) -> None:
         QUEUE,
         f"--concurrency={concurrency or os.cpu_count() or 1}",
     ]
+    recover_stale_syncs(current_app)  # syncs a stopped worker left running are marked failed
     celery_for(current_app).worker_main(argv=[*argv, *celery_args])
 
 

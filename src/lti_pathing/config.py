@@ -143,6 +143,19 @@ def _encryption_keys(value: Any) -> str | None:
     return keys
 
 
+# Canvas Data Services signs live events with keys published here (previous, current and next,
+# rotated monthly): developerdocs.instructure.com, Data Services > Live Events > Setup.
+CANVAS_EVENTS_JWKS = "https://8axpcl50e4.execute-api.us-east-1.amazonaws.com/main/jwks"
+
+
+def _jwks_url(value: Any) -> str:
+    url = _optional_str(value)
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be the https URL of a JSON Web Key Set")
+    return str(url)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SECRET_KEY",
@@ -291,6 +304,40 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         _int_between(1, 1000),
         "sends of a job that never starts before it is marked failed (the user sees why)",
+    ),
+    Setting(
+        "LMS_SYNC_DEADLINE_MINUTES",
+        60,
+        _int_between(1, 24 * 60),
+        "minutes one sync run over one LMS connection may take; at the deadline it stops, "
+        "keeping what it stored (the rest is fetched by the next sync)",
+    ),
+    Setting(
+        "LMS_TIMEOUT_S",
+        30.0,
+        _number_between(0, 300),
+        "seconds an LMS call may wait for an answer (connecting: at most 5 s)",
+    ),
+    Setting(
+        "LMS_BREAKER_FAILURES",
+        5,
+        _int_between(1, 1000),
+        "LMS calls in a row that get no answer (refused, unreachable, timed out) before syncs "
+        "over that connection pause for LMS_BREAKER_COOLDOWN_MINUTES",
+    ),
+    Setting(
+        "LMS_BREAKER_COOLDOWN_MINUTES",
+        15,
+        _int_between(1, 24 * 60),
+        "minutes syncs over an LMS connection that stopped answering are skipped before one "
+        "call tries it again",
+    ),
+    Setting(
+        "CANVAS_EVENTS_JWKS_URL",
+        CANVAS_EVENTS_JWKS,
+        _jwks_url,
+        "key set that signs Canvas live events (Data Services, 'Sign Payload'); the public "
+        "Instructure one by default",
     ),
     Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
     Setting(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from lti_pathing import create_app
-from lti_pathing.jobs import outbox
+from lti_pathing.jobs.sweep import on_start
 
 app = create_app()
-# Without a broker, this process runs jobs: it also sends again the ones the outbox holds
-# (with Celery, beat does that). Each gunicorn worker imports this module after the fork.
-outbox.start_sweeper(app)
+# LMS syncs a previous process left running are recovered; without a broker this process also
+# sweeps (stale syncs, jobs the outbox holds). Each gunicorn worker imports this after the fork.
+on_start(app)

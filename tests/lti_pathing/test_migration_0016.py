@@ -10,7 +10,7 @@ from lti_pathing import migrate
 def test_queued_jobs_get_a_due_dispatch_record_and_finished_ones_none(
     connection: Connection,
 ) -> None:
-    migrate.downgrade(connection, "0014")
+    migrate.downgrade(connection, "0015")
     connection.execute(text("INSERT INTO tenant (slug, name, default_hours_per_week, active, "
                             "version, created_at, updated_at) VALUES ('t', 'T', 2, true, 1, "
                             "'2026-01-01', '2026-01-01')"))  # fmt: skip
@@ -29,6 +29,6 @@ def test_queued_jobs_get_a_due_dispatch_record_and_finished_ones_none(
     )).all()  # fmt: skip
     tenant = connection.scalar(text("SELECT id FROM tenant"))
     assert [tuple(r) for r in rows] == [("queued", 0, None, tenant)] * 2
-    migrate.downgrade(connection, "0014")
+    migrate.downgrade(connection, "0015")
     assert connection.scalar(text("SELECT count(*) FROM job")) == 4  # no job lost either way
     migrate.upgrade(connection)

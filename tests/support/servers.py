@@ -107,3 +107,52 @@ class Browser:
                 return response
             response = self.submit(response)
         return response
+
+
+class SilentServer:
+    """A TCP socket on 127.0.0.1 that accepts every connection and never answers (a hung LMS).
+
+    `url` is its http address; `accepted` counts the connections it holds open; `refusing()`
+    gives the address of a port nothing listens on (an LMS that is down).
+    """
+
+    def __init__(self) -> None:
+        import socket
+
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self.held: list[Any] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def accepted(self) -> int:
+        """Connections accepted so far."""
+        return len(self.held)
+
+    def _accept(self) -> None:
+        self._socket.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                continue
+            self.held.append(connection)  # kept open, never read from or written to
+
+    def stop(self) -> None:
+        """Close every held connection and the listening socket."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for connection in self.held:
+            connection.close()
+        self._socket.close()
+
+    @staticmethod
+    def refusing() -> str:
+        """The URL of a port on 127.0.0.1 that refuses connections (bound, then closed)."""
+        import socket
+
+        with socket.create_server(("127.0.0.1", 0)) as probe:
+            port = probe.getsockname()[1]
+        return f"http://127.0.0.1:{port}"

@@ -54,6 +54,7 @@ def init_app(app: Flask) -> PathingApi:
         evidence,
         job_architecture,
         jobs,
+        lms_events,
         people,
         plans,
         skills,
@@ -78,4 +79,5 @@ def init_app(app: Flask) -> PathingApi:
             csrf.exempt(blueprint)
             api.register_blueprint(blueprint)
     app.extensions[EXTENSION] = api
+    lms_events.init_app(app)  # a plain blueprint: Canvas's webhook is no part of the REST API
     return api

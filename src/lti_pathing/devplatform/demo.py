@@ -147,11 +147,13 @@ def _stop_pools(app: Flask) -> None:
     # Queued background work stays in the outbox (the next start sends it again); a solve
     # already running ends within its time limit.
     from lti_pathing.jobs import EXECUTOR, outbox
+    from lti_pathing.jobs.sweep import stop_sweeper
 
     outbox.stop_sweeper(app)
     pool = app.extensions.get(EXECUTOR)
     if isinstance(pool, ThreadPoolExecutor):
         pool.shutdown(wait=False, cancel_futures=True)
+    stop_sweeper(app)
 
 
 @contextmanager
@@ -174,7 +176,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
     """Prepare the database, then serve the tool and the LMS until Ctrl-C or SIGTERM."""
     from lti_pathing.db import database
     from lti_pathing.devplatform import create_platform_app
-    from lti_pathing.jobs import outbox
+    from lti_pathing.jobs.sweep import on_start
 
     tool_port = port + 1
     issuer, tool_url = f"http://localhost:{port}", f"http://127.0.0.1:{tool_port}"
@@ -188,6 +190,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
         lock.flush()
         click.echo(f"database: {database(app).engine.url.render_as_string()}")
         changed = prepare_database(app, slug)
+        on_start(app)  # syncs a stopped demo left running are recovered, then swept
         click.echo(
             f"sample organisation (tenant {slug}): "
             + (f"imported, {changed} records" if changed else "already loaded")
@@ -204,7 +207,6 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
             True  # the LMS is http://localhost, this process only
         )
         app.test_client().get("/.well-known/jwks.json")  # make the tool's key before serving
-        outbox.start_sweeper(app)  # jobs a previous run left unsent are sent again
         servers = [
             make_server("127.0.0.1", tool_port, app, threaded=True),
             make_server("127.0.0.1", port, create_platform_app(config), threaded=True),

@@ -21,6 +21,7 @@ SYNC_RETRIES = 5
 CLAIM_RETRIES = 5  # a worker that cannot reach the database to start a job tries again later
 SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
 SWEEP = "lti_pathing.sweep_jobs"
+SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -87,24 +88,38 @@ def make_celery(app: Flask) -> Celery:
         redis_socket_timeout=5 * timeout + 5,
         worker_hijack_root_logger=False,
     )
-    # Run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`.
-    celery.conf.beat_schedule = {
+    celery.conf.beat_schedule = _beat_schedule(app)
+    _register(celery, app)
+    app.extensions["lti_pathing.celery"] = celery
+    return celery
+
+
+def _beat_schedule(app: Flask) -> dict[str, Any]:
+    """Run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`."""
+    from lti_pathing.jobs.sweep import SWEEP_MINUTES
+
+    # Syncs whose worker died are marked failed (they would otherwise stay "running" for good).
+    schedule: dict[str, Any] = {
+        # Jobs the outbox holds (unsent, or sent and never started) are sent again.
         "job-sweep": {
             "task": SWEEP,
             "schedule": float(app.config["JOB_SWEEP_SECONDS"]),
             "options": {"queue": QUEUE, "expires": float(app.config["JOB_SWEEP_SECONDS"])},
+        },
+        "lms-sync-sweep": {
+            "task": SWEEP_SYNCS,
+            "schedule": 60.0 * SWEEP_MINUTES,
+            "options": {"queue": QUEUE},
         }
     }
     minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
     if minutes:
-        celery.conf.beat_schedule["lms-sync"] = {
+        schedule["lms-sync"] = {
             "task": SCHEDULED_SYNC,
             "schedule": 60.0 * minutes,
             "options": {"queue": QUEUE},
         }
-    _register(celery, app)
-    app.extensions["lti_pathing.celery"] = celery
-    return celery
+    return schedule
 
 
 def _register(celery: Celery, app: Flask) -> None:
@@ -182,6 +197,13 @@ def _register(celery: Celery, app: Flask) -> None:
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise
+
+    @celery.task(name=SWEEP_SYNCS, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def sweep_lms_syncs() -> int:
+        """Celery beat: mark LMS sync runs whose worker died failed (and their jobs)."""
+        from lti_pathing.jobs.sweep import recover_stale_syncs
+
+        return recover_stale_syncs(app)
 
 
 def _claimed(task: Task, job_id: int, run: Any) -> None:

@@ -1,22 +1,29 @@
 """Jobs that call the LMS: completion syncs and grade passback. Both retry when the LMS fails.
 
-A sync commits as it goes (what was fetched is kept); afterwards the people whose plan items
-it marked done get a grade passback job. A passback sends each target's score in its own
-transaction, so a score the LMS accepted is recorded even when another one fails.
+A sync commits as it goes (what was fetched is kept) and never holds a transaction while the LMS
+is asked (lms/sync.py); afterwards the people whose plan items it marked done get a grade
+passback job. A passback reads what to send, sends it outside any transaction, and records the
+outcome of each target in a short transaction of its own, so a score the LMS accepted is
+recorded even when another one fails. An LMS whose circuit breaker is open is not retried: the
+next sync after its cool-down tries it again. `recover_stale_syncs` marks runs whose process died
+failed (at start and by a periodic sweep).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import requests
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from lti_pathing.db import database, transaction, utcnow
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.jobs.work import Retryable, complete
+from lti_pathing.lms.circuit import SKIPPED
 from lti_pathing.models import (
     Gradebook,
     Job,
@@ -33,6 +40,7 @@ log = logging.getLogger(__name__)
 def sync(app: Flask, job_id: int) -> None:
     """Sync the job's people (None: the whole tenant) over every active connection."""
     from lti_pathing.jobs import enqueue_passback
+    from lti_pathing.lms.guard import SyncLimits
     from lti_pathing.lms.sync import sync_person, sync_tenant
     from lti_pathing.services.grades import GradeService
 
@@ -40,17 +48,21 @@ def sync(app: Flask, job_id: int) -> None:
         job = session.get_one(Job, job_id)
         tenant_id, params = job.tenant_id, dict(job.params)
     started = utcnow()
-    trigger = str(params.get("trigger") or "manual")
+    options: dict[str, Any] = {
+        "trigger": str(params.get("trigger") or "manual"),
+        "limits": SyncLimits.from_config(app.config),
+        "job_id": job_id,
+    }
     with database(app).sessions() as session:  # the sync commits as it goes
         tenant = session.get_one(Tenant, tenant_id)
         if params.get("person_ids") is None:
-            runs = sync_tenant(session, tenant, trigger=trigger)
+            runs = sync_tenant(session, tenant, **options)
         else:
             runs = []
             for person_id in params["person_ids"]:
                 person = session.get(Person, person_id)
                 if person is not None and person.tenant_id == tenant_id:
-                    runs += sync_person(session, tenant, person, trigger=trigger)
+                    runs += sync_person(session, tenant, person, **options)
         summary = [_summary(run) for run in runs]
         session.commit()
     with transaction(app) as session:
@@ -59,9 +71,12 @@ def sync(app: Flask, job_id: int) -> None:
         if changed:
             enqueue_passback(session, tenant, changed)
     broken = [r for r in summary if r["status"] == SyncStatus.failed.value]
-    if broken and len(broken) == len(summary):  # nothing fetched anywhere: the LMS is down
-        raise Retryable(f"no LMS answered ({len(broken)} run(s) failed)")
+    paused = [r for r in broken if r["paused"]]
+    if broken and len(broken) == len(summary) and len(paused) < len(broken):
+        raise Retryable(f"no LMS answered ({len(broken)} run(s) failed)")  # the LMS is down
     message = f"{len(runs)} run(s), {sum(r['recorded'] for r in summary)} new completion(s)"
+    if paused:  # retrying now would fail fast again; the next sync after the cool-down tries
+        message += f"; skipped (the LMS is not answering): {paused[0]['message']}"
     with transaction(app) as session:
         job = session.get_one(Job, job_id)
         complete(session, job, {"runs": summary, "passback": changed}, message if runs else
@@ -77,6 +92,8 @@ def _summary(run: Any) -> dict[str, Any]:
         "recorded": run.recorded,
         "items_completed": run.items_completed,
         "failed": run.people_failed,
+        "paused": (run.message or "").startswith(SKIPPED),
+        "message": run.message,
     }
 
 
@@ -97,8 +114,8 @@ def passback(app: Flask, job_id: int) -> None:
     outcomes: dict[str, list[dict[str, Any]]] = {"sent": [], "waiting": [], "refused": [],
                                                  "failed": []}  # fmt: skip
     for target_id in targets:
-        with transaction(app) as session:
-            kind, outcome = _send_one(session, session.get_one(Tenant, tenant_id), target_id)
+        with database(app).sessions() as session:
+            kind, outcome = _send_one(session, tenant_id, target_id)
         outcomes[kind].append(outcome)
     if outcomes["failed"]:
         failed = outcomes["failed"]
@@ -113,14 +130,58 @@ def passback(app: Flask, job_id: int) -> None:
             complete(session, job, result, message)
 
 
-def _send_one(session: Any, tenant: Tenant, target_id: int) -> tuple[str, dict[str, Any]]:
-    """Send one target's score; (sent | waiting | refused | failed, what happened), recorded."""
-    from lti_pathing.lti.adapter import service_connector
+@dataclass
+class _Score:
+    """What one target's score needs, read before any LMS call."""
+
+    outcome: dict[str, Any]
+    subject: str
+    score: Decimal
+    when: Any
+    endpoint: dict[str, Any]
+    connector: Any
+
+
+def _send_one(session: Session, tenant_id: int, target_id: int) -> tuple[str, dict[str, Any]]:
+    """Send one target's score; (sent | waiting | refused | failed, what happened), recorded.
+
+    Three steps, so that no transaction is open while the LMS is asked: read what to send (and
+    the tool key) and end that transaction, call the LMS, record the outcome in a new one.
+    """
     from lti_pathing.lti.ags import PlanGrades, ScoreRefused
+
+    ready = _prepare(session, tenant_id, target_id)
+    if isinstance(ready, tuple):
+        return ready
+    session.commit()
+    url = ready.endpoint.get("lineitems")
+    try:
+        book = PlanGrades(ready.connector, ready.endpoint)
+        line_item = book.report(ready.subject, ready.score, ready.when).get_id()
+    except ScoreRefused as error:
+        log.info("grade passback to %s refused for good: %s", url, error)
+        _record(session, tenant_id, target_id, error=error.message, final=error.http_status)
+        return "refused", {**ready.outcome, "error": error.message,
+                           "http_status": error.http_status}  # fmt: skip
+    except (LtiPathingError, requests.RequestException, ValueError) as error:
+        message = str(getattr(error, "message", None) or f"{type(error).__name__}: {error}")
+        log.info("grade passback to %s failed: %s", url, message)
+        _record(session, tenant_id, target_id, error=message)
+        return "failed", {**ready.outcome, "error": message}
+    _record(session, tenant_id, target_id, score=ready.score, line_item=line_item,
+            plan_id=ready.outcome["plan_id"])  # fmt: skip
+    return "sent", ready.outcome
+
+
+def _prepare(
+    session: Session, tenant_id: int, target_id: int
+) -> _Score | tuple[str, dict[str, Any]]:
+    """What to send for one target, or (waiting | sent, outcome) when nothing must be sent."""
+    from lti_pathing.lti.adapter import service_connector
     from lti_pathing.models import GradePassback
     from lti_pathing.services.grades import GradeService
 
-    grades = GradeService(session, tenant)
+    grades = GradeService(session, session.get_one(Tenant, tenant_id))
     target = session.get_one(GradePassback, target_id)
     plan, score = grades.score_for(target.person_id)
     outcome: dict[str, Any] = {
@@ -130,28 +191,45 @@ def _send_one(session: Any, tenant: Tenant, target_id: int) -> tuple[str, dict[s
         "score": float(score) if score is not None else None,
     }
     if score is None and target.sent_at is None:  # no progress yet: the grade book stays empty
+        session.commit()
         return "waiting", outcome
     score = score if score is not None else Decimal("0.00")  # progress gone since: report it
     if target.error is None and target.score == score and target.sent_at is not None:
+        session.commit()
         return "sent", {**outcome, "unchanged": True}
     context = target.context
     endpoint = {"lineitems": context.lineitems_url, "lineitem": context.lineitem_url}
     if context.gradebook is Gradebook.course:  # the tool's own column, found again by tag
         endpoint["lineitem"] = None
-    try:
-        book = PlanGrades(service_connector(context.registration, session), endpoint)
-        line_item = book.report(target.subject, score, grades.clock()).get_id()
-    except ScoreRefused as error:
-        log.info("grade passback to %s refused for good: %s", context.lineitems_url, error)
-        grades.record_failed(target, error.message, final=error.http_status)
-        return "refused", {**outcome, "error": error.message, "http_status": error.http_status}
-    except (LtiPathingError, requests.RequestException, ValueError) as error:
-        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        log.info("grade passback to %s failed: %s", context.lineitems_url, message)
-        grades.record_failed(target, str(message))
-        return "failed", {**outcome, "error": str(message)}
-    grades.record_sent(target, plan, score, line_item)
-    return "sent", outcome
+    connector = service_connector(context.registration, session)
+    return _Score(outcome, target.subject, score, grades.clock(), endpoint, connector)
+
+
+def _record(
+    session: Session,
+    tenant_id: int,
+    target_id: int,
+    *,
+    score: Decimal | None = None,
+    line_item: str | None = None,
+    error: str | None = None,
+    final: int | None = None,
+    plan_id: int | None = None,
+) -> None:
+    """Record what the LMS said about one target's score, in a transaction of its own."""
+    from lti_pathing.models import GradePassback, Plan
+    from lti_pathing.services.grades import GradeService
+
+    session.commit()  # end anything a lazy load may have begun meanwhile
+    grades = GradeService(session, session.get_one(Tenant, tenant_id))
+    target = session.get_one(GradePassback, target_id)
+    if error is not None:
+        grades.record_failed(target, error, final=final)
+    else:
+        assert score is not None
+        plan = session.get(Plan, plan_id) if plan_id is not None else None
+        grades.record_sent(target, plan, score, line_item)
+    session.commit()
 
 
 def queue_scheduled_syncs(app: Flask) -> int:

@@ -36,8 +36,8 @@ from lti_pathing.lms.errors import (
     LmsNotApplicable,
     LmsRemoteError,
 )
-from lti_pathing.lms.http import Clock, LmsHttp, RetryPolicy, Sleep, Throttle
-from lti_pathing.lms.source import Failure, Fetched, PersonFetch, Wanted, course_key
+from lti_pathing.lms.http import CallGuard, Clock, LmsHttp, RetryPolicy, Sleep, Throttle
+from lti_pathing.lms.source import Failure, Fetched, PersonFetch, Skipped, Wanted, course_key
 
 MAX_PAGES = 200  # a guard against a pagination loop; 200 pages x 100 is far beyond one user
 PER_PAGE = 100
@@ -76,6 +76,8 @@ def canvas_http(
     clock: Clock = utcnow,
     retry: RetryPolicy | None = None,
     session: requests.Session | None = None,
+    timeout: tuple[float, float] = (5.0, 30.0),
+    guard: CallGuard | None = None,
 ) -> LmsHttp:
     """The HTTP wrapper set up for Canvas: bearer token, throttle header, 403 throttling."""
     extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
@@ -89,6 +91,8 @@ def canvas_http(
         throttle_wait=THROTTLE_WAIT,
         clock=clock,
         session=session,
+        timeout=timeout,
+        guard=guard,
         **extra,
     )
 
@@ -250,6 +254,10 @@ class CanvasSource:
         # Courses Canvas has no progress for (asked once per run, not once per person).
         self.without_progress: set[str] = set()
 
+    def close(self) -> None:
+        """Close the LMS connections of this source."""
+        self.client.http.close()
+
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """Enrollments first (one paginated list); progress only for linked, unknown courses."""
         result = PersonFetch()
@@ -278,7 +286,7 @@ class CanvasSource:
             return
         except LmsNotApplicable:
             self.without_progress.add(course_id)
-            result.skipped.append(f"course {course_id}: {WITHOUT_PROGRESS}")
+            result.skipped.append(Skipped(course_id, WITHOUT_PROGRESS))
             self._from_enrollment(course_id, enrollment, result)
             return
         except LmsRemoteError as error:

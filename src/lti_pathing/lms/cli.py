@@ -45,12 +45,19 @@ def connect(kind: str, url: str, token: str, slug: str | None, no_check: bool) -
     from lti_pathing.errors import LtiPathingError
     from lti_pathing.lms.check import check_token
     from lti_pathing.models import Lms
-    from lti_pathing.services.completions.connections import LmsConnectionService
+    from lti_pathing.services.completions.connections import (
+        LmsConnectionService,
+        check_token_first,
+    )
 
     try:
         with transaction(current_app) as session:
+            _tenant(session, slug)  # an unknown tenant is refused before the LMS is asked
+        # The LMS is asked outside any transaction; then the connection is stored.
+        url, token = check_token_first(Lms(kind), url, token, None if no_check else check_token)
+        with transaction(current_app) as session:
             service = LmsConnectionService(session, _tenant(session, slug))
-            connection = service.connect(Lms(kind), url, token, None if no_check else check_token)
+            connection = service.connect(Lms(kind), url, token)
             shown = f"{connection.kind} {connection.base_url} token {connection.token_hint}"
     except LtiPathingError as error:
         raise click.ClickException(_describe(error)) from None

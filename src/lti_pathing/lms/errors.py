@@ -78,3 +78,19 @@ class LmsAccessError(LmsConnectionBroken):
     Moodle's service, a Canvas token whose user may not read other users' enrollments."""
 
     code = "lms_access"
+
+
+class LmsUnreachable(LmsConnectionBroken):
+    """The LMS has not answered many calls in a row: the connection's circuit breaker is open,
+    and syncs over it fail fast until its cool-down has passed (lti_pathing.lms.circuit)."""
+
+    status = 503
+    code = "lms_unreachable"
+
+
+class LmsSyncStopped(LmsConnectionBroken):
+    """The sync run must stop now: its deadline has passed, or an admin deactivated the
+    connection. What it stored is kept; the rest is fetched by the next sync."""
+
+    status = 503
+    code = "lms_sync_stopped"

@@ -9,6 +9,11 @@ time the LMS's quota needs to refill for one more call. A server asking for long
 carries a remaining-quota header below `low_water`, the next call is delayed in proportion, so a
 long sync slows down instead of being throttled.
 
+A sync run puts a `CallGuard` (lti_pathing.lms.guard) around every attempt: it may refuse the
+call (deadline passed, connection deactivated, circuit breaker open), cuts timeouts and waits to
+the run's deadline, and learns whether the LMS answered. A call that could not connect, timed
+out, or got 502/503/504 from a gateway got no answer from the LMS; any other response did.
+
 Tokens never reach a log line or an error message: `mask` removes the known secrets and any
 `wstoken=` / `access_token=` value from what is written.
 """
@@ -22,7 +27,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
@@ -39,6 +44,7 @@ log = logging.getLogger("lti_pathing.lms")
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], dt.datetime]
+GATEWAY_ERRORS = frozenset({502, 503, 504})  # a proxy answered: the LMS behind it did not
 SECRET_PARAMS = re.compile(r"((?:ws)?token|access_token|password)=([^&\s\"']+)", re.IGNORECASE)
 BEARER = re.compile(r"(Bearer\s+)[^\s\"']+", re.IGNORECASE)
 
@@ -66,6 +72,32 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+class CallGuard(Protocol):
+    """What a sync run checks around each attempt (lti_pathing.lms.guard.SyncGuard)."""
+
+    def before_call(self) -> None:
+        """Raise (an LmsConnectionBroken) when no call may be made now."""
+
+    def timeout(self, wanted: tuple[float, float]) -> tuple[float, float]:
+        """The (connect, read) timeouts to use instead of `wanted`."""
+        ...
+
+    def wait(self, seconds: float) -> float:
+        """How long to wait instead of `seconds` before a retry."""
+        ...
+
+    def after_call(self, answered: bool, failure: LmsError | None) -> None:
+        """Whether the LMS answered the attempt (and its failure, if any)."""
+
+
+def answered(failure: LmsError | None) -> bool:
+    """True when the LMS itself answered an attempt (even with an error status)."""
+    if isinstance(failure, LmsTimeout):
+        return False
+    status = failure.errors.get("status") if failure and isinstance(failure.errors, dict) else None
+    return status not in GATEWAY_ERRORS
 
 
 @dataclass(frozen=True)
@@ -119,8 +151,10 @@ class LmsHttp:
         sleep: Sleep = time.sleep,
         clock: Clock = utcnow,
         session: requests.Session | None = None,
+        guard: CallGuard | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.guard = guard
         self.secrets = [s for s in secrets if s]
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -132,6 +166,10 @@ class LmsHttp:
         self.session = session or requests.Session()
         self.session.headers.update(headers or {})
         self._pause = 0.0
+
+    def close(self) -> None:
+        """Close the connections this wrapper holds open."""
+        self.session.close()
 
     def url(self, path: str) -> str:
         """An absolute URL: `path` as is when absolute (pagination links), else under base_url."""
@@ -148,9 +186,13 @@ class LmsHttp:
         failure: LmsError | None = None
         for attempt in range(1, self.retry.attempts + 1):
             if self._pause > 0:
-                self.sleep(self._pause)
+                self.sleep(self._wait(self._pause))
                 self._pause = 0.0
+            if self.guard is not None:
+                self.guard.before_call()
             response, failure, wait = self._attempt(method, url, shown, attempt, kwargs)
+            if self.guard is not None:
+                self.guard.after_call(answered(failure), failure)
             if response is not None:
                 return response
             if attempt == self.retry.attempts:
@@ -162,7 +204,7 @@ class LmsHttp:
                     f"{self.retry.max_wait:.0f} s — try again later"
                 )
             log.warning("%s: %s; retry %d in %.1f s", shown, failure.message, attempt, wait)
-            self.sleep(wait)
+            self.sleep(self._wait(wait))
             self._pause = max(0.0, self._pause - wait)  # that wait refilled the quota too
         assert failure is not None
         raise type(failure)(f"{failure.message} (after {self.retry.attempts} attempts)")
@@ -171,8 +213,9 @@ class LmsHttp:
         self, method: str, url: str, shown: str, attempt: int, kwargs: dict[str, Any]
     ) -> tuple[requests.Response | None, LmsError | None, float]:
         """One try: (response, None, 0) when usable, else (None, error, wait before retry)."""
+        timeout = self.guard.timeout(self.timeout) if self.guard is not None else self.timeout
         try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            response = self.session.request(method, url, timeout=timeout, **kwargs)
         except requests.Timeout:
             return None, LmsTimeout(f"{shown} timed out"), self.retry.wait(attempt)
         except requests.ConnectionError as error:
@@ -190,13 +233,17 @@ class LmsHttp:
         status = response.status_code
         if status == 429 or self.is_throttled(response):
             throttled = LmsThrottled(f"{shown} was throttled ({status})")
-            return None, throttled, self._wait(response, attempt, self.throttle_wait)
+            return None, throttled, self._retry_wait(response, attempt, self.throttle_wait)
         if status >= 500:
-            failed = LmsServerError(f"{shown} failed with {status}")
-            return None, failed, self._wait(response, attempt)
+            failed = LmsServerError(f"{shown} failed with {status}", {"status": status})
+            return None, failed, self._retry_wait(response, attempt)
         return response, None, 0.0
 
-    def _wait(self, response: requests.Response, attempt: int, least: float = 0.0) -> float:
+    def _wait(self, seconds: float) -> float:
+        """A wait as the guard allows it (never past the run's deadline)."""
+        return self.guard.wait(seconds) if self.guard is not None else seconds
+
+    def _retry_wait(self, response: requests.Response, attempt: int, least: float = 0.0) -> float:
         asked = retry_after(response.headers.get("Retry-After"), self.clock())
         return asked if asked is not None else max(least, self.retry.wait(attempt))
 

@@ -22,8 +22,16 @@ from lti_pathing.lms.errors import (
     LmsMalformedResponse,
     LmsRemoteError,
 )
-from lti_pathing.lms.http import Clock, LmsHttp, RetryPolicy, Sleep
-from lti_pathing.lms.source import Failure, Fetched, PersonFetch, Wanted, course_key, module_key
+from lti_pathing.lms.http import CallGuard, Clock, LmsHttp, RetryPolicy, Sleep
+from lti_pathing.lms.source import (
+    Failure,
+    Fetched,
+    PersonFetch,
+    Skipped,
+    Wanted,
+    course_key,
+    module_key,
+)
 
 ENDPOINT = "/webservice/rest/server.php"
 # errorcode -> what it means for the whole connection (anything else fails one call only).
@@ -33,7 +41,11 @@ BROKEN = {
     "servicenotavailable": LmsAccessError,
 }
 # Course-level answers that are facts about the course, not failures: nothing to fetch there.
-NOT_APPLICABLE = {"nocriteriaset", "usernotenroled"}
+NOT_APPLICABLE = {
+    "nocriteriaset": "the course has no completion criteria (nocriteriaset)",
+    "usernotenroled": "the person is not enrolled in the course (usernotenroled)",
+}
+TRACKING_OFF = "completion tracking is off in the course"
 # What the sync's calls need of the token's user, as Moodle's English strings name them in a
 # `nopermissions` message ("… permissions to do that (View activity completion reports).").
 CAPABILITIES = {
@@ -159,6 +171,10 @@ class MoodleSource:
         self.client = client
         self.clock = clock
 
+    def close(self) -> None:
+        """Close the LMS connections of this source."""
+        self.client.http.close()
+
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """One cheap call for the course list, then detail calls only where something is new."""
         result = PersonFetch()
@@ -181,7 +197,7 @@ class MoodleSource:
         self, user_id: str, course_id: str, course: dict[str, Any], result: PersonFetch
     ) -> None:
         if course.get("enablecompletion") is False:
-            result.skipped.append(f"course {course_id}: completion tracking is off")
+            result.skipped.append(Skipped(course_id, TRACKING_OFF))
             return
         if course.get("completed") is False:  # not complete yet (or cron has not run)
             return
@@ -202,7 +218,7 @@ class MoodleSource:
         result: PersonFetch,
     ) -> None:
         if course.get("enablecompletion") is False:
-            result.skipped.append(f"course {course_id}: completion tracking is off")
+            result.skipped.append(Skipped(course_id, TRACKING_OFF))
             return
         statuses = self._guarded(
             result, course_id, self.client.activities_completion, course_id, user_id
@@ -231,7 +247,7 @@ class MoodleSource:
             result.broken = error
         except LmsRemoteError as error:
             if error.remote_code in NOT_APPLICABLE:
-                result.skipped.append(f"course {course_id}: {error.remote_code}")
+                result.skipped.append(Skipped(course_id, NOT_APPLICABLE[error.remote_code]))
             else:
                 result.failures.append(Failure(error.remote_code, error.message, course_id))
         except LmsError as error:
@@ -247,7 +263,10 @@ def moodle_http(
     clock: Clock = utcnow,
     retry: RetryPolicy | None = None,
     session: requests.Session | None = None,
+    timeout: tuple[float, float] = (5.0, 30.0),
+    guard: CallGuard | None = None,
 ) -> LmsHttp:
     """The HTTP wrapper set up for Moodle (the token travels in the form body, masked in logs)."""
     extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
-    return LmsHttp(base_url, secrets=[token], retry=retry, clock=clock, session=session, **extra)
+    return LmsHttp(base_url, secrets=[token], retry=retry, clock=clock, session=session,
+                   timeout=timeout, guard=guard, **extra)  # fmt: skip

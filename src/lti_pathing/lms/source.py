@@ -56,13 +56,24 @@ class Failure:
     course_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A linked course the LMS cannot report completion of, and why (a fact, not a failure)."""
+
+    course_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"course {self.course_id}: {self.reason}"
+
+
 @dataclass
 class PersonFetch:
     """Everything fetched for one person, and what failed on the way."""
 
     completions: list[Fetched] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # why some linked courses were not asked
+    skipped: list[Skipped] = field(default_factory=list)  # linked courses that were not asked
     # The connection broke part-way through this person: what was fetched before is kept.
     broken: LmsConnectionBroken | None = None
 
@@ -72,4 +83,8 @@ class CompletionSource(Protocol):
 
     def fetch_person(self, lms_user_id: str, wanted: Wanted) -> PersonFetch:
         """Completions of the LMS user among the wanted courses and modules."""
+        ...
+
+    def close(self) -> None:
+        """Close the connections to the LMS (the run is over)."""
         ...

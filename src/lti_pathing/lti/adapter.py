@@ -303,5 +303,6 @@ def service_connector(
 
     Background jobs pass their own `session` (the tool key is read from it); requests use theirs.
     """
-    registration = ToolRegistration(row, key_service(session).signing_key)
+    key = key_service(session).signing_key()  # read now: no database work during the calls
+    registration = ToolRegistration(row, lambda: key)
     return ToolServiceConnector(registration, http_session())

@@ -6,8 +6,9 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from lti_pathing.db import Base, Flag, Timestamp, UtcDateTime, intpk, utcnow
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
@@ -27,6 +28,18 @@ class LmsConnection(TenantOwned, Versioned, Timestamped, Base):
     token_encrypted: Mapped[str] = mapped_column(Text)  # lti_pathing.crypto.encrypt
     token_hint: Mapped[str] = mapped_column(String(16))  # crypto.mask of the token: "…abcd"
     active: Mapped[Flag]
+    # The circuit breaker (lti_pathing.lms.circuit): LMS calls in a row that got no answer, and
+    # until when syncs skip this LMS. Written with plain UPDATEs, so `version` is not bumped and
+    # an admin's edit never conflicts with a sync.
+    breaker_failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    breaker_open_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    breaker_error: Mapped[str | None] = mapped_column(Text)
+    # Canvas live events (lti_pathing.lms.live_events): the SHA-256 of the webhook key (the key
+    # itself is shown once), whether unsigned events are taken, and when the last one came.
+    events_key_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    events_key_hint: Mapped[str | None] = mapped_column(String(16))
+    events_unsigned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    events_last_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     def __repr__(self) -> str:
         return f"<LmsConnection {self.kind} {self.base_url} {self.token_hint}>"
@@ -70,7 +83,15 @@ class LmsSyncRun(TenantOwned, Base):
     evidence_created: Mapped[int] = mapped_column(default=0)
     items_completed: Mapped[int] = mapped_column(default=0)
     failures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Linked courses that cannot report completion and why ({course, reason, people}).
+    notes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     message: Mapped[str | None] = mapped_column(Text)
+    # Who runs it ("host:pid"), when it last showed life, and when it must stop: a run whose
+    # process died is recognised by these and marked failed (lti_pathing.lms.recovery).
+    owner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    job_id: Mapped[int | None] = mapped_column(index=True)  # the lms_sync job (not enforced)
 
     connection: Mapped[LmsConnection] = relationship()
 

@@ -104,15 +104,17 @@ def canvas_url(path: str, **query: Any) -> str:
 FAST = RetryPolicy(attempts=3, backoff=1.0, factor=2.0, max_wait=60.0)
 
 
-def make_moodle_source(sleeps: Sleeps) -> MoodleSource:
-    """A Moodle source on the test URL and token, waiting through `sleeps`."""
-    http = moodle_http(MOODLE_URL, MOODLE_TOKEN, sleep=sleeps, clock=clock, retry=FAST)
+def make_moodle_source(sleeps: Sleeps, guard: Any = None) -> MoodleSource:
+    """A Moodle source on the test URL and token, waiting through `sleeps` (calls guarded)."""
+    http = moodle_http(MOODLE_URL, MOODLE_TOKEN, sleep=sleeps, clock=clock, retry=FAST,
+                       guard=guard)  # fmt: skip
     return MoodleSource(MoodleClient(http, MOODLE_TOKEN), clock)
 
 
-def make_canvas_source(sleeps: Sleeps) -> CanvasSource:
-    """A Canvas source on the test URL and token, waiting through `sleeps`."""
-    http = canvas_http(CANVAS_URL, CANVAS_TOKEN, sleep=sleeps, clock=clock, retry=FAST)
+def make_canvas_source(sleeps: Sleeps, guard: Any = None) -> CanvasSource:
+    """A Canvas source on the test URL and token, waiting through `sleeps` (calls guarded)."""
+    http = canvas_http(CANVAS_URL, CANVAS_TOKEN, sleep=sleeps, clock=clock, retry=FAST,
+                       guard=guard)  # fmt: skip
     return CanvasSource(CanvasClient(http), clock)
 
 

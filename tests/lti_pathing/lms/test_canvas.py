@@ -13,6 +13,7 @@ from responses import matchers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_pathing.lms.canvas import WITHOUT_PROGRESS
 from lti_pathing.lms.errors import LmsAccessError, LmsAuthError, LmsThrottled
 from lti_pathing.lms.source import Wanted
 from lti_pathing.lms.sync import sync_person
@@ -90,8 +91,8 @@ def test_completions_come_from_module_progress_or_a_concluded_enrollment(
     # Course 92 is still active (a final score alone is no completion); nothing failed, and the
     # admin is told which linked courses cannot report progress and why.
     assert fetched.failures == [] and sleeps == []
-    assert [note.split(":")[0] for note in fetched.skipped] == ["course 91", "course 92"]
-    assert "no module completion requirements" in fetched.skipped[0]
+    assert [note.course_id for note in fetched.skipped] == ["91", "92"]
+    assert "no module completion requirements" in str(fetched.skipped[0])
 
 
 def test_a_course_without_progress_is_asked_once_per_run(
@@ -120,11 +121,13 @@ def test_a_canvas_course_without_modules_does_not_leave_the_run_partial(
     rsps.get(progress_url("91"), status=400, json=canvas_body("progress_not_module_based"))
     runs = sync_person(
         session, tenant, org["alice"], clock,
-        source_factory=lambda connection, token: make_canvas_source(sleeps),
+        source_factory=lambda connection, token, guard: make_canvas_source(sleeps, guard),
     )  # fmt: skip
     assert [(r.status, r.failures) for r in runs] == [(SyncStatus.succeeded, [])]
     keys = session.scalars(select(CompletionRecord.key).order_by(CompletionRecord.key)).all()
     assert keys == ["canvas:course:88", "canvas:course:91"]
+    # The run tells the admin which linked course cannot report progress, and why.
+    assert runs[0].notes == [{"course": "91", "reason": WITHOUT_PROGRESS, "people": 1}]
 
 
 @pytest.mark.parametrize(

@@ -46,12 +46,12 @@ def connect_moodle(session: Session, tenant: Any) -> LmsConnection:
 
 
 def factory(sleeps: Sleeps) -> Any:
-    def make(connection: LmsConnection, token: str) -> CompletionSource:
+    def make(connection: LmsConnection, token: str, guard: Any) -> CompletionSource:
         assert token == MOODLE_TOKEN or connection.kind == Lms.canvas
         return (
-            make_moodle_source(sleeps)
+            make_moodle_source(sleeps, guard)
             if connection.kind == Lms.moodle
-            else make_canvas_source(sleeps)
+            else make_canvas_source(sleeps, guard)
         )
 
     return make
@@ -240,6 +240,9 @@ class Crashing:
             raise KeyError("boom")
         return self.real.fetch_person(lms_user_id, wanted)
 
+    def close(self) -> None:
+        self.real.close()
+
 
 def test_a_run_that_crashes_is_marked_failed_with_the_reason(
     app_ctx: Flask, session: Session, tenant: Any, org: dict[str, Any], sleeps: Sleeps
@@ -249,8 +252,10 @@ def test_a_run_that_crashes_is_marked_failed_with_the_reason(
     connect_moodle(session, tenant)
     with responses.RequestsMock() as rsps, pytest.raises(KeyError):
         add_alice_done(rsps)
-        sync_tenant(session, tenant, clock,
-                    source_factory=lambda c, t: Crashing(make_moodle_source(sleeps)))  # fmt: skip
+        sync_tenant(
+            session, tenant, clock,
+            source_factory=lambda c, t, g: Crashing(make_moodle_source(sleeps, g)),
+        )  # fmt: skip
     session.rollback()
     [run] = session.scalars(select(LmsSyncRun)).all()
     assert run.status == SyncStatus.failed and run.finished_at == NOW
@@ -278,5 +283,7 @@ def test_a_run_left_running_too_long_is_marked_failed_by_the_next_sync(
         add_alice_done(rsps)
         sync_person(session, tenant, org["alice"], clock, source_factory=factory(sleeps))
     assert dead.status == SyncStatus.failed and dead.finished_at == NOW
-    assert dead.message is not None and dead.message.startswith("stale: still running 2 h")
+    assert dead.message is not None and dead.message.startswith(
+        "stopped without finishing: nothing was heard from it since"
+    )
     assert busy.status == SyncStatus.running  # may still be working

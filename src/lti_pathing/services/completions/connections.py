@@ -34,6 +34,29 @@ def normalise_url(value: str) -> str:
     return url
 
 
+def check_token_first(kind: Lms, url: str, token: str, check: TokenCheck | None) -> tuple[str, str]:
+    """The normalised (URL, token), the token tried against the LMS when `check` is given.
+
+    No database here: views and commands call this before any transaction, so none is held
+    while the LMS answers (or does not).
+    """
+    base_url = normalise_url(url)
+    token = token.strip()
+    if len(token) < 8 or any(c.isspace() for c in token):
+        raise Invalid(
+            "not a token", {"token": ["an LMS token is at least 8 characters, no spaces"]}
+        )
+    if check is not None:
+        try:
+            check(kind, base_url, token)
+        except LmsError as error:
+            reason = mask(error.message, [token])
+            raise Invalid(
+                f"the LMS refused the token: {reason}", {"token": [f"the LMS says: {reason}"]}
+            ) from None
+    return base_url, token
+
+
 class LmsConnectionService(TenantService):
     """Create, list and retire the tenant's LMS connections."""
 
@@ -43,22 +66,10 @@ class LmsConnectionService(TenantService):
         """Add a connection, or replace the token of the one with this kind and URL.
 
         With `check` (lms.check.check_token), the token is first tried against the LMS and
-        refused, with the LMS's reason, when it does not work there.
+        refused, with the LMS's reason, when it does not work there. Callers that hold a
+        transaction should call `check_token_first` before opening it instead.
         """
-        base_url = normalise_url(url)
-        token = token.strip()
-        if len(token) < 8 or any(c.isspace() for c in token):
-            raise Invalid(
-                "not a token", {"token": ["an LMS token is at least 8 characters, no spaces"]}
-            )
-        if check is not None:
-            try:
-                check(kind, base_url, token)
-            except LmsError as error:
-                reason = mask(error.message, [token])
-                raise Invalid(
-                    f"the LMS refused the token: {reason}", {"token": [f"the LMS says: {reason}"]}
-                ) from None
+        base_url, token = check_token_first(kind, url, token, check)
         found = self.session.scalar(
             self.scoped(LmsConnection).where(
                 LmsConnection.kind == kind, LmsConnection.base_url == base_url

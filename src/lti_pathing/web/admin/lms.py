@@ -20,8 +20,14 @@ from lti_pathing import jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Conflict, Invalid
 from lti_pathing.lms.check import check_token
-from lti_pathing.models import Job, JobKind, Lms
-from lti_pathing.services.completions.connections import LmsConnectionService
+from lti_pathing.lms.circuit import BreakerState
+from lti_pathing.models import Job, JobKind, Lms, LmsConnection
+from lti_pathing.security import public_url
+from lti_pathing.services.completions.connections import (
+    LmsConnectionService,
+    check_token_first,
+)
+from lti_pathing.services.completions.live_events import LiveEventService
 from lti_pathing.services.completions.upload import CompletionUploadService
 from lti_pathing.services.grades import GradeService
 from lti_pathing.services.transfer.importer import ImportRejected
@@ -66,7 +72,11 @@ def _page(ctx: AdminContext, status: int = 200, **extra: Any) -> tuple[str, int]
     job = ctx.session.scalar(
         connections.scoped(Job).where(Job.kind == JobKind.lms_sync).order_by(Job.id.desc()).limit(1)
     )
-    rows = [(c, connections.last_run(c)) for c in connections.list_connections()]
+    now = connections.clock()
+    rows = [
+        (c, connections.last_run(c), BreakerState.of(c).describe(now))
+        for c in connections.list_connections()
+    ]
     body = render_template(
         "admin/lms.html", connections=rows, runs=connections.runs(), job=job, **extra
     )
@@ -87,13 +97,12 @@ def connect() -> Response | tuple[str, int]:
     ctx = admin_context()
     form = ConnectForm()
     if form.validate_on_submit():
+        ctx.session.commit()  # ends the read of the admin check: nothing held while the LMS answers
         try:
-            found = ctx.service(LmsConnectionService).connect(
-                Lms(form.kind.data),
-                form.url.data,
-                form.token.data,
-                None if form.no_check.data else check_token,
-            )
+            kind = Lms(form.kind.data)
+            check = None if form.no_check.data else check_token
+            url, token = check_token_first(kind, form.url.data, form.token.data, check)
+            found = ctx.service(LmsConnectionService).connect(kind, url, token)
         except Invalid as error:
             ctx.rollback()
             for name, messages in (error.errors or {}).items():
@@ -118,6 +127,33 @@ def deactivate(record_id: int) -> Response:
     flash(
         f"Deactivated {found.kind.value} {found.base_url}; connect it again to resume.", "success"
     )
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:record_id>/events")
+@require("admin")
+def events_on(record_id: int) -> Response | tuple[str, int]:
+    """Make (or replace) a Canvas connection's live-events webhook URL; shown this once."""
+    ctx = admin_context()
+    events = ctx.service(LiveEventService)
+    try:
+        key = events.enable(record_id, unsigned=request.form.get("unsigned") == "y")
+    except Invalid as error:
+        ctx.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".index"))
+    connection = events.get(LmsConnection, record_id)
+    url = public_url("lms_events.receive", key=key)
+    return _page(ctx, events_url=url, events_connection=connection)
+
+
+@bp.post("/<int:record_id>/events/off")
+@require("admin")
+def events_off(record_id: int) -> Response:
+    """Stop taking live events for a connection (syncs go on by polling)."""
+    ctx = admin_context()
+    found = ctx.service(LiveEventService).disable(record_id)
+    flash(f"Live events from {found.base_url} are off; syncs go on as scheduled.", "success")
     return redirect(url_for(".index"))
 
 

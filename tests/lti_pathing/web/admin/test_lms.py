@@ -3,6 +3,7 @@ sync runs, completions upload all or nothing; and the API's sync and re-plan end
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -131,6 +132,55 @@ def test_a_sync_run_lists_what_it_fetched_and_failed(
     session.add(elsewhere)
     session.flush()
     assert admin.get(f"/admin/lms/runs/{elsewhere.id}").status_code == 404
+
+
+def test_the_page_shows_whether_each_lms_answers_and_courses_that_cannot_report(
+    admin: Browser, session: Session, tenant: Tenant, app: Any
+) -> None:
+    import datetime as dt
+
+    with app.app_context():
+        connection = LmsConnectionService(session, tenant).connect(Lms.canvas, "https://c.a", TOKEN)
+    connection.breaker_failures, connection.breaker_error = 5, "GET https://c.a/api timed out"
+    connection.breaker_open_until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+    run = LmsSyncRun(
+        tenant_id=tenant.id, connection_id=connection.id, trigger="schedule",
+        status=SyncStatus.succeeded, failures=[],
+        notes=[{"course": "91", "reason": "Canvas has no progress here", "people": 3}],
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    listed = admin.get("/admin/lms/").get_data(as_text=True)
+    assert (
+        "not answering: 5 calls in a row got no answer (last: GET https://c.a/api timed " in listed
+    )
+    page = admin.get(f"/admin/lms/runs/{run.id}").get_data(as_text=True)
+    assert 'id="notes"' in page and "Canvas has no progress here" in page
+
+
+def test_live_events_are_turned_on_with_a_url_shown_once_and_off(
+    admin: Browser, session: Session, tenant: Tenant, app: Any
+) -> None:
+    with app.app_context():
+        canvas = LmsConnectionService(session, tenant).connect(Lms.canvas, "https://c.a", TOKEN)
+        moodle = LmsConnectionService(session, tenant).connect(Lms.moodle, "https://m.a", TOKEN)
+    session.flush()
+    shown = admin.post(f"/admin/lms/{canvas.id}/events", {})
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'id="events-url"' in html
+    url = html.split('id="events-url-value">')[1].split("<")[0]
+    assert url.startswith("http://localhost/lms/events/ltpe_")
+    session.refresh(canvas)
+    key = url.rsplit("/", 1)[1]
+    assert canvas.events_key_hash == hashlib.sha256(key.encode()).hexdigest()  # only its hash
+    page = admin.get("/admin/lms/").get_data(as_text=True)
+    assert url not in page and "signed only" in page  # shown once
+    refused = admin.post(f"/admin/lms/{moodle.id}/events", {})
+    assert refused.status_code == 302
+    assert "Canvas only" in admin.get("/admin/lms/").get_data(as_text=True)
+    assert admin.post(f"/admin/lms/{canvas.id}/events/off", {}).status_code == 302
+    session.refresh(canvas)
+    assert canvas.events_key_hash is None
 
 
 def test_a_completions_upload_is_all_or_nothing(
