@@ -110,7 +110,7 @@ def _beat_schedule(app: Flask) -> dict[str, Any]:
             "task": SWEEP_SYNCS,
             "schedule": 60.0 * SWEEP_MINUTES,
             "options": {"queue": QUEUE},
-        }
+        },
     }
     minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
     if minutes:
