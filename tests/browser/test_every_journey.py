@@ -332,3 +332,47 @@ def test_every_menu_page_passes_axe(page: Any, servers: LtiServers) -> None:
     frame.locator("main").get_by_role("link", name="Kenji Mwangi").first.click()
     frame.locator("#checkins-heading").wait_for()
     assert_accessible(frame)
+
+
+def test_the_lms_page_shows_a_silent_lms_and_turns_on_live_events(
+    page: Any, servers: LtiServers
+) -> None:
+    import datetime as dt
+
+    from lti_pathing.models import Lms, LmsConnection, LmsSyncRun, SyncStatus, Tenant
+    from lti_pathing.services.completions.connections import LmsConnectionService
+
+    frame = open_tool(page, servers, ADMIN)  # signed in before any connection: no sync queued
+    app = servers.tool_app
+    with app.app_context(), transaction(app) as session:
+        tenant = session.scalars(select(Tenant)).one()
+        canvas = LmsConnectionService(session, tenant).connect(
+            Lms.canvas, "https://canvas.example.edu", "canvas-token-5678"
+        )
+        canvas.breaker_failures, canvas.breaker_error = (
+            5,
+            "GET https://canvas.example.edu timed out",
+        )
+        canvas.breaker_open_until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+        session.add(LmsSyncRun(
+            tenant_id=tenant.id, connection=canvas, trigger="schedule",
+            status=SyncStatus.aborted, failures=[], message="stopped: canvas is not answering",
+            notes=[{"course": "91", "reason": "Canvas has no progress here", "people": 2}],
+        ))  # fmt: skip
+        connection_id = canvas.id
+    try:
+        _visible_link(frame.locator("#menu"), "LMS connection").click()
+        frame.locator("#connections").wait_for()
+        assert "not answering: 5 calls in a row" in frame.locator("[data-breaker]").inner_text()
+        assert_accessible(frame)
+        frame.get_by_role("button", name="Turn on live events").click()
+        frame.locator("#events-url").wait_for()
+        assert "/lms/events/ltpe_" in frame.locator("#events-url-value").inner_text()
+        assert_accessible(frame)
+        frame.locator("#sync-runs a").first.click()
+        frame.locator("#notes").wait_for()
+        assert_accessible(frame)
+    finally:  # later tests' launches must not queue syncs over this made-up Canvas
+        with transaction(app) as session:
+            session.execute(update(LmsConnection).where(LmsConnection.id == connection_id)
+                            .values(active=False))  # fmt: skip
