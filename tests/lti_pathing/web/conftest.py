@@ -34,6 +34,7 @@ class Browser:
             stored.clear()
             if actor is not None:
                 stored[SESSION_KEY] = actor.to_session()
+                stored.permanent = True  # as auth.sign_in: renewed by every request
             stored["csrf_token"] = raw
         return self
 
