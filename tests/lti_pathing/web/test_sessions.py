@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import itsdangerous.timed
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
@@ -176,3 +176,21 @@ def test_session_hours_is_a_setting(database_url: str, monkeypatch: pytest.Monke
     monkeypatch.setenv("LTI_PATHING_SESSION_HOURS", "0")
     with pytest.raises(SettingsError, match="LTI_PATHING_SESSION_HOURS: must be a whole number"):
         create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k" * 32})
+
+
+def test_the_check_is_one_query_per_request(
+    app: Flask, admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if "lti_registration.admin_roles" in statement and "JOIN tenant" in statement:
+            seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = admin.get("/admin/")  # the guard, the admin context and the menu all ask
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page.status_code == 200 and len(seen) == 1

@@ -23,6 +23,8 @@ from sqlalchemy import bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+LOOKUP_CHUNK = 1000  # keys per IN list when ids are looked up by key
+
 
 def foreign_key(model: type[Any], relationship: str) -> str:
     """The column behind a many-to-one relationship (`current_role` -> `current_role_id`)."""
@@ -38,10 +40,16 @@ def insert_rows(
     before = session.scalar(select(func.max(table.c.id))) or 0
     session.execute(insert(table), rows)
     wanted = {row[key] for row in rows}
-    found = session.execute(
-        select(table.c[key], table.c.id).where(table.c.tenant_id == tenant_id, table.c.id > before)
-    )
-    return {value: row_id for value, row_id in found if value in wanted}
+    mine = select(table.c[key], table.c.id).where(table.c.tenant_id == tenant_id)
+    ids = {value: row_id for value, row_id in session.execute(mine.where(table.c.id > before))
+           if value in wanted}  # fmt: skip
+    # New ids are above `before`, except where the sequence is behind a row stored with an
+    # explicit id (a restore) or hands each connection a cached range: those are looked up by key.
+    missing = sorted(wanted - ids.keys())
+    for start in range(0, len(missing), LOOKUP_CHUNK):
+        chunk = missing[start : start + LOOKUP_CHUNK]
+        ids.update(dict(session.execute(mine.where(table.c[key].in_(chunk))).all()))
+    return ids
 
 
 def set_references(

@@ -162,3 +162,15 @@ def test_a_clash_only_the_database_sees_writes_nothing(
     with pytest.raises(Conflict, match="clashes with stored data; nothing was written"):
         ImportService(session, tenant).import_document(again)
     assert managers(session, tenant) == dict(chain(20))  # and no "z"
+
+
+def test_new_people_are_found_even_below_a_higher_stored_id(
+    session: Session, tenant: Tenant, make_tenant: Callable[..., Tenant]
+) -> None:
+    # A row stored with an explicit id (a restore) above what the id sequence hands out next:
+    # on PostgreSQL the new rows' ids are then below the highest id read before inserting.
+    other = make_tenant()
+    session.add(Person(id=1_000_000, tenant_id=other.id, external_id="x", name="Restored"))
+    session.flush()
+    assert import_people(session, tenant, chain(30)) == 30
+    assert managers(session, tenant) == dict(chain(30))
