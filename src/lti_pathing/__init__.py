@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from lti_pathing import crypto, db, errors, health, input_guard, security
+    from lti_pathing import auth, crypto, db, errors, health, input_guard, security
     from lti_pathing import logging as app_logging
 
     app_logging.init_app(app)
@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     crypto.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)  # an ended session explains itself, also where a form post fails CSRF
     # Before any blueprint: route ids bounded by the database's INTEGER, hostile input refused.
     input_guard.init_app(app)
     # Every HTML form post carries a CSRF token; views that take posts from elsewhere (LTI

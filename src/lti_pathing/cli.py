@@ -156,60 +156,6 @@ def seed_demo(slug: str | None) -> None:
     click.echo(f"changed {report.changed} record(s)")
 
 
-@main.group("token")
-def token() -> None:
-    """API tokens for the REST API."""
-
-
-@token.command("create")
-@click.argument("name")
-@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
-def token_create(name: str, slug: str | None) -> None:
-    """Create a token and print its secret (shown only this once)."""
-    from lti_pathing.db import transaction
-    from lti_pathing.services.api_tokens import ApiTokenService
-
-    with transaction(current_app) as session:
-        created, secret = ApiTokenService(session, _tenant(session, slug)).create_token(name)
-        prefix = created.prefix
-    click.echo(secret)
-    click.echo(f"token {prefix} created; store the secret now, it is not shown again", err=True)
-
-
-@token.command("list")
-@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
-def token_list(slug: str | None) -> None:
-    """List tokens: prefix, name, created, last used, revoked."""
-    from lti_pathing.db import transaction
-    from lti_pathing.services.api_tokens import ApiTokenService
-
-    def when(value: Any) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
-
-    with transaction(current_app) as session:
-        for t in ApiTokenService(session, _tenant(session, slug)).list_tokens():
-            state = f"revoked {when(t.revoked_at)}" if t.revoked_at else "active"
-            click.echo(f"{t.prefix}  {t.name}  created {when(t.created_at)}  "
-                       f"last used {when(t.last_used_at)}  {state}")  # fmt: skip
-
-
-@token.command("revoke")
-@click.argument("prefix")
-@click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
-def token_revoke(prefix: str, slug: str | None) -> None:
-    """Revoke the token with this prefix; it is refused from now on."""
-    from lti_pathing.db import transaction
-    from lti_pathing.errors import LtiPathingError
-    from lti_pathing.services.api_tokens import ApiTokenService
-
-    try:
-        with transaction(current_app) as session:
-            ApiTokenService(session, _tenant(session, slug)).revoke_token(prefix)
-    except LtiPathingError as error:
-        raise click.ClickException(error.message) from None
-    click.echo(f"token {prefix} revoked")
-
-
 def _add_devplatform() -> None:
     # The development platform needs the `demo` extra (lti1p3platform); without it the command
     # says how to install it instead of breaking every other command.
@@ -255,13 +201,14 @@ def registration_link(base_url: str | None, slug: str | None) -> None:
 
 
 def _register_commands() -> None:
-    """The command groups that live beside their part: LTI, LMS, jobs, development platform."""
+    """The command groups that live beside their part: LTI, LMS, access, tokens, jobs, demo."""
     from lti_pathing.cli_access import access
     from lti_pathing.cli_jobs import COMMANDS
+    from lti_pathing.cli_tokens import token
     from lti_pathing.lms.cli import lms
     from lti_pathing.lti.commands import keys, platform
 
-    for command in (platform, keys, lms, access, *COMMANDS):
+    for command in (platform, keys, lms, access, token, *COMMANDS):
         main.add_command(command)
     _add_devplatform()
 

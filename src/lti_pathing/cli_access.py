@@ -43,7 +43,7 @@ def _set_admin(slug: str | None, person: str, admin: bool) -> None:
     except LtiPathingError as error:
         raise click.ClickException(error.message) from None
     state = "is now an admin" if admin else "is no longer an admin"
-    click.echo(f"{name} {state} (from their next launch)")
+    click.echo(f"{name} {state} (from their next click)")
 
 
 @access.command("grant")

@@ -6,6 +6,7 @@ stops the application at start with a message naming the environment variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import threading
@@ -200,6 +201,13 @@ SETTINGS: tuple[Setting, ...] = (
         "cookies Secure; SameSite=None; Partitioned (for the LMS iframe): auto = over TLS",
     ),
     Setting(
+        "SESSION_HOURS",
+        10,
+        _int_between(1, 72),
+        "hours a signed-in browser session lasts without activity (each request renews it); "
+        "after that the person opens the tool again from the LMS",
+    ),
+    Setting(
         "LTI_COOKIE_CHECK",
         True,
         _bool,
@@ -366,6 +374,8 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{path}"
     if app.config["SECRET_KEY"] is None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    # Flask's signed session cookie expires this long after the last request that renewed it.
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=app.config["SESSION_HOURS"])
 
 
 def _reject_unknown_env() -> None:

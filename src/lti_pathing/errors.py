@@ -20,6 +20,7 @@ class LtiPathingError(Exception):
 
     status = 500
     code = "error"
+    title: str | None = None  # a heading for the HTML page; the message is then its text
 
     def __init__(self, message: str, errors: Any = None) -> None:
         super().__init__(message)
@@ -150,7 +151,8 @@ def _field_errors(messages: Any) -> Any:
     return messages
 
 
-def _from_http(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]] | HTTPException:
+def from_http(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]] | HTTPException:
+    """An HTTP error in the one JSON shape for JSON clients; Werkzeug's own page otherwise."""
     if exc.code is None or not _wants_json():
         return exc
     # webargs (the REST API's request parsing) attaches {"messages": {location: {field: [...]}}}.
@@ -179,5 +181,5 @@ def _from_data_error(error: DataError) -> Response | tuple[str, int, dict[str, s
 def init_app(app: Flask) -> None:
     """Register the one handler for domain errors (and JSON bodies for HTTP errors)."""
     app.register_error_handler(LtiPathingError, render_error)
-    app.register_error_handler(HTTPException, _from_http)
+    app.register_error_handler(HTTPException, from_http)
     app.register_error_handler(DataError, _from_data_error)

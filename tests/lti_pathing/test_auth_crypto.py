@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from lti_pathing import create_app, crypto
 from lti_pathing.auth import Actor, current_actor, require, sign_in
 from lti_pathing.config import SettingsError
+from lti_pathing.models import Person, Tenant
 
 
 def _app(tmp_path: Path, **extra: object) -> Flask:
@@ -21,8 +23,12 @@ def _app(tmp_path: Path, **extra: object) -> Flask:
     return app
 
 
-def test_guarded_view_needs_a_session_and_the_role(tmp_path: Path) -> None:
-    app = _app(tmp_path)
+def test_guarded_view_needs_a_session_and_the_role(
+    app: Flask, session: Session, tenant: Tenant
+) -> None:
+    ada = Person(tenant_id=tenant.id, external_id="E7", name="Ada")
+    session.add(ada)
+    session.flush()
 
     @app.get("/admin-only")
     @require("admin")
@@ -33,7 +39,7 @@ def test_guarded_view_needs_a_session_and_the_role(tmp_path: Path) -> None:
 
     @app.get("/as/<role>")
     def sign_in_as(role: str) -> str:
-        sign_in(Actor(tenant_id=1, person_id=7, name="Ada", roles=frozenset({role})))
+        sign_in(Actor(tenant_id=tenant.id, person_id=ada.id, name="Ada", roles=frozenset({role})))
         return "ok"
 
     client = app.test_client()
@@ -42,6 +48,8 @@ def test_guarded_view_needs_a_session_and_the_role(tmp_path: Path) -> None:
     denied = client.get("/admin-only", headers={"Accept": "application/json"})
     assert denied.status_code == 403
     assert "admin" in denied.get_json()["message"]
+    ada.is_admin = True  # the role comes from the data, checked on each request
+    session.flush()
     client.get("/as/admin")
     assert client.get("/admin-only").get_data(as_text=True) == "hello Ada"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -130,13 +131,42 @@ def test_token_create_list_revoke(app: Flask, session: Session, tenant: Any) -> 
     assert authenticate(session, secret).slug == "acme"
     listed = run(app, "token", "list", "--tenant", "acme")
     assert prefix in listed.output and "active" in listed.output and secret not in listed.output
-    assert run(app, "token", "revoke", prefix, "--tenant", "acme").exit_code == 0
+    assert "scopes read,write,import" in listed.output and "last used" in listed.output
+    revoke = ["token", "revoke", prefix, "--tenant", "acme"]
+    declined = app.test_cli_runner().invoke(main, revoke, input="n\n")
+    assert f"Revoke token {prefix} (ci, last used" in declined.output
+    assert declined.exit_code == 1 and "Aborted" in declined.output
+    assert "revoked" not in run(app, "token", "list", "--tenant", "acme").output
+    assert app.test_cli_runner().invoke(main, revoke, input="y\n").exit_code == 0
     assert "revoked" in run(app, "token", "list", "--tenant", "acme").output
     session.expire_all()
     with pytest.raises(Unauthenticated):
         authenticate(session, secret)
     unknown = app.test_cli_runner().invoke(main, ["token", "revoke", "nope", "--tenant", "acme"])
     assert unknown.exit_code == 1 and "no API token with prefix 'nope'" in unknown.output
+
+
+def test_token_create_with_scopes_and_a_last_day(app: Flask, session: Session, tenant: Any) -> None:
+    from lti_pathing.models import ApiToken
+    from lti_pathing.services.api_tokens import MissingScope, authenticate
+
+    created = run(app, "token", "create", "reports", "--tenant", "acme", "--scope", "read",
+                  "--valid-until", "2099-12-31")  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "created with scopes read;" in created.stderr
+    secret = created.stdout.strip()
+    token = session.scalars(select(ApiToken).where(ApiToken.name == "reports")).one()
+    assert token.scopes == ("read",)
+    assert token.expires_at == dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+    with pytest.raises(MissingScope):
+        authenticate(session, secret, "write")
+    listed = run(app, "token", "list", "--tenant", "acme").output
+    assert "scopes read " in listed and "active until 2100-01-01 00:00" in listed
+    assert run(app, "token", "revoke", token.prefix, "--tenant", "acme", "--yes").exit_code == 0
+    past = run(app, "token", "create", "old", "--tenant", "acme", "--valid-until", "2001-01-01")
+    assert past.exit_code == 1 and "the expiry must be in the future" in past.output
+    bad = app.test_cli_runner().invoke(main, ["token", "create", "x", "--scope", "admin"])
+    assert bad.exit_code == 2 and "'admin' is not one of 'read', 'write', 'import'" in bad.output
 
 
 def test_the_registration_link_is_for_the_public_url(app: Flask, tenant: Any) -> None:

@@ -15,6 +15,15 @@ from flask_smorest import Api
 from lti_pathing.api.core import PREFIX
 
 EXTENSION = "lti_pathing.api"
+TOKEN_DOC = (
+    "An lti-pathing API token (`ltp_<prefix>_<secret>`), made by an administrator on the API "
+    "tokens page or with `lti-pathing token create`. It acts for one organisation and holds "
+    "scopes: `read` allows GET calls, `write` every other call except the import, `import` the "
+    "import (`POST /api/v1/import`, dry runs too). A call the token's scopes do not cover is "
+    "refused with 403 `insufficient_scope` naming the scope it needs. A token may have an expiry: "
+    "after it, calls get 401 `token_expired`; a revoked or unknown token gets 401 "
+    "`unauthenticated`."
+)
 
 
 class ApiErrorSchema(ma.Schema):
@@ -70,7 +79,7 @@ def init_app(app: Flask) -> PathingApi:
         },
     )
     api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "lti-pathing token"}
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": TOKEN_DOC}
     )
     csrf = app.extensions["csrf"]
     modules = (skills, job_architecture, activities, people, evidence, plans, transfer, jobs)

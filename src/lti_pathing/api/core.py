@@ -1,7 +1,9 @@
 """What every REST blueprint shares: bearer-token auth, runtime pagination, common fields.
 
 The token alone decides the tenant: `before_request` turns `Authorization: Bearer <secret>` into
-the token's tenant (or a 401), and views build their services with `service(...)`.
+the token's tenant (or a 401), and views build their services with `service(...)`. Each call
+needs one scope of the token: `read` for GET, `write` for any other method, unless the view
+names another with `@needs_scope` (the import needs `import`); a missing scope is a 403.
 """
 
 from __future__ import annotations
@@ -34,20 +36,48 @@ PREFIX = "/api/v1"
 REALM = 'Bearer realm="lti-pathing"'
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SCOPE_ATTRIBUTE = "_api_scope"
+
+
+def needs_scope(scope: str) -> Callable[[F], F]:
+    """Mark a view as needing `scope` rather than its method's (`read` or `write`)."""
+
+    def mark(view: F) -> F:
+        setattr(view, SCOPE_ATTRIBUTE, scope)
+        return view
+
+    return mark
+
+
+def needed_scope() -> str:
+    """The scope this request's call needs."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    marked: str | None = getattr(view, SCOPE_ATTRIBUTE, None)
+    if marked is not None:
+        return marked
+    return "read" if request.method in SAFE_METHODS else "write"
+
+
 def authenticate_request() -> None:
-    """Resolve the bearer token of this request to its tenant (401 for anything else)."""
+    """Resolve the bearer token to its tenant (401), holding the call's scope (403)."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if not header:
         raise Unauthenticated("missing Authorization header; send 'Authorization: Bearer <token>'")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthenticated("malformed Authorization header; expected 'Bearer <token>'")
-    g.api_tenant = authenticate(db.session(), secret.strip())
+    g.api_scope = needed_scope()
+    g.api_tenant = authenticate(db.session(), secret.strip(), g.api_scope)
 
 
 def _challenge(response: Response) -> Response:
     if response.status_code == 401:
         response.headers["WWW-Authenticate"] = REALM
+    elif response.status_code == 403 and "api_scope" in g:  # RFC 6750, section 3.1
+        response.headers["WWW-Authenticate"] = (
+            f'{REALM}, error="insufficient_scope", scope="{g.api_scope}"'
+        )
     return response
 
 

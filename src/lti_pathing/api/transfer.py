@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, jsonify, request
 
-from lti_pathing.api.core import ApiBlueprint, service
+from lti_pathing.api.core import ApiBlueprint, needs_scope, service
 from lti_pathing.api.fields import Integer
 from lti_pathing.services.transfer.apply import ImportReport
 from lti_pathing.services.transfer.export import ExportService
@@ -55,11 +55,15 @@ class ExportArgs(ma.Schema):
 
 
 @transfer.route("/import", methods=["POST"])
+@needs_scope("import")
 @transfer.arguments(ImportArgs, location="query")
 @transfer.doc(requestBody={"required": True, "content": {"application/json": {"schema": DOCUMENT}}})
 @transfer.response(200, ImportReportSchema)
 def import_document(args: dict[str, Any]) -> ImportReport:
-    """Import a JSON document: all or nothing; any bad row is a 422 listing every problem."""
+    """Import a JSON document: all or nothing; any bad row is a 422 listing every problem.
+
+    Needs a token with the `import` scope (a dry run too).
+    """
     document = read_json("request", request.get_data(cache=False))
     return service(ImportService).import_document(document, dry_run=args["dry_run"])
 

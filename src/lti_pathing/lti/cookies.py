@@ -9,8 +9,9 @@ ordinary cookies. The same decision feeds pylti1p3's own login cookies (see adap
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, current_app, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -50,8 +51,41 @@ def warn_frame_cookies(problem: str) -> None:
     )
 
 
+class IframeSession(SecureCookieSession):
+    """The signed-cookie session; `expired` when the browser sent one that had run out."""
+
+    expired = False
+
+
 class IframeSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with the iframe flags decided per request."""
+    """Flask's signed-cookie session, with the iframe flags decided per request.
+
+    The cookie's signature carries the time it was last written; it is accepted for
+    `PERMANENT_SESSION_LIFETIME` (`SESSION_HOURS`) after that, and every request writes it anew
+    (Flask's SESSION_REFRESH_EACH_REQUEST), so the session slides with activity. One that ran
+    out opens empty and marked `expired` (auth.py says so to the person), and is deleted.
+    """
+
+    session_class = IframeSession
+
+    def open_session(self, app: Flask, request: Request) -> IframeSession | None:
+        """The session the browser's cookie holds; empty (and `expired`) once it ran out."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            return self.session_class(serializer.loads(value, max_age=max_age))
+        except SignatureExpired:  # signed by us (checked first), but too long ago
+            ended = self.session_class()
+            ended.expired = True
+            ended.modified = True  # an emptied session deletes the browser's cookie
+            return ended
+        except BadSignature:
+            return self.session_class()
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure when the request qualifies (see `secure_cookies`)."""

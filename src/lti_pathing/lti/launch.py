@@ -28,7 +28,7 @@ from lti_pathing.auth import Actor, sign_in, sign_out
 from lti_pathing.lms.canvas import api_url_mismatch
 from lti_pathing.lti import adapter, bp
 from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
-from lti_pathing.lti.roles import is_test_user, tool_roles
+from lti_pathing.lti.roles import granting_roles, is_test_user, tool_roles
 from lti_pathing.lti.tool_conf import DatabaseToolConf
 from lti_pathing.models import Lms, Person, PlatformDeployment, PlatformRegistration, Tenant
 from lti_pathing.services.completions.connections import LmsConnectionService
@@ -142,6 +142,7 @@ def sign_in_launch(
         name=person.name,
         roles=frozenset(roles),
         launch=launch_info(registration, claims, launch_id),
+        lms_admin_roles=granting_roles(_roles_claim(claims), registration.admin_roles),
     )
     sign_in(actor)
     return actor

@@ -73,6 +73,15 @@ def _valid(roles: Iterable[object] | None) -> list[str]:
     return [r for r in (roles or []) if isinstance(r, str) and r.strip()]
 
 
+def granting_roles(roles: Iterable[object] | None, admin_roles: Iterable[str]) -> tuple[str, ...]:
+    """The roles among `roles` that the allowlist `admin_roles` names (spelled out, sorted).
+
+    The session keeps them, so each request can check they are still allowlisted (auth.py).
+    """
+    allowed = {normalise(r) for r in admin_roles if r.strip()}
+    return tuple(sorted({normalise(r) for r in _valid(roles)} & allowed))
+
+
 def tool_roles(
     roles: Iterable[object] | None, admin_roles: Iterable[str] = (), marked_admin: bool = False
 ) -> frozenset[str]:
@@ -80,9 +89,7 @@ def tool_roles(
 
     `admin_roles` is the registration's allowlist; `marked_admin` the person's flag in the tool.
     """
-    allowed = {normalise(r) for r in admin_roles if r.strip()}
-    sent = {normalise(r) for r in _valid(roles)}
-    admin = marked_admin or bool(sent & allowed)
+    admin = marked_admin or bool(granting_roles(roles, admin_roles))
     return frozenset({"learner", "admin"}) if admin else frozenset({"learner"})
 
 

@@ -55,10 +55,15 @@ class PlatformRegistration(TenantOwned, Timestamped, Base):
         """The stored JWKS as a dict, when one was pasted in."""
         return json.loads(self.key_set) if self.key_set else None
 
+    @staticmethod
+    def roles_of(text: str | None) -> list[str]:
+        """The roles stored in an `admin_roles` column value (one a line)."""
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
     @property
     def admin_roles(self) -> list[str]:
         """The allowlisted LMS roles, in the order they were given."""
-        return [line.strip() for line in self.admin_roles_text.splitlines() if line.strip()]
+        return self.roles_of(self.admin_roles_text)
 
     @admin_roles.setter
     def admin_roles(self, roles: list[str]) -> None:

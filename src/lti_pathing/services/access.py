@@ -36,7 +36,7 @@ class AccessService(TenantService):
         return found[0]
 
     def set_admin(self, person: Person, admin: bool) -> None:
-        """Mark a person an admin of the tool, or not (it applies from their next launch)."""
+        """Mark a person an admin of the tool, or not (at their next request)."""
         person.is_admin = admin
         self.flush()
 

@@ -59,6 +59,11 @@
     var state = box.querySelector("[data-job-state]");
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (response.status === 401) {
+          // The session ended (ran out, or the person was retired): the page says why.
+          window.location.replace(pageUrl());
+          return new Promise(function () {});
+        }
         if (!response.ok) { throw new Error("status " + response.status); }
         return response.json();
       })

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import has_request_context, request, url_for
+from flask import current_app, has_request_context, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from lti_pathing.auth import Actor, current_actor
 
@@ -101,4 +102,11 @@ def menu_context() -> dict[str, object]:
     """Template context of every page: the signed-in actor's menu."""
     if not has_request_context():
         return {"menu": ()}
-    return {"menu": menu_for(current_actor())}
+    try:
+        actor = current_actor()  # checks the person against the database
+    except SQLAlchemyError as error:  # the page may be the one saying the database is down
+        current_app.logger.warning(
+            "menu left out: the signed-in person was not checked (%s)", error
+        )
+        return {"menu": ()}
+    return {"menu": menu_for(actor)}

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from lti_pathing.models.tokens import SCOPES
 from lti_pathing.services.api_tokens import ApiTokenService
 
 
@@ -45,11 +46,12 @@ class ApiClient:
 
 
 @pytest.fixture
-def make_api(app: Flask, session: Session) -> Callable[[Any], ApiClient]:
-    """Factory: `make_api(tenant)` creates an API token of the tenant and a client using it."""
+def make_api(app: Flask, session: Session) -> Callable[..., ApiClient]:
+    """Factory: `make_api(tenant, scopes=SCOPES)`: a token of the tenant and a client using it."""
 
-    def make(tenant: Any) -> ApiClient:
-        _token, secret = ApiTokenService(session, tenant).create_token("tests")
+    def make(tenant: Any, scopes: tuple[str, ...] = SCOPES, **fields: Any) -> ApiClient:
+        _token, secret = ApiTokenService(session, tenant).create_token("tests", None, scopes,
+                                                                       **fields)  # fmt: skip
         session.flush()
         return ApiClient(app.test_client(), secret)
 

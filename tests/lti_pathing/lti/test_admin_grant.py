@@ -99,3 +99,35 @@ def test_a_registration_without_product_allowlists_the_system_administrator(
     assert _roles(platform, real.MOODLE_SITE_ADMIN) == ["admin", "learner"]
     assert _roles(platform, real.CANVAS_SUB_ACCOUNT_ADMIN) == ["learner"]
     assert _roles(platform, ["Administrator"]) == ["learner"]  # a course role only
+
+
+def test_an_lms_role_taken_off_the_allowlist_stops_granting_admin_at_once(
+    app: Flask, session: Session, tenant: Any
+) -> None:
+    platform = _platform(app, session, tenant, Lms.moodle)
+    assert _roles(platform, real.MOODLE_SITE_ADMIN) == ["admin", "learner"]
+    assert platform.client.get("/admin/").status_code == 200
+    service = PlatformService(session, tenant)
+    registration = service.list_platforms()[0]
+    service.set_admin_roles(registration, [])
+    session.flush()
+    assert platform.client.get("/admin/").status_code == 403  # no relaunch needed
+    service.set_admin_roles(registration, [real.SYS_ADMIN])
+    session.flush()
+    assert platform.client.get("/admin/").status_code == 200
+    registration.active = False  # launches through it are refused; so is its grant
+    session.flush()
+    assert platform.client.get("/admin/").status_code == 403
+
+
+def test_a_relaunch_picks_up_a_role_allowlisted_since(
+    app: Flask, session: Session, tenant: Any
+) -> None:
+    platform = _platform(app, session, tenant, Lms.canvas)
+    assert _roles(platform, real.CANVAS_SUB_ACCOUNT_ADMIN, **CANVAS_CLAIMS) == ["learner"]
+    service = PlatformService(session, tenant)
+    service.set_admin_roles(service.list_platforms()[0], [real.INST_ADMIN])
+    session.flush()
+    assert platform.client.get("/admin/").status_code == 403  # the session kept no such role
+    assert _roles(platform, real.CANVAS_SUB_ACCOUNT_ADMIN, **CANVAS_CLAIMS) == ["admin", "learner"]
+    assert platform.client.get("/admin/").status_code == 200

@@ -1,4 +1,4 @@
-"""API tokens: the secret is shown once and never stored; revoked tokens are refused."""
+"""API tokens: shown once, never stored; revoked, expired and out-of-scope uses are refused."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from lti_pathing.errors import NotFound, Unauthenticated
+from lti_pathing.errors import Invalid, NotFound, Unauthenticated
 from lti_pathing.models import Tenant
-from lti_pathing.services.api_tokens import ApiTokenService, authenticate
+from lti_pathing.services.api_tokens import (
+    ApiTokenService,
+    MissingScope,
+    TokenExpired,
+    authenticate,
+    end_of_day,
+    token_state,
+)
 
 NOON = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -74,3 +81,59 @@ def test_tenants_see_and_revoke_only_their_own_tokens(
     with pytest.raises(NotFound):
         ApiTokenService(session, b).revoke_token(token.prefix)
     assert authenticate(session, secret) == a
+
+
+def test_scopes_must_be_known_and_at_least_one(session: Session, tenant: Tenant) -> None:
+    service = ApiTokenService(session, tenant)
+    with pytest.raises(Invalid, match="choose at least one scope"):
+        service.create_token("none", scopes=())
+    with pytest.raises(Invalid, match="unknown scope"):
+        service.create_token("odd", scopes=("read", "admin"))
+    token, _secret = service.create_token("two", scopes=("import", "read", "read"))
+    assert token.scopes == ("read", "import") and token.scopes_text == "import read"
+
+
+def test_a_token_without_scopes_given_holds_all(session: Session, tenant: Tenant) -> None:
+    token, secret = ApiTokenService(session, tenant).create_token("ci")
+    assert token.scopes == ("read", "write", "import")
+    for scope in token.scopes:
+        assert authenticate(session, secret, scope) == tenant
+
+
+def test_a_missing_scope_is_refused_without_recording_a_use(
+    session: Session, tenant: Tenant
+) -> None:
+    token, secret = ApiTokenService(session, tenant).create_token("reader", scopes=("read",))
+    with pytest.raises(MissingScope) as refused:
+        authenticate(session, secret, "write", clock=lambda: NOON)
+    assert refused.value.status == 403 and refused.value.needed == "write"
+    assert token.last_used_at is None
+
+
+def test_expiry_is_in_the_future_and_refuses_from_then_on(session: Session, tenant: Tenant) -> None:
+    service = ApiTokenService(session, tenant, clock=lambda: NOON)
+    with pytest.raises(Invalid, match="in the future"):
+        service.create_token("late", expires_at=NOON)
+    token, secret = service.create_token("month", expires_at=NOON + dt.timedelta(days=30))
+    just_before = NOON + dt.timedelta(days=30) - dt.timedelta(seconds=1)
+    assert authenticate(session, secret, "read", clock=lambda: just_before) == tenant
+    with pytest.raises(TokenExpired, match=f"API token {token.prefix} expired on 2027-03-31 12:00"):
+        authenticate(session, secret, "read", clock=lambda: NOON + dt.timedelta(days=30))
+
+
+def test_last_use_is_written_at_most_once_a_minute(session: Session, tenant: Tenant) -> None:
+    token, secret = ApiTokenService(session, tenant).create_token("busy")
+    for seconds in (0, 30, 59):
+        authenticate(session, secret, clock=lambda s=seconds: NOON + dt.timedelta(seconds=s))
+    assert token.last_used_at == NOON
+    authenticate(session, secret, clock=lambda: NOON + dt.timedelta(seconds=61))
+    assert token.last_used_at == NOON + dt.timedelta(seconds=61)
+
+
+def test_the_state_says_active_until_expired_or_revoked(session: Session, tenant: Tenant) -> None:
+    service = ApiTokenService(session, tenant, clock=lambda: NOON)
+    token, _secret = service.create_token("x", expires_at=end_of_day(NOON.date()))
+    assert token_state(token, NOON) == "active until 2027-03-02 00:00"
+    assert token_state(token, NOON + dt.timedelta(days=1)) == "expired 2027-03-02 00:00"
+    service.revoke_token(token.prefix)
+    assert token_state(token, NOON) == "revoked 2027-03-01 12:00"

@@ -34,6 +34,7 @@ class Browser:
             stored.clear()
             if actor is not None:
                 stored[SESSION_KEY] = actor.to_session()
+                stored.permanent = True  # as auth.sign_in: renewed by every request
             stored["csrf_token"] = raw
         return self
 
@@ -64,16 +65,22 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def make_actor(session: Session) -> Callable[..., Actor]:
-    """Factory: an Actor of `tenant` with `roles`, backed by a real person record."""
+    """Factory: an Actor of `tenant` with `roles`, backed by records that grant them.
+
+    Every request checks the roles against the data: an admin is marked admin, a manager gets
+    someone reporting to them.
+    """
 
     def make(tenant: Tenant, *roles: str, name: str = "Ada Admin") -> Actor:
-        person = Person(
-            tenant_id=tenant.id,
-            external_id=f"actor-{name.lower().replace(' ', '-')[:20]}",
-            name=name,
-        )
+        key = f"actor-{name.lower().replace(' ', '-')[:20]}"
+        person = Person(tenant_id=tenant.id, external_id=key, name=name,
+                        is_admin="admin" in roles)  # fmt: skip
         session.add(person)
         session.flush()
+        if "manager" in roles:
+            session.add(Person(tenant_id=tenant.id, external_id=f"{key}-report",
+                               name=f"Report of {name}", manager_id=person.id))  # fmt: skip
+            session.flush()
         return Actor(tenant.id, person.id, name, frozenset({"learner", *roles}))
 
     return make

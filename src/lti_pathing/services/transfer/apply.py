@@ -12,32 +12,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_pathing.models import (
     Activity,
-    ActivityMentor,
-    ActivityOutcome,
-    ActivityPrereq,
-    ActivitySkillPrereq,
-    CareerPath,
-    Cohort,
     JobFamily,
     Lms,
-    LmsCourseLink,
     LmsIdentity,
     Mentor,
     Person,
     Role,
-    RoleSkill,
     Skill,
     SkillCategory,
-    SkillLevel,
     Tenant,
 )
 from lti_pathing.services.base import Clock
+from lti_pathing.services.transfer import bulk
+from lti_pathing.services.transfer.children import ROLE_SKILL_WEIGHT, SYNCS
 from lti_pathing.services.transfer.reader import CHILDREN, KEYS, Document, Row
 from lti_pathing.services.transfer.stored import Stored
 
@@ -75,17 +66,21 @@ ENTITIES: dict[str, tuple[type[Any], Columns]] = {
         )
     } | {"id": ("external_id", None)}),
 }  # fmt: skip
-# References from a table to itself: column -> foreign-key attribute. They are written by id
-# after the rows exist, never through the relationship: a reporting chain set through
-# `Person.manager` makes the unit of work sort rows one by one, quadratic in the chain's depth.
+# References from a table to itself: column -> foreign-key attribute. New rows of these tables
+# are written in bulk (bulk.py: one INSERT executemany, then the references by one UPDATE
+# executemany), never through the unit of work: a reporting chain set through `Person.manager`
+# makes it sort rows one by one, quadratic in the chain's depth, and its per-row statements were
+# most of a large import's time.
 SELF_REFERENCES: dict[str, dict[str, str]] = {"people": {"manager_employee_id": "manager_id"}}
+# Collections a row created by the import cannot have yet (loaded as empty, without a query).
+NEW_AND_EMPTY: dict[str, tuple[str, ...]] = {"people": ("identities",)}
 DEFAULTS: dict[tuple[str, str], Any] = {
     ("roles", "critical"): False,
     ("activities", "cost"): Decimal(0),
     ("activities", "active"): True,
     ("mentors", "active"): True,
     ("people", "active"): True,
-    ("role_skills", "weight"): Decimal(1),
+    ("role_skills", "weight"): ROLE_SKILL_WEIGHT,
 }
 IDENTITY_COLUMNS = {"moodle_user_id": Lms.moodle, "canvas_user_id": Lms.canvas, "lti_subject": None}
 
@@ -134,6 +129,11 @@ class Writer:
         # Seeding mode: an entity already stored (and its children) is left exactly as it is.
         self.keep = {t: set(stored.of(t)) for t in ENTITIES} if keep_existing else {}
         self.objects: dict[str, dict[Any, Any]] = {t: dict(stored.of(t)) for t in ENTITIES}
+        self.bulk: dict[str, bulk.Entities] = {}  # tables whose new rows are written in bulk
+        for table in SELF_REFERENCES:
+            model, key = ENTITIES[table][0], ENTITIES[table][1][KEYS[table][0]][0]
+            load = bulk.loader(session, model, tenant.id, key, NEW_AND_EMPTY.get(table, ()))
+            self.objects[table] = self.bulk[table] = bulk.Entities(stored.of(table), load)
         self.report = ImportReport()
         # LMS ids are unique per tenant, so an import that swaps two people's ids would clash
         # half-way through the flush; new values are set only after the old ones are cleared.
@@ -154,18 +154,17 @@ class Writer:
         model, columns = ENTITIES[table]
         key_column = KEYS[table][0]
         rows = self.doc.rows.get(table, [])
-        created = set()
-        for row in rows:
-            key = row.values[key_column]
-            if key not in self.objects[table]:
+        new = [row for row in rows if row.values[key_column] not in self.objects[table]]
+        created = {row.values[key_column] for row in new}
+        written: set[Any] = set()  # new rows whose columns are all stored already
+        if table in SELF_REFERENCES and new:
+            self._insert_then_link(table, new)
+            written = created
+        else:
+            for row in new:
                 obj = model(tenant_id=self.tenant.id)
                 self.session.add(obj)
-                self.objects[table][key] = obj
-                created.add(key)
-        written: set[Any] = set()  # new rows whose columns are all stored already
-        if table in SELF_REFERENCES and created:
-            self._insert_then_link(table, [r for r in rows if r.values[key_column] in created])
-            written = created
+                self.objects[table][row.values[key_column]] = obj
         seen = set()
         kept = self.keep.get(table, set())
         for row in rows:
@@ -173,6 +172,9 @@ class Writer:
             seen.add(key)
             if key in kept:
                 self.report.count(table, "unchanged")
+                continue
+            if key in written and not self._more_to_write(table, key, row):
+                self.report.count(table, "created")
                 continue
             obj = self.objects[table][key]
             todo = {} if key in written else columns
@@ -186,32 +188,54 @@ class Writer:
     def _insert_then_link(self, table: str, rows: list[Row]) -> None:
         """Insert new rows with their plain values, then set their references to their own table.
 
-        Both steps are linear in rows: one batch of INSERTs without dependencies between them,
-        one batch of UPDATEs by id (part of creating the record, so no new version).
+        Both steps are linear in rows (bulk.py): one INSERT for all rows, one UPDATE for all
+        references (part of creating the record, so no new version).
         """
         model, columns = ENTITIES[table]
         key_column, refs = KEYS[table][0], SELF_REFERENCES[table]
-        plain = {column: spec for column, spec in columns.items() if spec[1] != table}
+        key_attribute = columns[key_column][0]
+        self.session.flush()  # rows of other tables this import made get their ids
+        now = self.clock()
+        values = []
         for row in rows:
-            obj = self.objects[table][row.values[key_column]]
-            for column, (attribute, target) in plain.items():
-                _set(obj, attribute, self._value(table, row, column, target))
-        self.session.flush()
+            record: dict[str, Any] = {"tenant_id": self.tenant.id, "version": 1,
+                                      "created_at": now, "updated_at": now}  # fmt: skip
+            record.update(dict.fromkeys(refs.values()))
+            for column, (attribute, target) in columns.items():
+                if column in refs:
+                    continue
+                value = self._value(table, row, column, target)
+                if target is None:
+                    record[attribute] = value
+                else:
+                    to = value.id if value is not None else None
+                    record[bulk.foreign_key(model, attribute)] = to
+            values.append(record)
+        ids = bulk.insert_rows(self.session, model, self.tenant.id, key_attribute, values)
+        entities = self.bulk[table]
+        entities.add_unloaded(ids)
         for column, foreign_key in refs.items():
-            ids: list[tuple[Any, int | None]] = []
+            links = []
             for row in rows:
                 ref = row.values.get(column)
-                to = self.objects[table][ref].id if ref is not None else None
-                ids.append((self.objects[table][row.values[key_column]], to))
-            values = [{"row_id": obj.id, "to": to} for obj, to in ids if to is not None]
-            if values:
-                table_ = model.__table__
-                link = update(table_).where(table_.c.id == bindparam("row_id"))
-                self.session.connection().execute(
-                    link.values({foreign_key: bindparam("to")}), values
-                )
-            for obj, to in ids:  # what the database now holds, without reading it back
-                set_committed_value(obj, foreign_key, to)
+                if ref is not None:
+                    to = ids[ref] if ref in ids else entities[ref].id
+                    links.append((ids[row.values[key_column]], to))
+            bulk.set_references(self.session, model, foreign_key, links)
+
+    def _more_to_write(self, table: str, key: str, row: Row) -> bool:
+        """Whether a row written in bulk still has LMS identities or children to write."""
+        if table == "people" and any(row.values.get(c) for c in IDENTITY_COLUMNS):
+            return True
+        return any(key in self.doc.given.get(child, ()) for child in CHILDREN
+                   if CHILDREN[child][0] == table)  # fmt: skip
+
+    def forget_loaded(self) -> None:
+        """Drop objects loaded for bulk-written rows from the session (after a rollback)."""
+        for entities in self.bulk.values():
+            for obj in entities.loaded:
+                if obj in self.session:
+                    self.session.expunge(obj)
 
     def _value(self, table: str, row: Row, column: str, target: str | None) -> Any:
         """A column's value to store: the default when empty, the entity for a reference."""
@@ -320,75 +344,3 @@ class Writer:
     def ref(self, table: str, key: Any) -> Any:
         """The entity (stored or created by this import) with this key."""
         return self.objects[table][key]
-
-
-def _skill_levels(w: Writer, skill: Skill, rows: list[Row]) -> bool:
-    wanted = {r.values["level"]: {"level": r.values["level"], "name": r.values["name"],
-              "description": r.values.get("description")} for r in rows}  # fmt: skip
-    return w.sync(skill.levels, {lv.level: lv for lv in skill.levels}, wanted, SkillLevel)
-
-
-def _role_skills(w: Writer, role: Role, rows: list[Row]) -> bool:
-    wanted = {
-        r.values["skill"]: {"skill": w.ref("skills", r.values["skill"]), "level": r.values["level"],
-                            "weight": r.values.get("weight") or DEFAULTS[("role_skills", "weight")]}
-        for r in rows
-    }  # fmt: skip
-    current = {rs.skill.external_id: rs for rs in role.skills}
-    return w.sync(role.skills, current, wanted, RoleSkill)
-
-
-def _career_paths(w: Writer, role: Role, rows: list[Row]) -> bool:
-    wanted = {r.values["to_role"]: {"to_role": w.ref("roles", r.values["to_role"]),
-              "kind": r.values["kind"]} for r in rows}  # fmt: skip
-    return w.sync(role.paths, {p.to_role.external_id: p for p in role.paths}, wanted, CareerPath)
-
-
-def _skill_rows(model: type[Any], attribute: str) -> Callable[[Writer, Activity, list[Row]], bool]:
-    def sync(w: Writer, activity: Activity, rows: list[Row]) -> bool:
-        collection = getattr(activity, attribute)
-        wanted = {r.values["skill"]: {"skill": w.ref("skills", r.values["skill"]),
-                  "level": r.values["level"]} for r in rows}  # fmt: skip
-        return w.sync(collection, {r.skill.external_id: r for r in collection}, wanted, model)
-
-    return sync
-
-
-def _prereqs(w: Writer, activity: Activity, rows: list[Row]) -> bool:
-    wanted = {r.values["requires"]: {"requires": w.ref("activities", r.values["requires"])}
-              for r in rows}  # fmt: skip
-    current = {p.requires.external_id: p for p in activity.prereqs}
-    return w.sync(activity.prereqs, current, wanted, ActivityPrereq)
-
-
-def _cohorts(w: Writer, activity: Activity, rows: list[Row]) -> bool:
-    wanted = {r.values["id"]: {"external_id": r.values["id"], "starts_on": r.values["starts_on"],
-              "seats": r.values.get("seats")} for r in rows}  # fmt: skip
-    current = {c.external_id: c for c in activity.cohorts}
-    return w.sync(activity.cohorts, current, wanted, Cohort)
-
-
-def _mentors(w: Writer, activity: Activity, rows: list[Row]) -> bool:
-    wanted = {r.values["mentor"]: {"mentor": w.ref("mentors", r.values["mentor"])} for r in rows}
-    current = {m.mentor.person.external_id: m for m in activity.mentors}
-    return w.sync(activity.mentors, current, wanted, ActivityMentor)
-
-
-def _links(w: Writer, activity: Activity, rows: list[Row]) -> bool:
-    wanted = {r.values["lms"]: {"lms": r.values["lms"], "course_id": r.values["course_id"],
-              "issuer": ""} for r in rows}  # fmt: skip
-    current = {link.lms: link for link in activity.lms_links if link.issuer == ""}
-    return w.sync(activity.lms_links, current, wanted, LmsCourseLink)
-
-
-SYNCS: dict[str, Callable[[Writer, Any, list[Row]], bool]] = {
-    "skill_levels": _skill_levels,
-    "role_skills": _role_skills,
-    "career_paths": _career_paths,
-    "activity_outcomes": _skill_rows(ActivityOutcome, "outcomes"),
-    "activity_skill_prereqs": _skill_rows(ActivitySkillPrereq, "skill_prereqs"),
-    "activity_prereqs": _prereqs,
-    "cohorts": _cohorts,
-    "activity_mentors": _mentors,
-    "lms_links": _links,
-}

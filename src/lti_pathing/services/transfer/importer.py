@@ -47,14 +47,17 @@ class ImportService(TenantService):
             problems.sort(key=lambda p: (p.file, p.row or 0))
             raise ImportRejected(problems)
         savepoint = self.session.begin_nested()
+        writer = Writer(self.session, self.tenant, doc, stored, self.clock, keep_existing)
         try:
-            report = Writer(self.session, self.tenant, doc, stored, self.clock, keep_existing).run()
+            report = writer.run()
             self.session.flush()
         except IntegrityError as error:
             savepoint.rollback()
+            writer.forget_loaded()
             raise Conflict("the import clashes with stored data; nothing was written") from error
         if dry_run:
             savepoint.rollback()
+            writer.forget_loaded()  # rows written in bulk are gone: so are their objects
         else:
             savepoint.commit()
         report.dry_run = dry_run

@@ -21,7 +21,7 @@ def test_an_admin_marks_a_person_admin_and_unmarks_them(
     person = session.scalars(select(Person).where(Person.external_id == "E-7")).one()
     assert person.is_admin
     listed = admin.get("/admin/people/").get_data(as_text=True)
-    assert listed.count("<td>admin</td>") == 1  # Lin; the signed-in admin is not marked
+    assert listed.count("<td>admin</td>") == 2  # Lin, and the signed-in admin (marked, too)
 
     page = admin.get(f"/admin/people/{person.id}").get_data(as_text=True)
     assert 'name="is_admin"' in page and "checked" in page

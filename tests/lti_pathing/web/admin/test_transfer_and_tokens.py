@@ -111,7 +111,7 @@ def test_not_a_zip_is_reported(admin: Browser) -> None:
 def test_token_shown_once_listed_masked_and_revoked(
     admin: Browser, tenant: Tenant, session: Session
 ) -> None:
-    created = admin.post("/admin/api-tokens/", {"name": "HRIS sync"})
+    created = admin.post("/admin/api-tokens/", {"name": "HRIS sync", "scopes": "read"})
     assert created.status_code == 201
     assert created.headers["Cache-Control"] == "no-store"
     html = created.get_data(as_text=True)
@@ -122,7 +122,8 @@ def test_token_shown_once_listed_masked_and_revoked(
     assert secret not in listing
     prefix = secret.split("_")[1]
     assert f"ltp_{prefix}_••••••••" in listing and "HRIS sync" in listing
-    revoked = admin.post(f"/admin/api-tokens/{prefix}/revoke")
+    assert f'href="/admin/api-tokens/{prefix}/revoke"' in listing  # asks first (next test)
+    revoked = admin.post(f"/admin/api-tokens/{prefix}/revoke", {"confirm": "revoke"})
     assert revoked.status_code == 302
     session.expire_all()
     token = session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).one()

@@ -1,0 +1,69 @@
+"""What the tool's data says now about a signed-in person: one small query per request.
+
+A session cookie says who signed in and what they could do at their launch; this says whether
+that still holds (person and organisation active) and what grants them roles today (marked
+admin, still has reports, the allowlist of the platform they launched from). `auth.py` asks on
+every request that reads the signed-in user, so retiring someone or withdrawing a grant takes
+effect on their next click, not at the end of their session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from lti_pathing.models import Person, PlatformRegistration, Tenant
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A signed-in person's record as stored now."""
+
+    name: str
+    person_active: bool
+    tenant_active: bool
+    marked_admin: bool
+    manages: bool  # someone active reports to them
+    # The admin allowlist of the registration they launched from; empty when it is inactive,
+    # gone, or they were not signed in by a launch.
+    admin_roles: tuple[str, ...]
+
+
+def current_standing(
+    session: Session, tenant_id: int, person_id: int, registration_id: int | None
+) -> Standing | None:
+    """The person's standing in their tenant, or None when the record no longer exists."""
+    report = aliased(Person)
+    manages = exists().where(
+        report.tenant_id == Person.tenant_id,
+        report.manager_id == Person.id,
+        report.active.is_(True),
+    )
+    allowlist = (
+        select(PlatformRegistration.admin_roles_text)
+        .where(
+            PlatformRegistration.id == (registration_id or 0),
+            PlatformRegistration.tenant_id == Person.tenant_id,
+            PlatformRegistration.active.is_(True),
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Person.name, Person.active, Tenant.active, Person.is_admin, manages, allowlist)
+        .join(Tenant, Tenant.id == Person.tenant_id)
+        .where(Person.id == person_id, Person.tenant_id == tenant_id)
+    )
+    row = session.execute(stmt).one_or_none()
+    if row is None:
+        return None
+    name, person_active, tenant_active, marked_admin, has_reports, roles_text = row
+    return Standing(
+        name=name,
+        person_active=bool(person_active),
+        tenant_active=bool(tenant_active),
+        marked_admin=bool(marked_admin),
+        manages=bool(has_reports),
+        admin_roles=tuple(PlatformRegistration.roles_of(roles_text)),
+    )
