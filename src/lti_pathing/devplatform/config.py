@@ -124,6 +124,13 @@ class PlatformConfig:
     # `Secure; SameSite=None` (Chromium accepts Secure on http://localhost). Off for clients
     # that keep Secure cookies for https only (the `requests`-driven integration tests).
     secure_cookies: bool = False
+    # Platform storage for the tool's login state, as Canvas offers it: the login (and the
+    # launch) carry `lti_storage_target` naming a hidden frame of the course page that answers
+    # `lti.put_data` / `lti.get_data`; the page answers `lti.capabilities`. None: a platform that
+    # does not offer it (Moodle; Canvas's mobile apps). `storage_answers=False` sends the target
+    # but leaves the frame out, as a platform whose frame never answers.
+    storage_target: str | None = None
+    storage_answers: bool = True
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")
@@ -172,6 +179,8 @@ def stored_private_key(path: Path) -> str:
 
 
 DEMO_CLIENT_ID = "devplatform-client"
+# Canvas's name for its platform-storage frame (lib/lti/platform_storage.rb FORWARDING_TARGET).
+STORAGE_FRAME = "post_message_forwarding"
 DEMO_DEPLOYMENT_ID = "devplatform-deployment-1"
 
 
@@ -198,6 +207,10 @@ def demo_people(product: str = "canvas") -> list[PlatformPerson]:
 
 
 def demo_config(issuer: str, tool_base: str, private_key_pem: str = "") -> PlatformConfig:
-    """The bundled demo: one client of the tool at `tool_base`, the three demo people."""
+    """The bundled demo: one client of the tool at `tool_base`, the three demo people.
+
+    It offers platform storage, as Canvas does.
+    """
     client = Client(DEMO_CLIENT_ID, DEMO_DEPLOYMENT_ID, ToolUrls.for_base(tool_base))
-    return PlatformConfig(issuer, [client], demo_people(), private_key_pem=private_key_pem)
+    return PlatformConfig(issuer, [client], demo_people(), private_key_pem=private_key_pem,
+                          storage_target=STORAGE_FRAME)  # fmt: skip
