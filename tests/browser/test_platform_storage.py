@@ -26,16 +26,13 @@ BLOCK_THIRD_PARTY = "--test-third-party-cookie-phaseout"
 
 
 @pytest.fixture(scope="module")
-def blocking_chromium() -> Iterator[Any]:
-    """A Chromium that blocks third-party cookies."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=[BLOCK_THIRD_PARTY]
-        )
-        yield browser
-        browser.close()
+def blocking_chromium(chromium: Any) -> Iterator[Any]:
+    """A Chromium that blocks third-party cookies (started by the tier's Playwright)."""
+    browser = chromium.browser_type.launch(
+        executable_path=chromium_path(), headless=True, args=[BLOCK_THIRD_PARTY]
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

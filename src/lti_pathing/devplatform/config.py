@@ -93,6 +93,7 @@ class PlatformPerson:
     roles: tuple[str, ...]
     canvas_user_id: str | None = None
     label: str = ""  # what the home page says about them ("learner", "their manager", ...)
+    sourcedid: str | None = None  # the SIS user id (`lis.person_sourcedid`, NRPS)
 
 
 @dataclass(frozen=True)
@@ -185,23 +186,34 @@ DEMO_DEPLOYMENT_ID = "devplatform-deployment-1"
 
 
 def demo_people(product: str = "canvas") -> list[PlatformPerson]:
-    """A learner, their manager and an L&D admin (the LMS's site admin) of the sample organisation.
+    """A learner, their manager and an L&D admin (the LMS's site admin) of the sample organisation,
+    and two more members of the course for roster matching: an employee whose LMS account the
+    organisation never imported (found by SIS id, or suggested by e-mail) and a guest nobody knows.
 
-    Their roles are what `product` ("canvas" or "moodle") sends for a student and a site admin.
+    Their roles are what `product` ("canvas" or "moodle") sends for a student and a site admin;
+    SIS ids are the sample organisation's employee ids.
     """
     roles = ROLE_SETS[product]
     return [
         PlatformPerson(
             "dev-user-73566", "Kenji Mwangi", "kenji.mwangi@example.com",
-            roles["student"], "73566", "learner (software engineer II)",
+            roles["student"], "73566", "learner (software engineer II)", "E1029",
         ),
         PlatformPerson(
             "dev-user-20478", "Aisha Okafor", "aisha.okafor@example.com",
-            roles["student"], "20478", "their manager (engineering manager)",
+            roles["student"], "20478", "their manager (engineering manager)", "E1011",
         ),
         PlatformPerson(
             "dev-user-75924", "Kwame Asante", "kwame.asante@example.com",
-            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)",
+            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)", "E1182",
+        ),
+        PlatformPerson(
+            "dev-user-30201", "Nadia Lopez", "nadia.lopez@example.com", roles["student"],
+            "30201", "an employee whose LMS account was never imported", "E1003",
+        ),
+        PlatformPerson(
+            "dev-user-55501", "Sam Guest", "sam.guest@partner.example", roles["student"],
+            "55501", "a guest the organisation does not know",
         ),
     ]  # fmt: skip
 

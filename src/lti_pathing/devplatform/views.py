@@ -157,6 +157,7 @@ def _fill_claims(
 ) -> None:
     issuer, course = state.config.issuer, state.config.course
     launch.set_user_data(user.sub, list(user.roles), user.name, user.email)
+    lis = {"person_sourcedid": user.sourcedid} if user.sourcedid else {}
     launch.set_launch_context_claim(course.id, [protocol.CONTEXT_TYPE], course.title, course.label)
     launch.set_launch_presentation_claim("iframe", f"{issuer}/course")
     custom: dict[str, Any] = {"canvas_course_id": course.id, "canvas_api_base_url": issuer}
@@ -173,6 +174,8 @@ def _fill_claims(
             "guid": issuer, "name": "lti-pathing development platform",
             "product_family_code": state.config.product_family_code,
         },
+        # Canvas: $Person.sourcedId (the SIS user id), for tools that may see names.
+        **({"https://purl.imsglobal.org/spec/lti/claim/lis": lis} if lis else {}),
     })  # fmt: skip
     if msg.kind == "deep_link":
         data = secrets.token_urlsafe(12)

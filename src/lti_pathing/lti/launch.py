@@ -29,6 +29,7 @@ from lti_pathing.lms.canvas import api_url_mismatch
 from lti_pathing.lti import adapter, bp, platform_storage
 from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
 from lti_pathing.lti.roles import is_test_user, tool_roles
+from lti_pathing.lti.rosters import RosterService
 from lti_pathing.models import Lms, Person, PlatformDeployment, PlatformRegistration, Tenant
 from lti_pathing.services.completions.connections import LmsConnectionService
 from lti_pathing.services.grades import GradeService
@@ -186,12 +187,14 @@ def after_launch(
     claims: Mapping[str, Any],
     person: Person,
 ) -> None:
-    """What a launch sets going: its course as a grade passback target, and an LMS sync.
+    """What a launch sets going: its course as a grade passback target (and its roster, when
+    offered, for an admin to match), and an LMS sync.
 
     The sync is a background job queued only when the tenant has an active LMS connection; it
     starts once the launch commits, so the page never waits for the LMS.
     """
     GradeService(session, tenant).remember_launch(registration, claims, person)
+    RosterService(session, tenant).remember(registration, claims)
     active = LmsConnectionService(session, tenant).active()
     custom = claims.get(CLAIM + "custom") or {}
     canvas = [c.base_url for c in active if c.kind == Lms.canvas]

@@ -1,5 +1,6 @@
-"""Admin page for who gets in and as what: LTI platforms (admin roles, deployments), tool admins,
-and what launches of LMS users no person matches do.
+"""Admin page for who gets in and as what: LTI platforms (admin roles, deployments, what dynamic
+registration granted), tool admins, whether the LMS's SIS ids find people, and what launches of
+LMS users no person matches do.
 
 Registrations themselves are added by dynamic registration or `lti-pathing platform add`; here an
 admin sees each one's deployments (installs) and revokes or restores them, and chooses the LMS
@@ -13,7 +14,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from lti_pathing.auth import require
@@ -52,8 +53,20 @@ class UnmatchedForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class SisIdForm(FlaskForm):  # type: ignore[misc]
+    """Whether the LMS's SIS user id finds people by their employee id."""
+
+    match = BooleanField(
+        "Find people by the LMS's SIS user id",
+        description="When the LMS's SIS user ids are your employee ids: a launch (or a course "
+        "roster) naming SIS id E1029 finds the person whose employee id is E1029. Canvas sends it "
+        "to tools whose privacy level shares names; Moodle sends its ID number field.",
+    )  # fmt: skip
+
+
 def _page(ctx: AdminContext, status: int = 200, **extra: Any) -> tuple[str, int]:
     tenant = ctx.tenant
+    extra.setdefault("sis", SisIdForm(formdata=None, data={"match": tenant.match_sis_id}))
     extra.setdefault("unmatched", UnmatchedForm(
         formdata=None, data={"policy": tenant.unmatched_launch.value,
                              "contact": tenant.access_contact}))  # fmt: skip
@@ -135,6 +148,20 @@ def unmatched() -> Response | tuple[str, int]:
             flash("Saved what happens to LMS users lti-pathing does not know.", "success")
             return redirect(url_for(".index"))
     return _page(ctx, 422, unmatched=form)
+
+
+@bp.post("/sis-id")
+@require("admin")
+def sis_id() -> Response | tuple[str, int]:
+    """Turn matching by the LMS's SIS user id on or off."""
+    ctx = admin_context()
+    form = SisIdForm()
+    if not form.validate_on_submit():
+        return _page(ctx, 422, sis=form)
+    ctx.service(AccessService).set_match_sis_id(bool(form.match.data))
+    told = "now find" if form.match.data else "no longer find"
+    flash(f"The LMS's SIS user ids {told} people by their employee id.", "success")
+    return redirect(url_for(".index"))
 
 
 def init(parent: Blueprint) -> None:
