@@ -294,7 +294,9 @@ def _member(person: Any, with_message: bool) -> dict[str, Any]:
     member: dict[str, Any] = {
         "status": "Active", "name": person.name, "given_name": given, "family_name": family,
         "email": person.email, "lis_person_sourcedid": person.sourcedid, "user_id": person.sub,
-        "lti11_legacy_user_id": person.sub, "roles": list(person.roles),
+        "lti11_legacy_user_id": person.sub,
+        # Canvas lists the course roles only (Enrollment#lti_roles), not institution or system.
+        "roles": [r for r in person.roles if "/membership" in r],
     }  # fmt: skip
     if with_message and person.canvas_user_id:
         member["message"] = [{

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 from pylti1p3.utils import add_param_to_url
@@ -24,6 +24,10 @@ from lti_pathing.errors import Invalid
 MAX_PAGES = 200
 CANVAS_USER_ID = "https://www.instructure.com/canvas_user_id"
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+
+
+class LinkRefused(Invalid):
+    """The platform refused the roster for the `rlid` given (a link deleted since, say)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ def roster(
             seen.add(url)
             page, url = service.get_members_page(url)
             rows.extend(row for row in page if isinstance(row, dict))  # type: ignore[misc]
+    except LtiServiceException as error:
+        status = error.response.status_code
+        if resource_link_id and len(seen) == 1 and status in (400, 403, 404):
+            raise LinkRefused(f"the LMS refused the roster for link {resource_link_id}") from error
+        raise Invalid(f"the LMS refused the course roster: {error}") from error
     except LtiException as error:
         raise Invalid(f"the LMS refused the course roster: {error}") from error
     return [member(row) for row in rows if row.get("user_id")]

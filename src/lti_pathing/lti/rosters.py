@@ -205,7 +205,7 @@ def read_roster(roster: CourseRoster) -> list[Member]:
     if roster.resource_link_id:
         try:
             return nrps.roster(connector, roster.memberships_url, roster.resource_link_id)
-        except Invalid:
+        except nrps.LinkRefused:
             pass
     return nrps.roster(connector, roster.memberships_url)
 

@@ -57,7 +57,7 @@ INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#A
 
 SHORT_CLAIMS = frozenset(
     {"roles", "message_type", "deployment_id", "resource_link", "version", "custom", "context",
-     "tool_platform", "target_link_uri"}
+     "tool_platform", "target_link_uri", "lis"}
 )  # fmt: skip
 
 _KEYS: dict[str, PlatformKey] = {}

@@ -96,6 +96,20 @@ def test_an_admin_sets_the_unmatched_launch_policy(
     assert tenant.access_contact == "Lin (L&D)"
 
 
+def test_an_admin_lets_sis_ids_find_people(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    page = admin.get("/admin/access/").get_data(as_text=True)
+    assert "Find people by the LMS&#39;s SIS user id" in page and 'id="match-hint"' in page
+    assert admin.post("/admin/access/sis-id", {"match": "y"}).status_code == 302
+    session.refresh(tenant)
+    assert tenant.match_sis_id
+    off = admin.post("/admin/access/sis-id", {}, follow_redirects=True)
+    assert "no longer find people by their employee id" in off.get_data(as_text=True)
+    session.refresh(tenant)
+    assert not tenant.match_sis_id
+
+
 def test_another_tenants_deployment_is_not_found(
     admin: Browser, session: Session, make_tenant: Any
 ) -> None:
