@@ -30,7 +30,8 @@ NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def _link(path: str, **rels: str) -> str:
-    """A Link header as Canvas's Api.jsonapi_paginate writes it (current, next, prev, first, last)."""
+    """A Link header as Canvas's Api.jsonapi_paginate writes it (current, next, prev, first,
+    last)."""
     return ",".join(f'<{path}{query}>; rel="{rel}"' for rel, query in rels.items())
 
 
@@ -71,8 +72,11 @@ def test_canvas_members_are_read_with_their_sis_and_canvas_user_ids() -> None:
     assert terrence.roles == ("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",)
     moodle = member(json.loads(NRPS.read_text())["members"][0])
     assert (moodle.user_id, moodle.sourcedid, moodle.roles) == ("3", "S1", ("Learner",))
-    unexpanded = {**PAGE1["members"][0], "message": [{
-        "https://purl.imsglobal.org/spec/lti/claim/custom": {"canvas_user_id": "$Canvas.user.id"}}]}  # fmt: skip
+    custom = {"canvas_user_id": "$Canvas.user.id"}  # not expanded: no canvas user id
+    unexpanded = {
+        **PAGE1["members"][0],
+        "message": [{"https://purl.imsglobal.org/spec/lti/claim/custom": custom}],
+    }
     assert member(unexpanded).canvas_user_id is None
 
 
@@ -107,7 +111,7 @@ def _people(session: Session, tenant: Tenant) -> dict[str, Person]:
             external_id="1238.8763.00",
             name="Sienna Howell",
             email="SHowell@school.edu",
-        ),  # fmt: skip
+        ),
     }
     session.add_all(rows.values())
     session.flush()
