@@ -20,6 +20,7 @@ from wtforms.validators import Length, Optional
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid
 from lti_pathing.lti.platforms import PlatformService
+from lti_pathing.lti.registration import WHAT_IT_GIVES
 from lti_pathing.models import PlatformDeployment, PlatformRegistration, UnmatchedLaunch
 from lti_pathing.services.access import AccessService
 from lti_pathing.web.admin.context import AdminContext, admin_context
@@ -77,8 +78,9 @@ def _page(ctx: AdminContext, status: int = 200, **extra: Any) -> tuple[str, int]
         forms.setdefault(row.id, AdminRolesForm(formdata=None, prefix=f"r{row.id}", data=stored))
     admins = ctx.service(AccessService).admins()
     body = render_template(
-        "admin/access.html", platforms=platforms, forms=forms, admins=admins, **extra
-    )
+        "admin/access.html", platforms=platforms, forms=forms, admins=admins,
+        gives=WHAT_IT_GIVES, **extra,
+    )  # fmt: skip
     return body, status
 
 
