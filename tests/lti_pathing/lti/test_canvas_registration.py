@@ -36,12 +36,13 @@ NRPS = SCOPES[3]
 def test_canvas_is_asked_for_the_placements_of_the_developer_key() -> None:
     sent = registration_request(CANVAS_OPENID, "https://tool.example.com")
     tool = sent[TOOL_CONFIGURATION]
+    link, deep = "LtiResourceLinkRequest", "LtiDeepLinkingRequest"
     assert [(m["type"], m["placements"], m["label"]) for m in tool["messages"]] == [
-        ("LtiResourceLinkRequest", [CANVAS_PREFIX + "course_navigation"], "Career plan"),
-        ("LtiResourceLinkRequest", [CANVAS_PREFIX + "account_navigation"], "Career pathing (admin)"),
-        ("LtiResourceLinkRequest", [CANVAS_PREFIX + "user_navigation"], "My career plan"),
-        ("LtiDeepLinkingRequest", [CANVAS_PREFIX + "link_selection"], "My career plan"),
-    ]  # fmt: skip
+        (link, [CANVAS_PREFIX + "course_navigation"], "Career plan"),
+        (link, [CANVAS_PREFIX + "account_navigation"], "Career pathing (admin)"),
+        (link, [CANVAS_PREFIX + "user_navigation"], "My career plan"),
+        (deep, [CANVAS_PREFIX + "link_selection"], "My career plan"),
+    ]
     assert all(m["target_link_uri"] == "https://tool.example.com/lti/launch"
                for m in tool["messages"])  # fmt: skip
     assert tool[CANVAS_PREFIX + "privacy_level"] == "public"
