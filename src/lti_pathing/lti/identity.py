@@ -55,6 +55,7 @@ class LaunchUser:
             value = str(custom.get("canvas_user_id") or "")
             lms_user_id = value if value and not value.startswith("$") else None
         lis = claims.get(CLAIM + "lis")
+        sourcedid = _text(lis.get("person_sourcedid"), 64) if isinstance(lis, dict) else None
         return cls(
             issuer=str(claims["iss"]),
             client_id=client_id,
@@ -63,7 +64,8 @@ class LaunchUser:
             email=_text(claims.get("email"), 255),
             lms=lms,
             lms_user_id=lms_user_id[:64] if lms_user_id else None,
-            sourcedid=_text(lis.get("person_sourcedid"), 64) if isinstance(lis, dict) else None,
+            # Canvas sends "$Person.sourcedId" itself for a user without a SIS id.
+            sourcedid=sourcedid if sourcedid and not sourcedid.startswith("$") else None,
         )
 
 

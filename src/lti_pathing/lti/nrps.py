@@ -78,7 +78,7 @@ def member(row: dict[str, Any]) -> Member:
         email=_text(row.get("email")),
         roles=tuple(str(r) for r in row.get("roles") or () if isinstance(r, str)),
         active=row.get("status", "Active") == "Active",
-        sourcedid=_text(row.get("lis_person_sourcedid")),
+        sourcedid=_expanded(row.get("lis_person_sourcedid")),
         canvas_user_id=_canvas_user_id(row.get("message")),
     )
 
@@ -92,7 +92,12 @@ def _canvas_user_id(message: Any) -> str | None:
     custom = claims.get(CUSTOM)
     if found is None and isinstance(custom, dict):
         found = custom.get("canvas_user_id")
-    text = _text(str(found)) if found is not None else None
+    return _expanded(str(found)) if found is not None else None
+
+
+def _expanded(value: Any) -> str | None:
+    """A value, unless it is a Canvas variable left unexpanded ("$Person.sourcedId")."""
+    text = _text(value)
     return text if text and not text.startswith("$") else None
 
 

@@ -196,14 +196,17 @@ class LaunchingPlatform:
         query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
         return Login(query["state"], query["nonce"], query["redirect_uri"], query)
 
-    def claims(self, nonce: str, /, **overrides: Any) -> dict[str, Any]:
-        """The recorded Moodle launch with fresh times, this platform's ids, and `overrides`.
+    def claims(
+        self, nonce: str, /, base: dict[str, Any] | None = None, **overrides: Any
+    ) -> dict[str, Any]:
+        """The recorded Moodle launch (or `base`: another decoded id_token) with fresh times,
+        this platform's ids, and `overrides`.
 
         Keys may be short (`roles`, `message_type`, `deployment_id`, `resource_link`, `version`,
         `custom`, `context`) for LTI claims; None removes a claim.
         """
         now = int(time.time())
-        claims = json.loads(json.dumps(MOODLE_CLAIMS))
+        claims = json.loads(json.dumps(MOODLE_CLAIMS if base is None else base))
         claims.update(iss=self.issuer, aud=self.client_id, nonce=nonce, iat=now, exp=now + 60)
         claims[CLAIM + "deployment_id"] = self.deployment_id
         for name, value in overrides.items():
