@@ -83,13 +83,12 @@ def origin_of(url: str) -> str:
 def login_page(target: str) -> Response:
     """The login's answer when the platform keeps state: a page that stores, then continues."""
     oidc = adapter.oidc_login(storage=adapter.unbound_storage())
-    try:
-        registration = oidc.validate_oidc_login()
+    try:  # the registration's authorization URL with state and nonce (no state cookie is set)
         auth_url = oidc.get_redirect_object(public_url("lti.launch")).get_redirect_url()
     except (LtiException, OIDCException) as error:
         raise adapter.LtiRefused(f"LTI login refused: {error}") from error
     query = dict(parse_qsl(urlsplit(auth_url).query))
-    platform = origin_of(str(registration.get_auth_login_url()))
+    platform = origin_of(auth_url)  # the storage frame is served from the authorization host
     pending = {"nonce": query["nonce"], "origin": platform, "target": target}
     shared_cache().set(STATE_PREFIX + query["state"], pending, timeout=TTL_SECONDS)
     fallback: dict[str, Any] = {k: request.values[k] for k in LOGIN_PARAMS if request.values.get(k)}

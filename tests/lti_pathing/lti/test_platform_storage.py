@@ -185,3 +185,9 @@ def test_the_login_names_the_client(platform: LaunchingPlatform) -> None:
     settings = platform.storage_login()
     query = parse_qs(urlsplit(settings["auth-url"]).query)
     assert query["client_id"] == [CLIENT_ID] and query["prompt"] == ["none"]
+
+
+def test_a_storage_login_from_an_unknown_platform_is_refused(platform: LaunchingPlatform) -> None:
+    response = platform.login_response(lti_storage_target="post_message_forwarding",
+                                       iss="https://lms.unknown.example")  # fmt: skip
+    assert response.status_code == 400 and "unknown issuer" in response.text
