@@ -34,7 +34,9 @@ def tool_frame(page: Any, servers: LtiServers) -> Any:
     """The iframe showing the tool (on the tool's own origin)."""
     page.locator(TOOL_IFRAME).wait_for()
     handle = page.locator(TOOL_IFRAME).element_handle()
-    for _ in range(100):
+    # Up to 30 s: login, the platform-storage page, authorization, launch, its check, landing
+    # (a shared 2-core machine under load can take seconds per step).
+    for _ in range(300):
         frame = handle.content_frame()
         if (
             frame is not None

@@ -104,7 +104,7 @@ def test_make_demo_prints_one_url_that_opens_the_tool_in_the_lms(
 
     page.goto(url)
     names = page.locator("ul.people a").all_inner_texts()
-    assert names == ["Kenji Mwangi", "Aisha Okafor", "Kwame Asante"]
+    assert names == ["Kenji Mwangi", "Aisha Okafor", "Kwame Asante", "Nadia Lopez", "Sam Guest"]
     page.get_by_role("link", name="Kenji Mwangi").click()
     page.get_by_role("link", name="Career plan").click()
     frame = page.frame_locator(TOOL_IFRAME)

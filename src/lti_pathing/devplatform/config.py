@@ -1,7 +1,7 @@
 """What the development platform knows: its issuer and key, the tool it launches, people, a course.
 
 Everything is plain data so tests and the `lti-pathing devplatform` command build it the same way;
-`demo_config()` is the bundled demo (three people of the sample organisation).
+`demo_config()` is the bundled demo (people of the sample organisation, and a guest).
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def demo_people(product: str = "canvas") -> list[PlatformPerson]:
 
 
 def demo_config(issuer: str, tool_base: str, private_key_pem: str = "") -> PlatformConfig:
-    """The bundled demo: one client of the tool at `tool_base`, the three demo people.
+    """The bundled demo: one client of the tool at `tool_base`, the demo people.
 
     It offers platform storage, as Canvas does.
     """

@@ -3,7 +3,11 @@
 // back. Settings come from the data-* fields of #lti-platform-storage; no inline script (CSP).
 (function () {
   "use strict";
-  var ANSWER_MS = 2000; // how long the platform may take to answer one message
+  // How long the platform may take to answer: lti.capabilities is optional (without an answer the
+  // login's lti_storage_target names the frame); a storage frame that exists gets longer, since
+  // giving up on it means falling back to cookies.
+  var CAPABILITIES_MS = 2000;
+  var STORAGE_MS = 5000;
   var page = document.getElementById("lti-platform-storage");
   if (!page) {
     return;
@@ -20,7 +24,7 @@
 
   // Post one message and wait for its answer: same message_id, subject + ".response", and (for
   // storage messages) sent by the platform's origin. Rejects with the platform's error, if any.
-  function ask(target, origin, message) {
+  function ask(target, origin, message, waitMs) {
     return new Promise(function (resolve, reject) {
       var id = messageId();
       var timer = null;
@@ -47,7 +51,7 @@
       timer = window.setTimeout(function () {
         window.removeEventListener("message", answer);
         reject({code: "timeout", message: "no answer from the LMS"});
-      }, ANSWER_MS);
+      }, waitMs);
       message.message_id = id;
       try {
         target.postMessage(message, origin);
@@ -77,7 +81,7 @@
     if (window.parent === window) {
       return Promise.reject({code: "no_frame", message: "not inside the LMS"});
     }
-    return ask(window.parent, "*", {subject: "lti.capabilities"}).then(function (reply) {
+    return ask(window.parent, "*", {subject: "lti.capabilities"}, CAPABILITIES_MS).then(function (reply) {
       var listed = (reply.supported_messages || []).filter(function (entry) {
         return entry && entry.subject === "lti.put_data";
       });
@@ -97,11 +101,11 @@
   }
 
   function put(frame, key, value) {
-    return ask(frame, data.origin, {subject: "lti.put_data", key: key, value: value});
+    return ask(frame, data.origin, {subject: "lti.put_data", key: key, value: value}, STORAGE_MS);
   }
 
   function get(frame, key) {
-    return ask(frame, data.origin, {subject: "lti.get_data", key: key}).then(function (reply) {
+    return ask(frame, data.origin, {subject: "lti.get_data", key: key}, STORAGE_MS).then(function (reply) {
       return reply.value;
     });
   }
