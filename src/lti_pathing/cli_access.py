@@ -1,4 +1,5 @@
-"""`lti-pathing access …`: the tenant's grants (tool admins) and unmatched-launch policy."""
+"""`lti-pathing access …`: the tenant's grants (tool admins), how launches find people (SIS
+ids), and the unmatched-launch policy."""
 
 from __future__ import annotations
 
@@ -81,3 +82,18 @@ def access_unmatched(policy: str, contact: str | None, slug: str | None) -> None
         raise click.ClickException(error.message) from None
     asked = f" (they are told to ask {told})" if told else ""
     click.echo(f"unmatched LMS users: {policy}{asked}")
+
+
+@access.command("sis-id")
+@click.argument("choice", type=click.Choice(["on", "off"]))
+@click.option("--tenant", "slug", default=None, help=TENANT_HELP)
+def access_sis_id(choice: str, slug: str | None) -> None:
+    """Whether the LMS's SIS user id (lis_person_sourcedid) finds people by employee id."""
+    from lti_pathing.cli import _tenant
+    from lti_pathing.services.access import AccessService
+
+    with transaction(current_app) as session:
+        AccessService(session, _tenant(session, slug)).set_match_sis_id(choice == "on")
+    told = ("find people whose employee id it is" if choice == "on"
+            else "is not used to find people")  # fmt: skip
+    click.echo(f"the LMS's SIS user id (lis_person_sourcedid) {told}")

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from lti_pathing.devplatform.config import STORAGE_FRAME
 from tests.support.lti_servers import LtiServers, running_lti_servers
 
 HERE = Path(__file__).parent
@@ -62,10 +63,13 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture(scope="package")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LtiServers]:
-    """Tool and platform, with the cookies a cross-site iframe keeps."""
+    """Tool and platform, with the cookies a cross-site iframe keeps; the platform offers
+    platform storage for the login state, as Canvas does."""
     folder = tmp_path_factory.mktemp("browser-tool")
     settings = {"LTI_COOKIE_CHECK": True, "SOLVER_TIME_LIMIT_S": 5.0}
-    with running_lti_servers(folder, secure_cookies=True, **settings) as running:
+    with running_lti_servers(
+        folder, secure_cookies=True, storage_target=STORAGE_FRAME, **settings
+    ) as running:
         yield running
 
 

@@ -16,6 +16,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 README_SHOTS = ROOT / "docs" / "screenshots"
 # The development platform's demo people: a learner, their manager, an L&D admin.
 LEARNER, MANAGER, ADMIN = "dev-user-73566", "dev-user-20478", "dev-user-75924"
+# The course page's frame showing the tool (beside it, as in Canvas, a hidden platform-storage one).
+TOOL_IFRAME = 'iframe[title="Tool"]'
 
 
 def open_tool(page: Any, servers: LtiServers, sub: str) -> Any:
@@ -30,9 +32,11 @@ def open_tool(page: Any, servers: LtiServers, sub: str) -> Any:
 
 def tool_frame(page: Any, servers: LtiServers) -> Any:
     """The iframe showing the tool (on the tool's own origin)."""
-    page.locator("iframe").wait_for()
-    handle = page.locator("iframe").element_handle()
-    for _ in range(100):
+    page.locator(TOOL_IFRAME).wait_for()
+    handle = page.locator(TOOL_IFRAME).element_handle()
+    # Up to 30 s: login, the platform-storage page, authorization, launch, its check, landing
+    # (a shared 2-core machine under load can take seconds per step).
+    for _ in range(300):
         frame = handle.content_frame()
         if (
             frame is not None
@@ -50,7 +54,7 @@ def frame_width(page: Any, frame: Any, width: int) -> None:
     The tool's frame is on another origin, so it is laid out in its own process: the new width
     reaches its page a moment after the LMS's page has it. Wait until the tool's page sees it.
     """
-    page.locator("iframe").evaluate(f"(el) => {{ el.style.width = '{width}px'; }}")
+    page.locator(TOOL_IFRAME).evaluate(f"(el) => {{ el.style.width = '{width}px'; }}")
     frame.wait_for_function(f"() => document.documentElement.clientWidth === {width}")
 
 

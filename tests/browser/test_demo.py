@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from lti_pathing.devplatform.demo import free_pair
-from tests.browser.lms import ROOT, shot
+from tests.browser.lms import ROOT, TOOL_IFRAME, shot
 
 BANNER = "lti-pathing demo: open "
 
@@ -104,10 +104,10 @@ def test_make_demo_prints_one_url_that_opens_the_tool_in_the_lms(
 
     page.goto(url)
     names = page.locator("ul.people a").all_inner_texts()
-    assert names == ["Kenji Mwangi", "Aisha Okafor", "Kwame Asante"]
+    assert names == ["Kenji Mwangi", "Aisha Okafor", "Kwame Asante", "Nadia Lopez", "Sam Guest"]
     page.get_by_role("link", name="Kenji Mwangi").click()
     page.get_by_role("link", name="Career plan").click()
-    frame = page.frame_locator("iframe")
+    frame = page.frame_locator(TOOL_IFRAME)
     assert "Signed in as Kenji Mwangi" in frame.locator("#signed-in").inner_text()
     shot(page, "demo-learner-launch")
 

@@ -85,12 +85,14 @@ def seed_sample(app: Flask, tenant_slug: str = TENANT) -> None:
 
 @contextmanager
 def running_lti_servers(
-    folder: Path, secure_cookies: bool = False, **settings: Any
+    folder: Path, secure_cookies: bool = False, storage_target: str | None = None, **settings: Any
 ) -> Iterator[LtiServers]:
     """Tool on 127.0.0.1 (with `settings` on top of the test ones), platform on localhost.
 
     `secure_cookies`: both sides set `Secure; SameSite=None` cookies, as a real browser needs
     them across the two sites (a `requests` session keeps Secure cookies for https only).
+    `storage_target`: the platform offers platform storage under that frame name, as Canvas's
+    web app does (a `requests` browser runs no script, like Canvas's mobile apps: leave it out).
     """
     tool, platform = LiveServer("127.0.0.1"), LiveServer("localhost")
     app = create_app({
@@ -107,6 +109,7 @@ def running_lti_servers(
     config = PlatformConfig(
         platform.url, [Client(c, d, urls) for c, d in CLIENTS], demo_people(),
         private_key_pem=generate_private_key(), nrps_page_size=2, secure_cookies=secure_cookies,
+        storage_target=storage_target,
     )  # fmt: skip
     platform_app = create_platform_app(config)
     tool.start(app)

@@ -1,7 +1,7 @@
 """What the development platform knows: its issuer and key, the tool it launches, people, a course.
 
 Everything is plain data so tests and the `lti-pathing devplatform` command build it the same way;
-`demo_config()` is the bundled demo (three people of the sample organisation).
+`demo_config()` is the bundled demo (people of the sample organisation, and a guest).
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ class PlatformPerson:
     roles: tuple[str, ...]
     canvas_user_id: str | None = None
     label: str = ""  # what the home page says about them ("learner", "their manager", ...)
+    sourcedid: str | None = None  # the SIS user id (`lis.person_sourcedid`, NRPS)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,13 @@ class PlatformConfig:
     # `Secure; SameSite=None` (Chromium accepts Secure on http://localhost). Off for clients
     # that keep Secure cookies for https only (the `requests`-driven integration tests).
     secure_cookies: bool = False
+    # Platform storage for the tool's login state, as Canvas offers it: the login (and the
+    # launch) carry `lti_storage_target` naming a hidden frame of the course page that answers
+    # `lti.put_data` / `lti.get_data`; the page answers `lti.capabilities`. None: a platform that
+    # does not offer it (Moodle; Canvas's mobile apps). `storage_answers=False` sends the target
+    # but leaves the frame out, as a platform whose frame never answers.
+    storage_target: str | None = None
+    storage_answers: bool = True
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")
@@ -172,32 +180,49 @@ def stored_private_key(path: Path) -> str:
 
 
 DEMO_CLIENT_ID = "devplatform-client"
+# Canvas's name for its platform-storage frame (lib/lti/platform_storage.rb FORWARDING_TARGET).
+STORAGE_FRAME = "post_message_forwarding"
 DEMO_DEPLOYMENT_ID = "devplatform-deployment-1"
 
 
 def demo_people(product: str = "canvas") -> list[PlatformPerson]:
-    """A learner, their manager and an L&D admin (the LMS's site admin) of the sample organisation.
+    """A learner, their manager and an L&D admin (the LMS's site admin) of the sample organisation,
+    and two more members of the course for roster matching: an employee whose LMS account the
+    organisation never imported (found by SIS id, or suggested by e-mail) and a guest nobody knows.
 
-    Their roles are what `product` ("canvas" or "moodle") sends for a student and a site admin.
+    Their roles are what `product` ("canvas" or "moodle") sends for a student and a site admin;
+    SIS ids are the sample organisation's employee ids.
     """
     roles = ROLE_SETS[product]
     return [
         PlatformPerson(
             "dev-user-73566", "Kenji Mwangi", "kenji.mwangi@example.com",
-            roles["student"], "73566", "learner (software engineer II)",
+            roles["student"], "73566", "learner (software engineer II)", "E1029",
         ),
         PlatformPerson(
             "dev-user-20478", "Aisha Okafor", "aisha.okafor@example.com",
-            roles["student"], "20478", "their manager (engineering manager)",
+            roles["student"], "20478", "their manager (engineering manager)", "E1011",
         ),
         PlatformPerson(
             "dev-user-75924", "Kwame Asante", "kwame.asante@example.com",
-            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)",
+            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)", "E1182",
+        ),
+        PlatformPerson(
+            "dev-user-30201", "Nadia Lopez", "nadia.lopez@example.com", roles["student"],
+            "30201", "an employee whose LMS account was never imported", "E1003",
+        ),
+        PlatformPerson(
+            "dev-user-55501", "Sam Guest", "sam.guest@partner.example", roles["student"],
+            "55501", "a guest the organisation does not know",
         ),
     ]  # fmt: skip
 
 
 def demo_config(issuer: str, tool_base: str, private_key_pem: str = "") -> PlatformConfig:
-    """The bundled demo: one client of the tool at `tool_base`, the three demo people."""
+    """The bundled demo: one client of the tool at `tool_base`, the demo people.
+
+    It offers platform storage, as Canvas does.
+    """
     client = Client(DEMO_CLIENT_ID, DEMO_DEPLOYMENT_ID, ToolUrls.for_base(tool_base))
-    return PlatformConfig(issuer, [client], demo_people(), private_key_pem=private_key_pem)
+    return PlatformConfig(issuer, [client], demo_people(), private_key_pem=private_key_pem,
+                          storage_target=STORAGE_FRAME)  # fmt: skip

@@ -6,8 +6,12 @@ registration; the page waits for the tool's `org.imsglobal.lti.close` message.
 - moodle: the configuration is public; the registration endpoint wants the token as a Bearer
   header, answers with a `deployment_id`, and `messages_supported` lists plain strings (as Moodle
   4.0-4.3 send them; 4.5 sends objects).
-- canvas: the configuration request itself needs the token as a Bearer header; the registration
-  answers with no deployment id (it only appears in launches).
+- canvas: as canvas-lms's SecurityController#openid_configuration and
+  Lti::IMS::DynamicRegistrationController#create answer (with its LTI registrations UI on): the
+  configuration request itself needs the token as a Bearer header and lists Canvas's placements
+  per message type; a placement or scope Canvas does not know is refused with 422; the answer
+  echoes the tool configuration with `registration_config_url`, adds `registration_client_uri`
+  and, beside the configuration, the deployment id of the root account's install.
 """
 
 from __future__ import annotations
@@ -24,9 +28,23 @@ from lti_pathing.devplatform.protocol import ProtocolError
 from lti_pathing.devplatform.services import LINEITEM, LINEITEM_RO, MEMBERSHIP_RO, RESULT_RO, SCORE
 from lti_pathing.devplatform.state import PlatformState, Registration, current_state
 
+CANVAS_SCOPES = (LINEITEM, LINEITEM_RO, RESULT_RO, SCORE, MEMBERSHIP_RO)
+
 bp = Blueprint("devplatform_dynreg", __name__, template_folder="templates")
 
 FLAVOURS = ("moodle", "canvas")
+# Canvas's placements by message type (Lti::ResourcePlacement::PLACEMENTS_BY_MESSAGE_TYPE, a
+# part: its openid configuration lists them without resource_selection).
+CANVAS_PLACEMENTS = {
+    "LtiResourceLinkRequest": ("account_navigation", "assignment_selection", "course_navigation",
+                               "global_navigation", "link_selection", "user_navigation"),
+    "LtiDeepLinkingRequest": ("assignment_selection", "editor_button", "link_selection"),
+}  # fmt: skip
+CANVAS_PREFIX = "https://canvas.instructure.com/lti/"
+# Canvas's schema (Schemas::Lti::IMS::LtiToolConfiguration) accepts these placement names.
+CANVAS_KNOWN = {p for ps in CANVAS_PLACEMENTS.values() for p in ps} | {"resource_selection"}
+CANVAS_NAMES = CANVAS_KNOWN | {CANVAS_PREFIX + p for p in CANVAS_KNOWN} | {
+    "ContentArea", "RichTextEditor"}  # fmt: skip
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 ECHOED = ("response_types", "jwks_uri", "initiate_login_uri", "grant_types", "redirect_uris",
@@ -94,11 +112,8 @@ def openid_configuration(flavour: str) -> Response:
         messages: list[Any] = ["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]
         platform: dict[str, Any] = {"product_family_code": "moodle", "version": "4.1.0"}
     else:
-        placements = ["course_navigation", "account_navigation", "user_navigation"]
-        messages = [
-            {"type": "LtiResourceLinkRequest", "placements": placements},
-            {"type": "LtiDeepLinkingRequest", "placements": ["link_selection"]},
-        ]
+        messages = [{"type": kind, "placements": list(placements)}
+                    for kind, placements in CANVAS_PLACEMENTS.items()]  # fmt: skip
         platform = {"product_family_code": "canvas", "version": "OpenSource",
                     "https://canvas.instructure.com/lti/account_name": "Larkspur"}  # fmt: skip
     return jsonify({
@@ -156,6 +171,12 @@ def registration_endpoint(flavour: str) -> Response:
     if _bearer_flavour(state, consume=False) != flavour:
         raise ProtocolError("this registration token is for another flavour", 401, "invalid_token")
     body = _check_request(request.get_json(silent=True))
+    if flavour == "canvas":
+        problems = _canvas_problems(body)
+        if problems:  # Canvas: 422 with the schema's errors, nothing registered
+            response = jsonify({"errors": problems})
+            response.status_code = 422
+            return response
     _bearer_flavour(state, consume=True)
     number = next(_numbers)
     tool_conf = body[TOOL_CONFIGURATION]
@@ -175,12 +196,30 @@ def registration_endpoint(flavour: str) -> Response:
         state.registrations.append(Registration(flavour, client_id, deployment_id, body))
     echoed = {k: body[k] for k in ECHOED}
     answer: dict[str, Any] = {"client_id": client_id, **echoed, "scope": body.get("scope", "")}
-    configuration = {**tool_conf, "version": "1.3.0"}
     if flavour == "moodle":
-        configuration["deployment_id"] = deployment_id
-    else:
-        answer["https://canvas.instructure.com/lti/registration_config_url"] = (
-            f"{state.config.issuer}/register/endpoint/canvas/{client_id}"
-        )
-    answer[TOOL_CONFIGURATION] = configuration
+        answer[TOOL_CONFIGURATION] = {**tool_conf, "version": "1.3.0",
+                                      "deployment_id": deployment_id}  # fmt: skip
+        return jsonify(answer)
+    registrations = f"{state.config.issuer}/api/lti/registrations/{number}"
+    scopes = [s for s in str(body.get("scope", "")).split() if s != "openid"]
+    answer.update({
+        "scope": " ".join([*scopes, "openid"]),
+        TOOL_CONFIGURATION: {**tool_conf, CANVAS_PREFIX + "registration_config_url":
+                             f"{registrations}/view"},
+        "registration_client_uri": registrations,
+        "deployment_id": deployment_id,
+    })  # fmt: skip
     return jsonify(answer)
+
+
+def _canvas_problems(body: dict[str, Any]) -> list[str]:
+    """What Canvas's registration schema refuses: unknown placements and scopes."""
+    problems = []
+    for message in body[TOOL_CONFIGURATION].get("messages") or []:
+        unknown = [p for p in message.get("placements") or [] if p not in CANVAS_NAMES]
+        if unknown:
+            problems.append(f"placements: {', '.join(map(str, unknown))} is not a valid placement")
+    scopes = set(str(body.get("scope", "")).split()) - {*CANVAS_SCOPES, "openid"}
+    if scopes:
+        problems.append(f"Invalid scopes: {', '.join(sorted(scopes))}")
+    return problems

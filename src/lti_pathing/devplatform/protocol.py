@@ -13,6 +13,7 @@ Its web adapters import `pkg_resources` and are never imported.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from flask import Request as FlaskRequest
@@ -109,12 +110,19 @@ class OidcLogin(OIDCLoginAbstract):  # type: ignore[misc]
         return url
 
 
-def login_url(conf: PlatformConf, sub: str, hint: str, target_link_uri: str) -> str:
-    """The tool login URL with iss, login_hint, target_link_uri, lti_message_hint, client_id..."""
+def login_url(
+    conf: PlatformConf, sub: str, hint: str, target_link_uri: str, storage_target: str | None
+) -> str:
+    """The tool login URL with iss, login_hint, target_link_uri, lti_message_hint, client_id...
+
+    and `lti_storage_target` when the platform offers platform storage (as Canvas's web app).
+    """
     login = OidcLogin(None, conf)
     login.set_lti_message_hint(hint=hint)
     login.set_launch_url(target_link_uri)
     url: str = login.initiate_login(sub)
+    if storage_target:
+        url += ("&" if "?" in url else "?") + urlencode({"lti_storage_target": storage_target})
     return url
 
 

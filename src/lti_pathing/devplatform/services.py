@@ -253,9 +253,17 @@ def results(client_id: str, context_id: str, item_id: str) -> Response:
 @bp.get("/api/lti/<client_id>/<context_id>/memberships")
 @authorized(MEMBERSHIP_RO)
 def memberships(client_id: str, context_id: str) -> Response:
-    """NRPS 2.0 context membership, paged (`limit`, `page`; `Link: rel="next"`), `role` filter."""
+    """NRPS 2.0 context membership, paged (`limit`, `page`; `Link: rel="next"`), `role` filter.
+
+    Members are shaped as Canvas's NamesAndRolesSerializer writes them; with `rlid` (a link of
+    this client in the course, or the course itself) each carries its launch claims in `message`.
+    """
     config = current_state().config
     role = request.args.get("role")
+    rlid = request.args.get("rlid")
+    if rlid is not None and not _link_of(client_id, rlid):
+        raise ProtocolError("Tool does not have access to rlid or rlid does not exist", 400,
+                            "bad_request")  # fmt: skip
     people = [
         p for p in config.people
         if role is None or any(r == role or r.endswith("#" + role) for r in p.roles)
@@ -263,11 +271,41 @@ def memberships(client_id: str, context_id: str) -> Response:
     course = config.course
 
     def shape(page: list[Any]) -> dict[str, Any]:
-        members = [{"status": "Active", "user_id": p.sub, "roles": list(p.roles), "name": p.name,
-                    **({"email": p.email} if p.email else {})} for p in page]  # fmt: skip
-        return {"id": request.base_url,
+        members = [_member(p, rlid is not None) for p in page]
+        return {"id": request.url,
                 "context": {"id": course.id, "label": course.label, "title": course.title},
                 "members": members}  # fmt: skip
 
     return _paged(people, config.nrps_page_size, shape,
                   MEDIA + "lti-nrps.v2.membershipcontainer+json")  # fmt: skip
+
+
+def _link_of(client_id: str, rlid: str) -> bool:
+    """An `rlid` Canvas accepts: a resource link of this client in the course, or the course."""
+    link = current_state().links.get(rlid)
+    return rlid == current_state().config.course.id or (
+        link is not None and link.client_id == client_id
+    )
+
+
+def _member(person: Any, with_message: bool) -> dict[str, Any]:
+    """One membership, as Canvas serializes it (absent values left out)."""
+    given, _, family = person.name.partition(" ")
+    member: dict[str, Any] = {
+        "status": "Active", "name": person.name, "given_name": given, "family_name": family,
+        "email": person.email, "lis_person_sourcedid": person.sourcedid, "user_id": person.sub,
+        "lti11_legacy_user_id": person.sub,
+        # Canvas lists the course roles only (Enrollment#lti_roles), not institution or system.
+        "roles": [r for r in person.roles if "/membership" in r],
+    }  # fmt: skip
+    if with_message and person.canvas_user_id:
+        member["message"] = [{
+            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiResourceLinkRequest",
+            "locale": "en",
+            "https://www.instructure.com/canvas_user_id": int(person.canvas_user_id),
+            "https://www.instructure.com/canvas_user_login_id": person.email,
+            "https://purl.imsglobal.org/spec/lti/claim/custom": {
+                "canvas_user_id": person.canvas_user_id,
+            },
+        }]  # fmt: skip
+    return {k: v for k, v in member.items() if v is not None}

@@ -4,6 +4,12 @@ A person is picked on the home page (kept in the platform's own session cookie);
 embeds the tool in an iframe whose first request is `/launch/<link>`: the real third-party
 initiated login, then the tool's authentication request to `/auth`, answered with an auto-posted
 signed id_token.
+
+Platform storage, as Canvas runs it (`PlatformConfig.storage_target`): the login and the
+launch carry `lti_storage_target`; the course page answers `lti.capabilities` and holds a hidden
+frame of that name, on this platform's authorization origin, that keeps what the tool stores
+(`lti.put_data`, `lti.get_data`) in localStorage per tool origin (static/*.js). Canvas's frame
+forwards those messages to the Canvas window, which answers; here the frame answers itself.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from lti_pathing.devplatform.config import PlatformPerson
 from lti_pathing.devplatform.protocol import ProtocolError
 from lti_pathing.devplatform.state import CourseLink, PendingMessage, PlatformState, current_state
 
-bp = Blueprint("devplatform", __name__, template_folder="templates")
+bp = Blueprint(
+    "devplatform", __name__, template_folder="templates", static_folder="static",
+    static_url_path="/devplatform-static",
+)  # fmt: skip
 
 
 def _user() -> PlatformPerson | None:
@@ -62,7 +71,17 @@ def course() -> str | Response:
         frame = url_for("devplatform.launch", link_id=request.args["link"])
     elif "deep_link" in request.args and state.client(request.args["deep_link"]):
         frame = url_for("devplatform.deep_link", client_id=request.args["deep_link"])
-    return render_template("devplatform/course.html", state=state, user=user, frame=frame)
+    config = state.config
+    storage = config.storage_target if config.storage_answers else None
+    return render_template(
+        "devplatform/course.html", state=state, user=user, frame=frame, storage=storage
+    )
+
+
+@bp.get("/lti/post_message_forwarding")
+def post_message_forwarding() -> str:
+    """The platform-storage frame: keeps what tools store with lti.put_data (Canvas's name)."""
+    return render_template("devplatform/storage_frame.html")
 
 
 def _initiate(message: PendingMessage, target_link_uri: str) -> Response:
@@ -72,7 +91,8 @@ def _initiate(message: PendingMessage, target_link_uri: str) -> Response:
         raise ProtocolError(f"no client {message.client_id!r}", 404)
     hint = state.new_hint(message)
     conf = protocol.conf_for(state.config, client)
-    return redirect(protocol.login_url(conf, message.sub, hint, target_link_uri))
+    target = state.config.storage_target
+    return redirect(protocol.login_url(conf, message.sub, hint, target_link_uri, target))
 
 
 @bp.get("/launch/<link_id>")
@@ -125,6 +145,8 @@ def authorize() -> str:
     launch = protocol.new_launch(conf, request)
     _fill_claims(launch, state, user, message)
     data = protocol.sign_launch(launch)
+    if state.config.storage_target:  # Canvas: authentication_controller#lti_storage_target
+        data["lti_storage_target"] = state.config.storage_target
     return render_template(
         "devplatform/autopost.html", action=data["launch_url"], fields=data, what="the tool"
     )
@@ -135,6 +157,7 @@ def _fill_claims(
 ) -> None:
     issuer, course = state.config.issuer, state.config.course
     launch.set_user_data(user.sub, list(user.roles), user.name, user.email)
+    lis = {"person_sourcedid": user.sourcedid} if user.sourcedid else {}
     launch.set_launch_context_claim(course.id, [protocol.CONTEXT_TYPE], course.title, course.label)
     launch.set_launch_presentation_claim("iframe", f"{issuer}/course")
     custom: dict[str, Any] = {"canvas_course_id": course.id, "canvas_api_base_url": issuer}
@@ -151,6 +174,8 @@ def _fill_claims(
             "guid": issuer, "name": "lti-pathing development platform",
             "product_family_code": state.config.product_family_code,
         },
+        # Canvas: $Person.sourcedId (the SIS user id), for tools that may see names.
+        **({"https://purl.imsglobal.org/spec/lti/claim/lis": lis} if lis else {}),
     })  # fmt: skip
     if msg.kind == "deep_link":
         data = secrets.token_urlsafe(12)

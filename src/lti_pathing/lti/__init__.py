@@ -11,7 +11,8 @@ from flask import Blueprint, Flask
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 # Views that take posts from the platform (no CSRF token can come with them).
-CSRF_EXEMPT = ("lti.login", "lti.launch")
+# The platform-storage check is a same-origin fetch of the tool's own page (it checks Origin).
+CSRF_EXEMPT = ("lti.login", "lti.launch", "lti.verify_launch")
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
         launch,
         lms_config,
         login,
+        platform_storage,
         registration,
     )
 

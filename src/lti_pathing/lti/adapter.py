@@ -15,6 +15,10 @@ tests/lti_pathing/lti/test_adapter.py:
 
 And stricter than the library: a 60 s leeway on iat/exp, `aud`/`azp` checked, the state must
 match this browser's login cookie, and a nonce is good for one launch only.
+
+A login that keeps its state in the platform (platform_storage.py) uses `unbound_storage()`: its
+nonce and launch data are not tied to pylti1p3's session-id cookie, which such a browser may not
+keep; the state is then checked by the platform-storage page instead of the cookie.
 """
 
 from __future__ import annotations
@@ -79,6 +83,18 @@ class ToolCacheDataStorage(FlaskCacheDataStorage):
         return bool(self._get_cache().delete(self._prepare_key(key)))  # type: ignore[no-untyped-call]
 
 
+class UnboundCacheDataStorage(ToolCacheDataStorage):
+    """The shared-cache storage without pylti1p3's session-id cookie (platform-storage logins).
+
+    Nonces stay single-use and launch data is found by its random launch id, which only the
+    signed-in session that launched it names (deep_link.py checks that).
+    """
+
+    def get_session_cookie_name(self) -> str | None:
+        """No cookie: keys are not namespaced by a browser session."""
+        return None
+
+
 class ToolServiceConnector(ServiceConnector):
     """Service calls with access tokens cached per (issuer, client_id, token URL, scopes)."""
 
@@ -106,6 +122,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         kwargs.setdefault("requests_session", http_session())
         super().__init__(request, tool_config, **kwargs)
         self.set_jwt_verify_options({"require": ["exp", "iat", "iss", "aud"]})
+        # True when the login kept its state in the platform: the state is checked by the
+        # platform-storage page (platform_storage.py), not by a cookie.
+        self.state_in_platform = False
 
     @classmethod
     def from_cache(cls, launch_id: str, request: Any, tool_config: Any, **kwargs: Any) -> Any:
@@ -126,6 +145,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         state = self._get_request_param("state")  # type: ignore[no-untyped-call]
         if not state:
             raise LtiException("the launch has no state: start it again from the LMS")
+        if self.state_in_platform:
+            return self
         if self._cookie_service.get_cookie(state) != state:
             raise LtiException(
                 "the login state cookie is missing or does not match: this browser did not "
@@ -269,27 +290,51 @@ def data_storage() -> ToolCacheDataStorage:
     return ToolCacheDataStorage(shared_cache())  # type: ignore[no-untyped-call]
 
 
-def oidc_login(conf: DatabaseToolConf | None = None) -> ToolOIDCLogin:
+def unbound_storage() -> UnboundCacheDataStorage:
+    """Launch-data storage not tied to a browser cookie (platform-storage logins)."""
+    return UnboundCacheDataStorage(shared_cache())  # type: ignore[no-untyped-call]
+
+
+def oidc_login(
+    conf: DatabaseToolConf | None = None, storage: ToolCacheDataStorage | None = None
+) -> ToolOIDCLogin:
     """An OIDC login for the current request."""
-    return ToolOIDCLogin(lti_request(), conf or tool_conf(), launch_data_storage=data_storage())
+    return ToolOIDCLogin(
+        lti_request(), conf or tool_conf(), launch_data_storage=storage or data_storage()
+    )
 
 
-def message_launch(conf: DatabaseToolConf | None = None) -> ToolMessageLaunch:
+def message_launch(
+    conf: DatabaseToolConf | None = None, state_in_platform: bool = False
+) -> ToolMessageLaunch:
     """A launch for the current request (validate it before use)."""
-    storage = data_storage()
+    storage = unbound_storage() if state_in_platform else data_storage()
     try:
         launch = ToolMessageLaunch(lti_request(), conf or tool_conf(), launch_data_storage=storage)
     except LtiException as error:  # the TLS session-id cookie is missing
         raise refused(error) from error
+    launch.state_in_platform = state_in_platform
     launch.set_public_key_caching(data_storage(), cache_lifetime=KEY_SET_TTL_SECONDS)
     return launch
 
 
-def restore_launch(launch_id: str) -> ToolMessageLaunch:
-    """A launch validated earlier (by this browser), with working AGS/NRPS connectors."""
+def stored_launch_data(launch_id: str) -> dict[str, Any] | None:
+    """The claims of a launch validated through platform storage, by its launch id."""
+    storage = unbound_storage()
+    storage.set_request(lti_request())
+    data = storage.get_value(launch_id)
+    return dict(data) if isinstance(data, dict) else None
+
+
+def restore_launch(launch_id: str, unbound: bool = False) -> ToolMessageLaunch:
+    """A launch validated earlier (by this browser), with working AGS/NRPS connectors.
+
+    `unbound`: the launch came through platform storage (its data is not under a cookie).
+    """
+    storage = unbound_storage() if unbound else data_storage()
     try:
         launch: ToolMessageLaunch = ToolMessageLaunch.from_cache(
-            launch_id, lti_request(), tool_conf(), launch_data_storage=data_storage()
+            launch_id, lti_request(), tool_conf(), launch_data_storage=storage
         )
     except (LtiException, OIDCException) as error:
         raise LtiRefused(f"the LTI launch is no longer available: {error}") from error

@@ -96,7 +96,8 @@ def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_depl
 @platform.command("list")
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def platform_list(slug: str | None) -> None:
-    """List registrations: issuer, client_id, state, deployments, admin roles."""
+    """List registrations: issuer, client_id, state, deployments, admin roles, and what
+    dynamic registration granted."""
     from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService
 
@@ -106,6 +107,11 @@ def platform_list(slug: str | None) -> None:
             click.echo(f"{row.issuer}  client_id {row.client_id}  {state}")
             click.echo(f"  deployments: {_deployments(row)}")
             click.echo(f"  admin roles: {', '.join(row.admin_roles) or 'none'}")
+            outcome = row.outcome()
+            if outcome is not None:
+                refused = outcome["placements"]["refused"] + outcome["scopes"]["refused"]
+                click.echo(f"  placements granted: {', '.join(outcome['placements']['granted'])}")
+                click.echo(f"  not granted at registration: {', '.join(refused) or 'nothing'}")
 
 
 def _deployments(row: PlatformRegistration) -> str:

@@ -32,7 +32,7 @@ def _staff_launch(launch_id: str) -> adapter.ToolMessageLaunch:
     actor = actor_or_raise()
     if actor.launch.get("launch_id") != launch_id:
         raise PermissionDenied("this deep-linking request belongs to another launch")
-    launch = adapter.restore_launch(launch_id)
+    launch = adapter.restore_launch(launch_id, unbound=actor.launch.get("storage") == "platform")
     claims: dict[str, Any] = dict(launch.get_launch_data())
     if not launch.is_deep_link_launch():
         raise PermissionDenied("this launch is not a deep-linking request")

@@ -3,10 +3,13 @@
 Found, in order, by: the identity this platform registration recorded before (issuer, client_id,
 sub); an imported identity naming the same LTI `sub` without a platform; the LMS's own user id
 (Moodle's `sub` is its user id; Canvas sends `$Canvas.user.id` as the custom field
-`canvas_user_id`). Otherwise, by the tenant's policy (`Tenant.unmatched_launch`), a new person
-is made from the claims (name and email are optional), or the launch is refused with a page that
-names whom to ask and the identifiers an admin enters on the person's page to link them.
-E-mail addresses are never used to match: a platform can claim any address.
+`canvas_user_id`); and, when the tenant says its LMS's SIS user ids are its employee ids
+(`Tenant.match_sis_id`), the SIS id the launch names (`lis.person_sourcedid`) equal to an active
+person's `external_id`. Otherwise, by the tenant's policy (`Tenant.unmatched_launch`), a new
+person is made from the claims (name and email are optional), or the launch is refused with a
+page that names whom to ask and the identifiers an admin enters on the person's page to link
+them. E-mail addresses are never used to match: a platform can claim any address (a roster
+match only suggests them to an admin, lti/rosters.py).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class LaunchUser:
     email: str | None = None
     lms: Lms | None = None
     lms_user_id: str | None = None
+    sourcedid: str | None = None  # the LMS's SIS user id (`lis.person_sourcedid`)
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any], client_id: str) -> LaunchUser:
@@ -50,6 +54,8 @@ class LaunchUser:
         elif lms is Lms.canvas:
             value = str(custom.get("canvas_user_id") or "")
             lms_user_id = value if value and not value.startswith("$") else None
+        lis = claims.get(CLAIM + "lis")
+        sourcedid = _text(lis.get("person_sourcedid"), 64) if isinstance(lis, dict) else None
         return cls(
             issuer=str(claims["iss"]),
             client_id=client_id,
@@ -58,6 +64,8 @@ class LaunchUser:
             email=_text(claims.get("email"), 255),
             lms=lms,
             lms_user_id=lms_user_id[:64] if lms_user_id else None,
+            # Canvas sends "$Person.sourcedId" itself for a user without a SIS id.
+            sourcedid=sourcedid if sourcedid and not sourcedid.startswith("$") else None,
         )
 
 
@@ -77,14 +85,32 @@ class LaunchIdentityService(TenantService):
 
     def person_for(self, user: LaunchUser) -> Person:
         """The person this user is (created if new); refused when their record is retired."""
-        person = self._recorded(user) or self._imported(user) or self._unmatched(user)
+        person = self.find(user) or self._unmatched(user)
         if not person.active:
             raise PermissionDenied(
                 f"{person.name}'s lti-pathing record is retired; ask an administrator"
             )
+        self.link(person, user)
+        return person
+
+    def find(self, user: LaunchUser) -> Person | None:
+        """The person this LMS user is, by the keys above (never by e-mail); None if unknown."""
+        return self._recorded(user) or self._imported(user) or self._by_sis_id(user)
+
+    def how_found(self, user: LaunchUser) -> str | None:
+        """Which key finds this user ("linked", "LTI subject", "LMS user id", "SIS id")."""
+        if self._recorded(user) is not None:
+            return "linked"
+        if self._imported_subject(user) is not None:
+            return "LTI subject"
+        if self._imported_lms_id(user) is not None:
+            return "LMS user id"
+        return "SIS id" if self._by_sis_id(user) is not None else None
+
+    def link(self, person: Person, user: LaunchUser) -> None:
+        """Record the user's identity of this platform for the person (found at once next time)."""
         self._record_identity(person, user)
         self.flush()
-        return person
 
     def has_reports(self, person: Person) -> bool:
         """Whether anyone active reports to this person (what makes a manager)."""
@@ -106,22 +132,34 @@ class LaunchIdentityService(TenantService):
         return identity.person if identity is not None else None
 
     def _imported(self, user: LaunchUser) -> Person | None:
+        identity = self._imported_subject(user) or self._imported_lms_id(user)
+        return identity.person if identity is not None else None
+
+    def _imported_subject(self, user: LaunchUser) -> LmsIdentity | None:
         by_subject = self.scoped(LmsIdentity).where(
             LmsIdentity.issuer == "", LmsIdentity.subject == user.subject
         )
-        identity = self.session.scalar(by_subject.order_by(LmsIdentity.id).limit(1))
-        if identity is None and user.lms is not None and user.lms_user_id is not None:
-            identity = self.session.scalar(
-                self.scoped(LmsIdentity)
-                .where(
-                    LmsIdentity.lms == user.lms,
-                    LmsIdentity.lms_user_id == user.lms_user_id,
-                    or_(LmsIdentity.issuer == "", LmsIdentity.issuer == user.issuer),
-                )
-                .order_by(LmsIdentity.id)
-                .limit(1)
+        return self.session.scalar(by_subject.order_by(LmsIdentity.id).limit(1))
+
+    def _imported_lms_id(self, user: LaunchUser) -> LmsIdentity | None:
+        if user.lms is None or user.lms_user_id is None:
+            return None
+        return self.session.scalar(
+            self.scoped(LmsIdentity)
+            .where(
+                LmsIdentity.lms == user.lms,
+                LmsIdentity.lms_user_id == user.lms_user_id,
+                or_(LmsIdentity.issuer == "", LmsIdentity.issuer == user.issuer),
             )
-        return identity.person if identity is not None else None
+            .order_by(LmsIdentity.id)
+            .limit(1)
+        )
+
+    def _by_sis_id(self, user: LaunchUser) -> Person | None:
+        """The person whose employee id is the LMS's SIS id, if the tenant matches on it."""
+        if not self.tenant.match_sis_id or not user.sourcedid:
+            return None
+        return self.session.scalar(self.scoped(Person).where(Person.external_id == user.sourcedid))
 
     def _unmatched(self, user: LaunchUser) -> Person:
         if self.tenant.unmatched_launch is UnmatchedLaunch.create:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, make_response, redirect, render_template, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from pylti1p3.exception import LtiException, OIDCException
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,10 +26,10 @@ from werkzeug.wrappers import Response
 from lti_pathing import db, jobs
 from lti_pathing.auth import Actor, sign_in, sign_out
 from lti_pathing.lms.canvas import api_url_mismatch
-from lti_pathing.lti import adapter, bp
+from lti_pathing.lti import adapter, bp, platform_storage
 from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
 from lti_pathing.lti.roles import granting_roles, is_test_user, tool_roles
-from lti_pathing.lti.tool_conf import DatabaseToolConf
+from lti_pathing.lti.rosters import RosterService
 from lti_pathing.models import Lms, Person, PlatformDeployment, PlatformRegistration, Tenant
 from lti_pathing.services.completions.connections import LmsConnectionService
 from lti_pathing.services.grades import GradeService
@@ -44,9 +44,15 @@ PLACEMENTS = {"career_plan": "learner.plan"}
 
 @bp.post("/launch")
 def launch() -> Response:
-    """Validate the launch, sign the user in, and redirect to the landing page."""
+    """Validate the launch, sign the user in, and redirect to the landing page.
+
+    A launch whose login kept its state in the platform signs nobody in yet: it answers with
+    the page that reads the state back from the platform (platform_storage.py).
+    """
     conf = adapter.tool_conf()
-    message = adapter.message_launch(conf)
+    state = request.form.get("state") or ""
+    pending = platform_storage.pending_state(state)
+    message = adapter.message_launch(conf, state_in_platform=pending is not None)
     try:
         message.validate()
         claims: dict[str, Any] = dict(message.get_launch_data())
@@ -60,17 +66,37 @@ def launch() -> Response:
     if message_type == DEEP_LINKING and DEEP_LINK_ENDPOINT not in current_app.view_functions:
         raise adapter.LtiRefused("LTI launch refused: deep linking is not available yet")
     registration = conf.registration_row(claims["iss"], message.get_client_id())
+    if pending is not None:
+        platform_storage.use_state(state)
     if is_test_user(_roles_claim(claims)):
         sign_out()
         return make_response(render_template("lti/student_view.html"))
-    record_pending_deployment(conf)
-    actor = sign_in_launch(registration, claims, message.get_launch_id())
+    if pending is not None:
+        return platform_storage.check_page(
+            pending, state, registration, message.get_launch_id(), conf.pending_deployment
+        )
+    record_pending_deployment(conf.pending_deployment)
+    return redirect(finish(registration, claims, message.get_launch_id()))
+
+
+def finish(
+    registration: PlatformRegistration,
+    claims: Mapping[str, Any],
+    launch_id: str,
+    storage: str = "cookie",
+) -> str:
+    """Sign in the person of a validated launch; where they go next.
+
+    `storage`: where the login kept its state ("cookie", or "platform" for platform storage).
+    """
+    actor = sign_in_launch(registration, claims, launch_id, storage)
     current_app.logger.info(
-        "LTI launch: person %s of tenant %s via %s", actor.person_id, actor.tenant_id, registration
-    )
-    if message_type == DEEP_LINKING:
-        return redirect(url_for(DEEP_LINK_ENDPOINT, launch_id=message.get_launch_id()))
-    return redirect(landing(claims))
+        "LTI launch: person %s of tenant %s via %s (state kept by %s)",
+        actor.person_id, actor.tenant_id, registration, storage,
+    )  # fmt: skip
+    if claims[CLAIM + "message_type"] == DEEP_LINKING:
+        return url_for(DEEP_LINK_ENDPOINT, launch_id=launch_id)
+    return landing(claims)
 
 
 def landing(claims: Mapping[str, Any]) -> str:
@@ -84,11 +110,11 @@ def landing(claims: Mapping[str, Any]) -> str:
     return url_for(endpoint)
 
 
-def record_pending_deployment(conf: DatabaseToolConf) -> None:
+def record_pending_deployment(pending: tuple[PlatformRegistration, str] | None) -> None:
     """Store a deployment id the registration had not seen (a new install), after validation."""
-    if conf.pending_deployment is None:
+    if pending is None:
         return
-    row, deployment_id = conf.pending_deployment
+    row, deployment_id = pending
     session = db.session()
     try:
         with session.begin_nested():  # two first launches at once: the other one recorded it
@@ -103,7 +129,10 @@ def record_pending_deployment(conf: DatabaseToolConf) -> None:
 
 
 def launch_info(
-    registration: PlatformRegistration, claims: Mapping[str, Any], launch_id: str
+    registration: PlatformRegistration,
+    claims: Mapping[str, Any],
+    launch_id: str,
+    storage: str = "cookie",
 ) -> dict[str, str]:
     """What services need later to call back into the LMS for this launch (kept in the session)."""
     context = claims.get(CLAIM + "context") or {}
@@ -117,12 +146,16 @@ def launch_info(
         "resource_link_id": str(link.get("id") or ""),
         "message_type": str(claims[CLAIM + "message_type"]),
         "launch_id": launch_id,
+        "storage": storage,
     }
     return info
 
 
 def sign_in_launch(
-    registration: PlatformRegistration, claims: Mapping[str, Any], launch_id: str
+    registration: PlatformRegistration,
+    claims: Mapping[str, Any],
+    launch_id: str,
+    storage: str = "cookie",
 ) -> Actor:
     """Find or create the person for a validated launch and start their session."""
     sign_out()  # a refused launch leaves no one signed in, whoever used this browser before
@@ -141,7 +174,7 @@ def sign_in_launch(
         person_id=person.id,
         name=person.name,
         roles=frozenset(roles),
-        launch=launch_info(registration, claims, launch_id),
+        launch=launch_info(registration, claims, launch_id, storage),
         lms_admin_roles=granting_roles(_roles_claim(claims), registration.admin_roles),
     )
     sign_in(actor)
@@ -155,12 +188,14 @@ def after_launch(
     claims: Mapping[str, Any],
     person: Person,
 ) -> None:
-    """What a launch sets going: its course as a grade passback target, and an LMS sync.
+    """What a launch sets going: its course as a grade passback target (and its roster, when
+    offered, for an admin to match), and an LMS sync.
 
     The sync is a background job queued only when the tenant has an active LMS connection; it
     starts once the launch commits, so the page never waits for the LMS.
     """
     GradeService(session, tenant).remember_launch(registration, claims, person)
+    RosterService(session, tenant).remember(registration, claims)
     active = LmsConnectionService(session, tenant).active()
     custom = claims.get(CLAIM + "custom") or {}
     canvas = [c.base_url for c in active if c.kind == Lms.canvas]

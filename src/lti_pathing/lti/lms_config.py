@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import Response, jsonify, render_template
 
 from lti_pathing.lti import bp
-from lti_pathing.lti.registration import CANVAS_CUSTOM, SCOPES
+from lti_pathing.lti.registration import CANVAS_CUSTOM, CANVAS_PLACEMENTS, SCOPES
 from lti_pathing.security import public_base_url
 
 AGS_CHOICE = "Use this service for grade sync and column management"
@@ -54,10 +54,7 @@ def canvas_config(base_url: str) -> dict[str, Any]:
             "tool_id": TITLE,
             "privacy_level": "public",
             "settings": {"text": "Career plan", "placements": [
-                placement("course_navigation", "Career plan"),
-                placement("account_navigation", "Career pathing (admin)"),
-                placement("user_navigation", "My career plan"),
-                placement("link_selection", "My career plan", "LtiDeepLinkingRequest"),
+                placement(name, label, message) for name, message, label in CANVAS_PLACEMENTS
             ]},
         }],
     }  # fmt: skip

@@ -3,25 +3,30 @@
 It checks the platform is registered, sets the state cookie and nonce, and redirects the browser to
 the platform's authorization endpoint, which posts the id_token to `/lti/launch`. With
 `LTI_COOKIE_CHECK` on, a first page checks that this browser keeps cookies in the iframe and
-offers a new window when it does not.
+offers a new window when it does not. A login carrying `lti_storage_target` (Canvas) keeps its
+state in the platform instead (platform_storage.py), falling back to this cookie path.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from pylti1p3.exception import LtiException, OIDCException
+from werkzeug.wrappers import Response
 
-from lti_pathing.lti import adapter, bp
+from lti_pathing.lti import adapter, bp, platform_storage
 from lti_pathing.security import public_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response:
     """Answer the platform's login initiation with a redirect to its authorization endpoint."""
-    oidc = adapter.oidc_login()
     check_target_link(request.values.get("target_link_uri"))
+    target = platform_storage.storage_target(request.values)
+    if target is not None and not request.values.get("lti1p3_new_window"):
+        return platform_storage.login_page(target)
+    oidc = adapter.oidc_login()
     if current_app.config["LTI_COOKIE_CHECK"]:
         oidc.enable_check_cookies()
     try:

@@ -35,6 +35,8 @@ class PlatformSpec:
     lms: Lms | None = None
     # LMS roles that make a launch a tool admin; None: the product's default (lti/roles.py).
     admin_roles: list[str] | None = None
+    # Dynamic registration: what the platform granted and refused (lti/registration.py).
+    outcome: dict[str, Any] | None = None
 
 
 def url_problem(value: str | None) -> str | None:
@@ -112,6 +114,7 @@ class PlatformService(TenantService):
             key_set_url=spec.key_set_url,
             key_set=json.dumps(spec.key_set) if spec.key_set is not None else None,
             deployment_pending=spec.deployment_pending and not spec.deployment_ids,
+            registration_outcome=json.dumps(spec.outcome) if spec.outcome is not None else None,
         )
         row.admin_roles = list(
             default_admin_roles(spec.lms) if spec.admin_roles is None else spec.admin_roles

@@ -6,8 +6,19 @@ LMS. The LMS opens it with `openid_configuration` and `registration_token`; the 
 platform's configuration (sending the token as a Bearer header, which Canvas requires), posts its
 own configuration to the registration endpoint (Bearer again), stores the registration as rows of
 the tenant and answers with the page that posts `org.imsglobal.lti.close`. Moodle returns a
-deployment id; Canvas does not, so the registration waits for its first launch to record it.
-`messages_supported` may list strings (Moodle 4.0-4.3) or objects (Moodle 4.5, Canvas).
+deployment id in the tool configuration; Canvas (with its LTI registrations UI) at the top of
+its answer, the deployment of the root account; an older Canvas none, so the registration waits
+for its first launch to record it. `messages_supported` may list strings (Moodle 4.0-4.3) or
+objects (Moodle 4.5, Canvas).
+
+Canvas gets the placements of the manual developer key (`CANVAS_PLACEMENTS`: course, account
+and user navigation, link selection by deep linking), each as a message of its own with its
+label, named with Canvas's extension prefix (`https://canvas.instructure.com/lti/<placement>`,
+as app/models/lti/ims/registration.rb reads them), and only those the platform's configuration
+offers. What the platform granted of the scopes and placements asked for is read from its answer,
+stored (`registration_outcome`) and shown to the administrator. Canvas applies what its
+administrator turns off on its review screen only after the tool's window closed, without telling
+the tool: the page says where to check.
 """
 
 from __future__ import annotations
@@ -62,6 +73,28 @@ CANVAS_CUSTOM = {
     "canvas_course_id": "$Canvas.course.id",
     "canvas_api_base_url": "$Canvas.api.baseUrl",
 }
+# Where Canvas shows the tool (the developer key's placements): placement, message, label.
+CANVAS_PLACEMENTS = (
+    ("course_navigation", "LtiResourceLinkRequest", "Career plan"),
+    ("account_navigation", "LtiResourceLinkRequest", "Career pathing (admin)"),
+    ("user_navigation", "LtiResourceLinkRequest", "My career plan"),
+    ("link_selection", "LtiDeepLinkingRequest", "My career plan"),
+)
+CANVAS_PREFIX = "https://canvas.instructure.com/lti/"
+# What each asked-for placement and scope gives, in the administrator's words (pages, CLI).
+WHAT_IT_GIVES = {
+    "course_navigation": "Career plan in every course's navigation",
+    "account_navigation": "Career pathing (admin) in the account navigation",
+    "user_navigation": "My career plan in each person's account menu",
+    "link_selection": "adding My career plan to a course as a link (deep linking)",
+    "LtiDeepLinkingRequest": "adding My career plan to a course (deep linking)",
+    SCOPES[0]: "grade columns for plan progress (line items)",
+    SCOPES[1]: "reading back the grades sent (results)",
+    SCOPES[2]: "sending plan progress to grade books (scores)",
+    SCOPES[3]: "reading course rosters to match people (Names and Role Provisioning)",
+}
+# Dynamic-registration placement names Canvas reads as its own (Lti::ResourcePlacement).
+IMS_PLACEMENTS = {"ContentArea": "link_selection", "RichTextEditor": "editor_button"}
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -193,18 +226,48 @@ def message_types(platform_configuration: dict[str, Any]) -> set[str]:
     return {t for t in types if isinstance(t, str)}
 
 
+def canvas_placement(name: str) -> str:
+    """A placement as Canvas names it (its extension prefix and the IMS names mapped)."""
+    return IMS_PLACEMENTS.get(name, name.removeprefix(CANVAS_PREFIX))
+
+
+def offered(platform_configuration: dict[str, Any], message_type: str, placement: str) -> bool:
+    """Whether the platform offers this placement for this message type.
+
+    A message listed as a string, or as an object without placements, offers them all.
+    """
+    for listed in platform_configuration.get("messages_supported") or []:
+        if listed == message_type:
+            return True
+        if isinstance(listed, dict) and listed.get("type") == message_type:
+            placements = listed.get("placements")
+            if not isinstance(placements, list):
+                return True
+            return placement in {canvas_placement(str(p)) for p in placements}
+    return False
+
+
+def _canvas_messages(platform: dict[str, Any], launch: str) -> list[dict[str, Any]]:
+    """One message per placement of the developer key that the platform offers."""
+    return [
+        {"type": message_type, "target_link_uri": launch, "label": label,
+         "placements": [CANVAS_PREFIX + placement]}
+        for placement, message_type, label in CANVAS_PLACEMENTS
+        if offered(platform, message_type, placement)
+    ]  # fmt: skip
+
+
 def registration_request(openid: dict[str, Any], base_url: str) -> dict[str, Any]:
     """The tool's configuration, shaped for this platform (Canvas gets placements and fields)."""
     platform = openid.get(PLATFORM_CONFIGURATION) or {}
     canvas = platform.get("product_family_code") == "canvas"
     launch = f"{base_url}/lti/launch"
     messages: list[dict[str, Any]] = []
-    if "LtiDeepLinkingRequest" in message_types(platform):
-        message: dict[str, Any] = {"type": "LtiDeepLinkingRequest", "target_link_uri": launch,
-                                   "label": "My career plan"}  # fmt: skip
-        if canvas:
-            message["placements"] = ["link_selection"]
-        messages.append(message)
+    if canvas:
+        messages = _canvas_messages(platform, launch)
+    elif "LtiDeepLinkingRequest" in message_types(platform):
+        messages.append({"type": "LtiDeepLinkingRequest", "target_link_uri": launch,
+                         "label": "My career plan"})  # fmt: skip
     supported = set(openid.get("scopes_supported") or SCOPES)
     tool: dict[str, Any] = {
         "domain": urlsplit(base_url).netloc, "target_link_uri": launch,
@@ -214,7 +277,8 @@ def registration_request(openid: dict[str, Any], base_url: str) -> dict[str, Any
     }  # fmt: skip
     if canvas:
         tool["custom_parameters"] = dict(CANVAS_CUSTOM)
-        tool["https://canvas.instructure.com/lti/privacy_level"] = "public"
+        tool[CANVAS_PREFIX + "privacy_level"] = "public"
+        tool[CANVAS_PREFIX + "tool_id"] = "lti-pathing"
     return {
         "application_type": "web", "response_types": ["id_token"],
         "grant_types": ["implicit", "client_credentials"],
@@ -226,14 +290,59 @@ def registration_request(openid: dict[str, Any], base_url: str) -> dict[str, Any
     }  # fmt: skip
 
 
-def _spec(openid: dict[str, Any], answer: dict[str, Any]) -> PlatformSpec:
+def _placements(body: dict[str, Any]) -> list[str]:
+    """The placements (or, without any, the message types) a registration body names."""
+    messages = (body.get(TOOL_CONFIGURATION) or {}).get("messages") or []
+    found: list[str] = []
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        placements = message.get("placements")
+        if isinstance(placements, list) and placements:
+            found += [canvas_placement(str(p)) for p in placements]
+        elif message.get("type"):
+            found.append(str(message["type"]))
+    return list(dict.fromkeys(found))
+
+
+def registration_outcome(
+    sent: dict[str, Any], answer: dict[str, Any], openid: dict[str, Any]
+) -> dict[str, Any]:
+    """What the platform granted of what the tool asked for, and what it refused or lacks.
+
+    An answer without `scope` or without tool messages is taken to grant what was asked (the
+    spec lets the platform leave out what it did not change).
+    """
+    asked_scopes = str(sent.get("scope") or "").split()
+    answered = answer.get("scope")
+    granted_scopes = set(str(answered).split()) if isinstance(answered, str) else set(asked_scopes)
+    asked = _placements(sent)
+    has_messages = isinstance((answer.get(TOOL_CONFIGURATION) or {}).get("messages"), list)
+    granted = set(_placements(answer)) if has_messages else set(asked)
+    platform = openid.get(PLATFORM_CONFIGURATION) or {}
+    canvas = platform.get("product_family_code") == "canvas"
+    not_offered = [p for p, kind, _ in CANVAS_PLACEMENTS
+                   if canvas and not offered(platform, kind, p)]  # fmt: skip
+    return {
+        "scopes": {"granted": [s for s in asked_scopes if s in granted_scopes],
+                   "refused": [s for s in asked_scopes if s not in granted_scopes]},
+        "placements": {"granted": [p for p in asked if p in granted],
+                       "refused": [p for p in asked if p not in granted],
+                       "not_offered": not_offered},
+    }  # fmt: skip
+
+
+def _spec(openid: dict[str, Any], answer: dict[str, Any], outcome: dict[str, Any]) -> PlatformSpec:
     missing = [k for k in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
                if not isinstance(openid.get(k), str)]  # fmt: skip
     if missing:
         raise Invalid(f"the platform's OpenID configuration lacks {', '.join(missing)}")
     if not isinstance(answer.get("client_id"), str) or not answer["client_id"]:
         raise Invalid("the platform's registration answer has no client_id")
-    deployment = (answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id")
+    # Moodle: in the tool configuration; Canvas: beside it (its root account's deployment).
+    deployment = (answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id") or answer.get(
+        "deployment_id"
+    )
     product = (openid.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code") or "LMS"
     return PlatformSpec(
         issuer=openid["issuer"], client_id=answer["client_id"],
@@ -241,6 +350,7 @@ def _spec(openid: dict[str, Any], answer: dict[str, Any]) -> PlatformSpec:
         key_set_url=openid["jwks_uri"], deployment_ids=[str(deployment)] if deployment else [],
         deployment_pending=not deployment, name=f"{product} (dynamic registration)",
         lms=PRODUCTS.get(str(product).lower()),  # its default admin-role allowlist (lti/roles.py)
+        outcome=outcome,
     )  # fmt: skip
 
 
@@ -265,7 +375,10 @@ def register() -> str:
     endpoint = openid.get("registration_endpoint")
     if not isinstance(endpoint, str) or not endpoint:
         raise Invalid("the platform's OpenID configuration names no registration_endpoint")
-    base_url = public_base_url()
-    answer = _fetch_json("POST", endpoint, token, json=registration_request(openid, base_url))
-    row = PlatformService(session, tenant).add_platform(_spec(openid, answer))
-    return render_template("lti/registered.html", registration=row)
+    sent = registration_request(openid, public_base_url())
+    answer = _fetch_json("POST", endpoint, token, json=sent)
+    outcome = registration_outcome(sent, answer, openid)
+    row = PlatformService(session, tenant).add_platform(_spec(openid, answer, outcome))
+    canvas = (openid.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code") == "canvas"
+    return render_template("lti/registered.html", registration=row, outcome=outcome,
+                           canvas=canvas, gives=WHAT_IT_GIVES)  # fmt: skip

@@ -22,6 +22,7 @@ from lti_pathing.models.lms import (
     SyncStatus,
 )
 from lti_pathing.models.lti import (
+    CourseRoster,
     PlatformDeployment,
     PlatformRegistration,
     RegistrationInvite,
@@ -63,6 +64,7 @@ __all__ = [
     "Cohort",
     "CompletionChannel",
     "CompletionRecord",
+    "CourseRoster",
     "Evidence",
     "EvidenceSource",
     "GradePassback",

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
 from lti_pathing.db import Base, Flag, Timestamp, intpk, utcnow
-from lti_pathing.models.base import TenantOwned, Timestamped
+from lti_pathing.models.base import TenantOwned, Timestamped, enum_type
+from lti_pathing.models.people import Lms
 
 Url = String(500)
 
@@ -43,6 +44,9 @@ class PlatformRegistration(TenantOwned, Timestamped, Base):
     admin_roles_text: Mapped[str] = mapped_column(
         "admin_roles", Text, default="", server_default=""
     )
+    # Dynamic registration: what the platform granted of what the tool asked for, as JSON
+    # (lti/registration.py `registration_outcome`); None for registrations made by hand.
+    registration_outcome: Mapped[str | None] = mapped_column(Text)
     active: Mapped[Flag]
 
     deployments: Mapped[list[PlatformDeployment]] = relationship(
@@ -59,6 +63,13 @@ class PlatformRegistration(TenantOwned, Timestamped, Base):
     def roles_of(text: str | None) -> list[str]:
         """The roles stored in an `admin_roles` column value (one a line)."""
         return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    def outcome(self) -> dict[str, Any] | None:
+        """What dynamic registration granted and refused, when it recorded that."""
+        if not self.registration_outcome:
+            return None
+        data: dict[str, Any] = json.loads(self.registration_outcome)
+        return data
 
     @property
     def admin_roles(self) -> list[str]:
@@ -129,3 +140,31 @@ class RegistrationInvite(TenantOwned, Base):
     id: Mapped[intpk]
     jti: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class CourseRoster(TenantOwned, Timestamped, Base):
+    """An LMS course whose roster the tool may read (NRPS), as its last launch described it.
+
+    Recorded at launches that carry the Names and Role Provisioning claim; an admin matches the
+    roster to the tenant's people (services/rosters.py). `resource_link_id` is sent as NRPS's
+    `rlid`, with which Canvas adds each member's launch claims (its user id among them).
+    """
+
+    __tablename__ = "lti_roster"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id"),)
+
+    id: Mapped[intpk]
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True
+    )
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    memberships_url: Mapped[str] = mapped_column(Url)
+    resource_link_id: Mapped[str | None] = mapped_column(String(255))
+    lms: Mapped[Lms | None] = mapped_column(enum_type(Lms, "lms"))  # the launch's tool_platform
+    matched_at: Mapped[Timestamp | None]
+    # The last match, as JSON: members found, suggested by e-mail, not found (for the page and
+    # for linking suggestions an admin confirms).
+    last_match: Mapped[str | None] = mapped_column(Text)
+
+    registration: Mapped[PlatformRegistration] = relationship()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, String
+from sqlalchemy import Boolean, CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from lti_pathing.db import Base, Flag, Hours, Name, intpk
 from lti_pathing.models.base import Timestamped, Versioned
@@ -40,6 +41,10 @@ class Tenant(Versioned, Timestamped, Base):
         server_default=UnmatchedLaunch.create.value,
     )  # fmt: skip
     access_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Launches and rosters may find a person by the LMS's SIS user id (`lis.person_sourcedid`)
+    # equal to their employee id (`Person.external_id`): only when the organisation says its
+    # LMS's SIS ids are its employee ids.
+    match_sis_id: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

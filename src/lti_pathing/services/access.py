@@ -3,7 +3,8 @@
 The tool admin is an explicit grant (DESIGN.md, "L&D admin"): people marked admin here, and LMS
 roles allowlisted per platform registration (lti/platforms.py). The unmatched-launch policy says
 whether an LMS user whom no person matches becomes a new person, or is refused with a page that
-names whom to ask.
+names whom to ask. SIS-id matching says whether the LMS's SIS user id finds a person by their
+employee id (lti/identity.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from lti_pathing.services.base import TenantService
 
 
 class AccessService(TenantService):
-    """Grant and withdraw the admin role; set the unmatched-launch policy."""
+    """Grant and withdraw the admin role; set how launches find people and the unmatched policy."""
 
     def find_person(self, key: str) -> Person:
         """The person with this employee id or e-mail address (exactly one)."""
@@ -55,4 +56,9 @@ class AccessService(TenantService):
                 "say whom refused users should ask", {"contact": ["is required to refuse"]}
             )
         tenant.unmatched_launch = policy
+        self.flush()
+
+    def set_match_sis_id(self, on: bool) -> None:
+        """Let the LMS's SIS user id (`lis.person_sourcedid`) find people by their employee id."""
+        self.tenant.match_sis_id = on
         self.flush()

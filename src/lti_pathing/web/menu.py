@@ -77,6 +77,7 @@ MENU = (
         MenuLink("API tokens", "admin.tokens.index", "nav-admin-tokens"),
         MenuLink("LMS connection", "admin.lms.index", "nav-admin-lms"),
         MenuLink("Access", "admin.access.index", "nav-admin-access"),
+        MenuLink("Course rosters", "admin.rosters.index", "nav-admin-rosters"),
         MenuLink("Grade books", "admin.gradebooks.index", "nav-admin-gradebooks"),
         MenuLink("Re-plans", "admin.replans.index", "nav-admin-replans"),
     )),

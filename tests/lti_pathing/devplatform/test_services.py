@@ -169,8 +169,9 @@ def test_memberships_page_with_link_next_to_the_end(
         link = response.headers.get("Link", "")
         url = link.split(">")[0].removeprefix("<").removeprefix("http://localhost") if link else ""
         pages += 1
-    assert pages == 2  # 3 people, page size 2
-    assert seen == ["dev-user-73566", "dev-user-20478", "dev-user-75924"]
+    assert pages == 3  # 5 people, page size 2
+    assert seen == ["dev-user-73566", "dev-user-20478", "dev-user-75924", "dev-user-30201",
+                    "dev-user-55501"]  # fmt: skip
 
 
 def test_memberships_limit_role_filter_and_bad_paging(
@@ -181,12 +182,29 @@ def test_memberships_limit_role_filter_and_bad_paging(
     page2 = lms.get(url + "?limit=1&page=2", headers=headers)
     assert [m["user_id"] for m in page2.json["members"]] == ["dev-user-20478"]
     assert "page=3" in page2.headers["Link"] and "limit=1" in page2.headers["Link"]
-    last = lms.get(url + "?limit=1&page=3", headers=headers)
+    last = lms.get(url + "?limit=1&page=5", headers=headers)
     assert "Link" not in last.headers
     instructors = lms.get(url + "?role=Administrator", headers=headers).json["members"]
     assert [m["name"] for m in instructors] == ["Kwame Asante"]
     assert lms.get(url + "?page=two", headers=headers).status_code == 400
     assert lms.get(url + "?limit=0", headers=headers).status_code == 400
+
+
+def test_memberships_as_canvas_writes_them_and_rlid(
+    lms: FlaskClient, tool_key: rsa.RSAPrivateKey
+) -> None:
+    headers = bearer(get_token(lms, tool_key, "client-a", MEMBERSHIP_RO))
+    url = BASE.format(client="client-a") + "/memberships"
+    (kenji, *_) = lms.get(url, headers=headers).json["members"]
+    assert kenji["lis_person_sourcedid"] == "E1029" and kenji["given_name"] == "Kenji"
+    assert "message" not in kenji  # Canvas adds launch claims only with rlid
+    with_link = lms.get(url + "?rlid=course-101", headers=headers).json["members"]
+    (claims,) = with_link[0]["message"]
+    assert claims["https://www.instructure.com/canvas_user_id"] == 73566
+    assert claims["https://purl.imsglobal.org/spec/lti/claim/custom"]["canvas_user_id"] == "73566"
+    assert "rlid=course-101" in lms.get(url + "?rlid=course-101", headers=headers).headers["Link"]
+    refused = lms.get(url + "?rlid=someone-elses-link", headers=headers)
+    assert refused.status_code == 400 and "rlid" in refused.json["message"]
 
 
 def test_registration_shapes_differ_by_flavour(lms: FlaskClient) -> None:

@@ -21,6 +21,7 @@ from tests.support.servers import Browser, LiveServer
 LEARNER = "dev-user-73566"
 SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
 CANVAS_SITE_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin"
+CANVAS = "https://canvas.instructure.com/lti/"
 
 
 def register(servers: LtiServers, browser: Browser, flavour: str) -> tuple[str, str]:
@@ -82,23 +83,38 @@ def test_moodle_registration_records_the_deployment_and_launches(
     assert launched.status_code == 200 and "Welcome, Kenji Mwangi" in launched.text
 
 
-def test_canvas_registration_waits_for_the_first_launch_to_learn_the_deployment(
+def test_canvas_registration_asks_for_the_developer_keys_placements(
     lti_servers: LtiServers, browser: Browser
 ) -> None:
     client_id, page = register(lti_servers, browser, "canvas")
     assert closes_the_window(page)
-    row = registration_row(lti_servers, client_id)
-    assert row.deployment_pending and row.deployments == []
-    assert row.admin_roles == [CANVAS_SITE_ADMIN]  # not any Canvas account role
     sent = lti_servers.state.registrations[-1].request
     tool = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]
     assert tool["custom_parameters"]["canvas_user_id"] == "$Canvas.user.id"
-    launched = lti_servers.launch(Browser(), LEARNER, link_of(lti_servers, client_id))
-    assert launched.status_code == 200 and "Welcome, Kenji Mwangi" in launched.text
+    # The manual developer key's placements, each its own message, in Canvas's extension names.
+    assert [(m["type"], m["placements"], m["label"]) for m in tool["messages"]] == [
+        ("LtiResourceLinkRequest", [CANVAS + "course_navigation"], "Career plan"),
+        ("LtiResourceLinkRequest", [CANVAS + "account_navigation"], "Career pathing (admin)"),
+        ("LtiResourceLinkRequest", [CANVAS + "user_navigation"], "My career plan"),
+        ("LtiDeepLinkingRequest", [CANVAS + "link_selection"], "My career plan"),
+    ]
+    # What Canvas granted is stored, shown, and what to check on Canvas's review screen said.
     row = registration_row(lti_servers, client_id)
+    assert row.outcome() == {
+        "scopes": {"granted": sent["scope"].split(), "refused": []},
+        "placements": {"granted": ["course_navigation", "account_navigation",
+                                   "user_navigation", "link_selection"],
+                       "refused": [], "not_offered": []},
+    }  # fmt: skip
+    text = html.unescape(page)
+    assert "Career plan in every course's navigation" in text and 'id="canvas-review"' in page
+    assert row.admin_roles == [CANVAS_SITE_ADMIN]  # not any Canvas account role
+    # Canvas answers with its root account's deployment, beside the tool configuration.
     deployment = lti_servers.state.client(client_id).deployment_id  # type: ignore[union-attr]
     assert not row.deployment_pending
     assert [d.deployment_id for d in row.deployments] == [deployment]
+    launched = lti_servers.launch(Browser(), LEARNER, link_of(lti_servers, client_id))
+    assert launched.status_code == 200 and "Welcome, Kenji Mwangi" in launched.text
 
 
 @pytest.mark.parametrize("invite", ["", "forged.token.value"])

@@ -37,9 +37,11 @@ def test_roster_follows_every_page(lti_servers: LtiServers) -> None:
         members = roster(
             connector(lti_servers, "client-a"), services_url(lti_servers, "client-a", "memberships")
         )
-    # Three people, two per page: the second page is only reached through Link rel="next".
-    assert [m.user_id for m in members] == ["dev-user-73566", "dev-user-20478", "dev-user-75924"]
+    # Five people, two per page: later pages are only reached through Link rel="next".
+    assert [m.user_id for m in members] == ["dev-user-73566", "dev-user-20478", "dev-user-75924",
+                                            "dev-user-30201", "dev-user-55501"]  # fmt: skip
     assert members[0].name == "Kenji Mwangi" and members[0].active
+    assert members[0].sourcedid == "E1029"
 
 
 def test_plan_progress_goes_to_the_grade_book_and_back(lti_servers: LtiServers) -> None:
@@ -66,7 +68,7 @@ def test_two_client_ids_of_one_issuer_never_share_a_token(lti_servers: LtiServer
         for client_id in ("client-a", "client-b", "client-a", "client-b"):
             url = services_url(lti_servers, client_id, "memberships")
             # The platform answers 403 to a token of the other client: a shared token would fail.
-            assert len(roster(connector(lti_servers, client_id), url)) == 3
+            assert len(roster(connector(lti_servers, client_id), url)) == 5
     # Each client got at most one new token (cached per client), and client-b got its own.
     assert issued["client-b"] - before.get("client-b", 0) == 1
     assert issued["client-a"] - before.get("client-a", 0) <= 1

@@ -47,6 +47,8 @@ class PlatformServices:
         self.bearers: list[str] = []
         self.jwks_fetches = 0
         self.url = ""
+        # NRPS pages by path (with query): (body, Link header); others get the Moodle page.
+        self.nrps_pages: dict[str, tuple[Any, str]] = {}
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
         """The request handler class bound to this state."""
@@ -56,10 +58,12 @@ class PlatformServices:
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
-            def _json(self, body: Any, status: int = 200) -> None:
+            def _json(self, body: Any, status: int = 200, link: str = "") -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                if link:
+                    self.send_header("Link", link)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -68,6 +72,10 @@ class PlatformServices:
                 if self.path == "/jwks":
                     services.jwks_fetches += 1
                     self._json(services.jwks)
+                elif self.path in services.nrps_pages:
+                    services.bearers.append(self.headers.get("Authorization", ""))
+                    body, link = services.nrps_pages[self.path]
+                    self._json(body, link=link)
                 elif self.path.startswith("/nrps"):
                     services.bearers.append(self.headers.get("Authorization", ""))
                     self._json(json.loads(NRPS.read_text()))

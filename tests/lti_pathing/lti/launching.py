@@ -12,6 +12,11 @@ Other test folders use this to sign in (import it; it is not a conftest):
 `launch()` does the OIDC login (following the cookie-check page), signs an id_token made from the
 recorded Moodle 4.5 launch (re-signed with the test key, fresh iat/exp, the login's nonce) and posts
 it with the login's state. Every claim can be overridden, or removed by passing None.
+
+`storage_launch()` does the same for a login that keeps its state in the platform
+(`lti_storage_target`, as Canvas sends it): it reads the settings of the tool's two pages (what
+their script would store and read back) and returns the launch page's; `verify()` then plays that
+script's last step, the same-origin check that signs the person in.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -51,7 +57,7 @@ INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#A
 
 SHORT_CLAIMS = frozenset(
     {"roles", "message_type", "deployment_id", "resource_link", "version", "custom", "context",
-     "tool_platform", "target_link_uri"}
+     "tool_platform", "target_link_uri", "lis"}
 )  # fmt: skip
 
 _KEYS: dict[str, PlatformKey] = {}
@@ -111,6 +117,30 @@ def register_platform(
     return PlatformService(session, tenant).add_platform(spec)
 
 
+STORAGE_FRAME = "post_message_forwarding"
+
+
+class _StorageSettings(HTMLParser):
+    """The data-* settings of the tool's platform-storage page (#lti-platform-storage)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id") == "lti-platform-storage":
+            self.found = {k[5:]: v or "" for k, v in attrs if k.startswith("data-")}
+
+
+def storage_settings(html: str) -> dict[str, str]:
+    """The settings the platform-storage page gives its script (data-auth-url -> "auth-url")."""
+    parser = _StorageSettings()
+    parser.feed(html)
+    assert parser.found, html
+    return parser.found
+
+
 @dataclass
 class Login:
     """What the tool's login sent the browser to the platform with."""
@@ -166,14 +196,17 @@ class LaunchingPlatform:
         query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
         return Login(query["state"], query["nonce"], query["redirect_uri"], query)
 
-    def claims(self, nonce: str, /, **overrides: Any) -> dict[str, Any]:
-        """The recorded Moodle launch with fresh times, this platform's ids, and `overrides`.
+    def claims(
+        self, nonce: str, /, base: dict[str, Any] | None = None, **overrides: Any
+    ) -> dict[str, Any]:
+        """The recorded Moodle launch (or `base`: another decoded id_token) with fresh times,
+        this platform's ids, and `overrides`.
 
         Keys may be short (`roles`, `message_type`, `deployment_id`, `resource_link`, `version`,
         `custom`, `context`) for LTI claims; None removes a claim.
         """
         now = int(time.time())
-        claims = json.loads(json.dumps(MOODLE_CLAIMS))
+        claims = json.loads(json.dumps(MOODLE_CLAIMS if base is None else base))
         claims.update(iss=self.issuer, aud=self.client_id, nonce=nonce, iat=now, exp=now + 60)
         claims[CLAIM + "deployment_id"] = self.deployment_id
         for name, value in overrides.items():
@@ -194,3 +227,30 @@ class LaunchingPlatform:
         login = self.login()
         token = self.key.sign(self.claims(login.nonce, **overrides), headers)
         return self.post_launch(token, login.state)
+
+    def storage_login(self, target: str = STORAGE_FRAME, **params: str | None) -> dict[str, str]:
+        """A login with `lti_storage_target`: the settings of the page the tool answers with."""
+        response = self.login_response(lti_storage_target=target, **params)
+        assert response.status_code == 200, response.text
+        return storage_settings(response.text)
+
+    def storage_launch(self, **overrides: Any) -> tuple[TestResponse, dict[str, str]]:
+        """Login and launch through platform storage: the launch answer and its page's settings."""
+        login = self.storage_login()
+        token = self.key.sign(self.claims(login["nonce"], **overrides))
+        response = self.post_launch(token, login["state"])
+        found = 'id="lti-platform-storage"' in response.text
+        settings = storage_settings(response.text) if found else {}
+        return response, settings
+
+    def verify(
+        self, settings: dict[str, str], origin: str | None = "", **values: str
+    ) -> TestResponse:
+        """The launch page's check: the state and nonce the platform gave back (by default the
+        ones the login stored), from this tool's origin (`origin=None`: no Origin header)."""
+        body = {"check": settings["check"], "state": settings["state"],
+                "nonce": settings["nonce"], **values}  # fmt: skip
+        headers = {} if origin is None else {"Origin": origin or self.base_url}
+        return self.client.post(
+            settings["verify-url"], json=body, headers=headers, base_url=self.base_url
+        )

@@ -17,6 +17,7 @@ import requests
 import responses
 from flask import Flask
 from pylti1p3.exception import LtiServiceException
+from responses import matchers
 from sqlalchemy.orm import Session
 
 from lti_pathing.errors import Invalid
@@ -121,3 +122,40 @@ def test_a_moodle_graded_activity_gets_the_score_at_its_own_line_item(
     # The recorded tool called 85 "Completed"; a plan at 85 % is still in progress.
     assert sent == {**expected, "timestamp": "2026-12-01T12:00:00.000Z",
                     "activityProgress": "InProgress"}  # fmt: skip
+
+
+def _page(name: str) -> Any:
+    return json.loads((CANVAS / name).read_text())
+
+
+def test_a_canvas_course_set_aside_finds_the_plan_column_on_a_later_page_and_reads_results(
+    app: Flask, session: Session, registration: Any
+) -> None:
+    lineitems = "https://larkspur.instructure.com/api/lti/courses/88/line_items"
+    item = f"{lineitems}/12"
+    token = json.loads((MOODLE / "token-response.json").read_text())
+    with app.app_context(), responses.RequestsMock() as canvas:
+        canvas.post(AUTH_TOKEN_URL, json=token)
+        # Canvas pages with Link headers (Api.paginate: current, next, first, last).
+        first = [matchers.query_param_matcher({})]
+        canvas.get(lineitems, json=_page("line_items_page1.json"), match=first, headers={
+            "Link": f'<{lineitems}?page=1&per_page=1>; rel="current",'
+                    f'<{lineitems}?page=2&per_page=1>; rel="next",'
+                    f'<{lineitems}?page=1&per_page=1>; rel="first",'
+                    f'<{lineitems}?page=2&per_page=1>; rel="last"'})  # fmt: skip
+        canvas.get(f"{lineitems}?page=2&per_page=1", json=_page("line_items_page2.json"))
+        canvas.post(f"{item}/scores", json={"resultUrl": f"{item}/results/301"})
+        canvas.get(f"{item}/results", json=_page("results_page1.json"), match=first, headers={
+            "Link": f'<{item}/results?page=2&per_page=1>; rel="next"'})  # fmt: skip
+        canvas.get(f"{item}/results?page=2&per_page=1", json=_page("results_page2.json"))
+        book = PlanGrades(adapter.service_connector(registration, session),
+                          {"lineitems": lineitems})  # fmt: skip
+        sent_to = book.report("86157096483e6b3a50bfedc6bac902c0b20a824f", Decimal(40), NOW)
+        results = book.results()
+        created = [c for c in canvas.calls if c.request.method == "POST"
+                   and c.request.url == lineitems]  # fmt: skip
+    assert sent_to.get_id() == item and created == []  # found by its tag: never a second column
+    assert [(r.user_id, r.score, r.maximum) for r in results] == [
+        ("86157096483e6b3a50bfedc6bac902c0b20a824f", 40.0, 100.0),
+        ("535fa085f22b4655f48cd5a36a9215f64c062838", 75.0, 100.0),
+    ]

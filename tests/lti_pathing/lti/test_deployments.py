@@ -87,16 +87,13 @@ def test_a_new_install_of_a_disabled_registration_is_refused(
 def test_two_first_launches_of_one_install_record_it_once(app: Flask, registration: Any) -> None:
     from lti_pathing import db
     from lti_pathing.lti.launch import record_pending_deployment
-    from lti_pathing.lti.tool_conf import DatabaseToolConf
 
     with app.test_request_context("/lti/launch", method="POST"):
         work = db.session()
         row = work.get_one(type(registration), registration.id)
-        conf = DatabaseToolConf(work, lambda: None)  # type: ignore[arg-type,return-value]
-        conf.pending_deployment = (row, CANVAS_INSTALL)
         # the other launch recorded it after this one looked (its commit came first)
         work.add(PlatformDeployment(tenant_id=row.tenant_id, registration_id=row.id,
                                     deployment_id=CANVAS_INSTALL))  # fmt: skip
         work.flush()
-        record_pending_deployment(conf)  # no error: the launch goes on
+        record_pending_deployment((row, CANVAS_INSTALL))  # no error: the launch goes on
         assert _deployments(work) == [("1", True), (CANVAS_INSTALL, True)]

@@ -15,6 +15,7 @@ from lti_pathing.web.admin import (
     lms,
     people,
     replans,
+    rosters,
     skills,
     tokens,
     transfer,
@@ -54,7 +55,7 @@ def home() -> str:
 
 
 for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access,
-               gradebooks):  # fmt: skip
+               gradebooks, rosters):  # fmt: skip
     module.init(bp)
 
 

@@ -1,5 +1,6 @@
-"""Admin page for who gets in and as what: LTI platforms (admin roles, deployments), tool admins,
-and what launches of LMS users no person matches do.
+"""Admin page for who gets in and as what: LTI platforms (admin roles, deployments, what dynamic
+registration granted), tool admins, whether the LMS's SIS ids find people, and what launches of
+LMS users no person matches do.
 
 Registrations themselves are added by dynamic registration or `lti-pathing platform add`; here an
 admin sees each one's deployments (installs) and revokes or restores them, and chooses the LMS
@@ -13,12 +14,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid
 from lti_pathing.lti.platforms import PlatformService
+from lti_pathing.lti.registration import WHAT_IT_GIVES
 from lti_pathing.models import PlatformDeployment, PlatformRegistration, UnmatchedLaunch
 from lti_pathing.services.access import AccessService
 from lti_pathing.web.admin.context import AdminContext, admin_context
@@ -52,8 +54,20 @@ class UnmatchedForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class SisIdForm(FlaskForm):  # type: ignore[misc]
+    """Whether the LMS's SIS user id finds people by their employee id."""
+
+    match = BooleanField(
+        "Find people by the LMS's SIS user id",
+        description="When the LMS's SIS user ids are your employee ids: a launch (or a course "
+        "roster) naming SIS id E1029 finds the person whose employee id is E1029. Canvas sends it "
+        "to tools whose privacy level shares names; Moodle sends its ID number field.",
+    )  # fmt: skip
+
+
 def _page(ctx: AdminContext, status: int = 200, **extra: Any) -> tuple[str, int]:
     tenant = ctx.tenant
+    extra.setdefault("sis", SisIdForm(formdata=None, data={"match": tenant.match_sis_id}))
     extra.setdefault("unmatched", UnmatchedForm(
         formdata=None, data={"policy": tenant.unmatched_launch.value,
                              "contact": tenant.access_contact}))  # fmt: skip
@@ -64,8 +78,9 @@ def _page(ctx: AdminContext, status: int = 200, **extra: Any) -> tuple[str, int]
         forms.setdefault(row.id, AdminRolesForm(formdata=None, prefix=f"r{row.id}", data=stored))
     admins = ctx.service(AccessService).admins()
     body = render_template(
-        "admin/access.html", platforms=platforms, forms=forms, admins=admins, **extra
-    )
+        "admin/access.html", platforms=platforms, forms=forms, admins=admins,
+        gives=WHAT_IT_GIVES, **extra,
+    )  # fmt: skip
     return body, status
 
 
@@ -135,6 +150,20 @@ def unmatched() -> Response | tuple[str, int]:
             flash("Saved what happens to LMS users lti-pathing does not know.", "success")
             return redirect(url_for(".index"))
     return _page(ctx, 422, unmatched=form)
+
+
+@bp.post("/sis-id")
+@require("admin")
+def sis_id() -> Response | tuple[str, int]:
+    """Turn matching by the LMS's SIS user id on or off."""
+    ctx = admin_context()
+    form = SisIdForm()
+    if not form.validate_on_submit():
+        return _page(ctx, 422, sis=form)
+    ctx.service(AccessService).set_match_sis_id(bool(form.match.data))
+    told = "now find" if form.match.data else "no longer find"
+    flash(f"The LMS's SIS user ids {told} people by their employee id.", "success")
+    return redirect(url_for(".index"))
 
 
 def init(parent: Blueprint) -> None:

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from lti_pathing.lti.platforms import PlatformService, PlatformSpec
 from lti_pathing.models import (
     ActivityKind,
+    CourseRoster,
     EvidenceSource,
     Lms,
     PathKind,
@@ -73,12 +75,23 @@ def seed(session: Session) -> Callable[[Tenant, str], dict[str, Any]]:
             boss.id,
         )  # fmt: skip
         token, _secret = ApiTokenService(session, tenant).create_token(f"Token {tag}")
+        registration = PlatformService(session, tenant).add_platform(PlatformSpec(
+            issuer=f"https://lms-{tag}.example.com", client_id=f"client-{tag}",
+            auth_login_url=f"https://lms-{tag}.example.com/auth",
+            auth_token_url=f"https://lms-{tag}.example.com/token",
+            key_set_url=f"https://lms-{tag}.example.com/jwks", deployment_ids=["1"],
+        ))  # fmt: skip
+        roster = CourseRoster(tenant_id=tenant.id, registration_id=registration.id,
+                              context_id=f"course-{tag}", title=f"Course {tag}",
+                              memberships_url=f"https://lms-{tag}.example.com/nrps")  # fmt: skip
+        session.add(roster)
         session.flush()
         return {
             "skill_categories": category.id, "skills": skill.id, "job_families": family.id,
             "roles": role.id, "senior": senior.id, "career_paths": path.id,
             "people": person.id, "boss": boss.id, "mentors": mentor.id,
             "activities": activity.id, "evidence": evidence.id, "token": token.prefix,
+            "rosters": roster.id,
         }  # fmt: skip
 
     return make

@@ -96,6 +96,41 @@ def test_an_admin_sets_the_unmatched_launch_policy(
     assert tenant.access_contact == "Lin (L&D)"
 
 
+def test_the_access_page_says_what_dynamic_registration_did_not_grant(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    nrps = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+    outcome = {"scopes": {"granted": [], "refused": [nrps]},
+               "placements": {"granted": ["course_navigation"], "refused": ["user_navigation"],
+                              "not_offered": ["account_navigation"]}}  # fmt: skip
+    PlatformService(session, tenant).add_platform(PlatformSpec(
+        issuer="https://canvas.instructure.com", client_id="10000000000042",
+        auth_login_url="https://sso.canvaslms.com/api/lti/authorize_redirect",
+        auth_token_url="https://sso.canvaslms.com/login/oauth2/token",
+        key_set_url="https://sso.canvaslms.com/api/lti/security/jwks", deployment_pending=True,
+        lms=Lms.canvas, outcome=outcome,
+    ))  # fmt: skip
+    page = admin.get("/admin/access/").get_data(as_text=True)
+    assert "Career plan in every course&#39;s navigation" in page
+    assert f'data-refused="{nrps}"' in page and 'data-refused="user_navigation"' in page
+    assert "reading course rosters to match people" in page
+    assert 'data-not-offered="account_navigation"' in page
+
+
+def test_an_admin_lets_sis_ids_find_people(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    page = admin.get("/admin/access/").get_data(as_text=True)
+    assert "Find people by the LMS&#39;s SIS user id" in page and 'id="match-hint"' in page
+    assert admin.post("/admin/access/sis-id", {"match": "y"}).status_code == 302
+    session.refresh(tenant)
+    assert tenant.match_sis_id
+    off = admin.post("/admin/access/sis-id", {}, follow_redirects=True)
+    assert "no longer find people by their employee id" in off.get_data(as_text=True)
+    session.refresh(tenant)
+    assert not tenant.match_sis_id
+
+
 def test_another_tenants_deployment_is_not_found(
     admin: Browser, session: Session, make_tenant: Any
 ) -> None:
