@@ -112,9 +112,10 @@ class PlanningService(TenantService):
                     f"a {plan.status.value} plan cannot be re-generated; start a new draft instead"
                 )
             stored = PlanSettings.from_json(plan.settings or {})
+            lent = () if settings.pins_chosen else (stored.pins or self._pins_of(plan))
+            lent = tuple(p for p in lent if p.activity_id not in settings.excluded)
             settings = settings.with_(
-                pins=settings.pins or stored.pins or self._pins_of(plan),
-                starts_on=settings.starts_on or plan.starts_on,
+                pins=settings.pins or lent, starts_on=settings.starts_on or plan.starts_on
             )
         role_id = settings.target_role_id or (plan.target_role_id if plan else None)
         role_id = role_id or person.target_role_id
