@@ -86,7 +86,10 @@ def _catalog_reasons(before: Plan, built: BuiltRequest, today: dt.date) -> list[
             reasons.append({"kind": "retired", "activity": item.activity_id})
         elif item.activity.external_id in built.catalog.unofferable:
             reasons.append({"kind": "unoffered", "activity": item.activity_id})
+    told = {r["activity"] for r in reasons}  # a retired item is not also "not done"
     for item in behind_schedule(before, today):
+        if item.activity_id in told:
+            continue
         due = week_date(before, item.end_week) - dt.timedelta(days=1)
         reasons.append({"kind": "missed", "activity": item.activity_id, "due": _day(due)})
     return reasons
