@@ -28,9 +28,10 @@ def test_ids_become_names_as_whole_words_only() -> None:
 
 
 def test_a_level_in_an_explanation_says_what_it_means() -> None:
-    scale = Scale(1, "python", "Python", tuple(
-        LevelMeaning(n, name, None) for n, name in enumerate(("Aware", "Working", "Practitioner"), 1)
-    ))  # fmt: skip
+    names = ("Aware", "Working", "Practitioner")
+    scale = Scale(
+        1, "python", "Python", tuple(LevelMeaning(n, m, None) for n, m in enumerate(names, 1))
+    )
     text = "not enough weeks or hours per week to bring python to level 3; sql to level 2"
     assert _levelled(text, {"python": scale}) == (
         "not enough weeks or hours per week to bring python to level 3 (Practitioner); "

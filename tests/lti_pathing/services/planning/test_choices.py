@@ -84,9 +84,10 @@ def test_choices_that_cannot_hold_are_refused_by_field_in_words(
     python.active = False
     assert "no longer offered" in refused(PlanSettings(), day=MONDAY)["activity_id"][0]
     python.active = True
-    work.add(Evidence(tenant_id=larkspur.id, person_id=felix.id, skill_id=python.outcomes[0].skill_id,
-                      level=2, source=EvidenceSource.lms_completion, observed_on=dt.date(2026, 6, 1),
-                      activity_id=python.id))  # fmt: skip
+    done = Evidence(tenant_id=larkspur.id, person_id=felix.id, level=2, activity_id=python.id,
+                    skill_id=python.outcomes[0].skill_id, source=EvidenceSource.lms_completion,
+                    observed_on=dt.date(2026, 6, 1))  # fmt: skip
+    work.add(done)
     work.flush()
     assert refused(PlanSettings(), day=MONDAY) == {
         "activity_id": ["you have already completed Python Essentials"]

@@ -89,8 +89,9 @@ def test_an_activity_found_in_the_catalog_is_added_from_the_chosen_date(
     ).one()  # fmt: skip
     assert f'id="add-{wanted.id}"' in found and "Raises" in found
     start = plan.starts_on + dt.timedelta(weeks=6)  # type: ignore[operator]
-    answer = post(me, "/me/plan/choices", {"change": "add", "activity_id": wanted.id,
-                                           "starts_on": start.isoformat(), "find": "typescript"})  # fmt: skip
+    add = {"change": "add", "activity_id": wanted.id, "starts_on": start.isoformat(),
+           "find": "typescript"}  # fmt: skip
+    answer = post(me, "/me/plan/choices", add)
     assert answer.status_code == 302 and answer.headers["Location"].endswith(
         "/me/plan?find=typescript#find"
     )
@@ -104,8 +105,9 @@ def test_a_choice_that_cannot_hold_is_refused_beside_its_field_and_nothing_is_qu
     learner, me, plan = _generated(client_as, person, db)
     jobs_before = db.scalar(select(func.count()).select_from(Job))
     wanted = plan.items[0].activity
-    answer = post(me, "/me/plan/choices", {"change": "add", "activity_id": wanted.id,
-                                           "starts_on": "2020-03-02", "find": "zzz-nothing"})  # fmt: skip
+    add = {"change": "add", "activity_id": wanted.id, "starts_on": "2020-03-02",
+           "find": "zzz-nothing"}  # fmt: skip
+    answer = post(me, "/me/plan/choices", add)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     summary = _section(html.replace('<div class="error-summary"', "<section"), "error-summary")
@@ -117,8 +119,9 @@ def test_a_choice_that_cannot_hold_is_refused_beside_its_field_and_nothing_is_qu
     assert f'aria-describedby="add-start-{wanted.id}-error"' in field.group(0)
     assert db.scalar(select(func.count()).select_from(Job)) == jobs_before
 
-    answer = post(me, "/me/plan/generate", {"target_role_id": learner.target_role_id,
-                                            "hours_per_week": "4", "starts_on": "2020-03-02"})  # fmt: skip
+    past = {"target_role_id": learner.target_role_id, "hours_per_week": "4",
+            "starts_on": "2020-03-02"}  # fmt: skip
+    answer = post(me, "/me/plan/generate", past)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and 'href="#starts_on"' in html
     assert "2 March 2020 has passed" in html and 'value="2020-03-02"' in html
@@ -131,8 +134,9 @@ def test_the_learner_chooses_the_start_and_what_ifs_keep_it(
     learner = person(LEARNER)
     me = client_as(learner)
     start = next_monday(dt.date.today()) + dt.timedelta(weeks=5)
-    post(me, "/me/plan/generate", {"target_role_id": learner.target_role_id, "hours_per_week": "1",
-                                   "starts_on": (start + dt.timedelta(days=2)).isoformat()})  # fmt: skip
+    chosen = (start + dt.timedelta(days=2)).isoformat()  # a Wednesday
+    post(me, "/me/plan/generate", {"target_role_id": learner.target_role_id,
+                                   "hours_per_week": "1", "starts_on": chosen})  # fmt: skip
     plan = _plan(db, learner)
     assert plan.starts_on == start  # the Monday of the chosen week
     page = me.get("/me/plan").get_data(as_text=True)

@@ -6,21 +6,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.models import ItemStatus, Plan, PlanEvent
+from lti_pathing.models import ItemStatus, Person, Plan, PlanEvent, PlanStatus
 from tests.lti_pathing.web.journeys_fixtures import post
-from tests.lti_pathing.web.manager.test_replan_and_proposals import (  # noqa: F401 (fixtures)
+from tests.lti_pathing.web.manager.test_replan_and_proposals import (
     LEARNER,
     MANAGER,
-    approved,
-    draft,
     section,
+    slipped,
 )
 
 Client = Callable[..., FlaskClient]
+
+
+@pytest.fixture
+def draft(client_as: Client, person: Callable[[str], Person], db: Session) -> Plan:
+    """The learner's draft, started twelve weeks ago: its first items should be over."""
+    learner = person(LEARNER)
+    post(client_as(learner), "/me/plan/generate",
+         {"target_role_id": learner.target_role_id, "hours_per_week": "4"})  # fmt: skip
+    return slipped(db, db.scalars(select(Plan).where(Plan.person_id == learner.id)).one())
+
+
+@pytest.fixture
+def approved(client_as: Client, person: Callable[[str], Person], db: Session, draft: Plan) -> Plan:
+    """The same plan, submitted and approved by the learner's manager."""
+    post(client_as(person(LEARNER)), f"/me/plan/{draft.id}/submit", {"version": draft.version})
+    db.refresh(draft)
+    post(client_as(person(MANAGER), "manager"), f"/team/plans/{draft.id}/decide",
+         {"action": "approve", "version": draft.version})  # fmt: skip
+    db.refresh(draft)
+    assert draft.status is PlanStatus.approved
+    return draft
 
 
 def _proposal(db: Session, held: Plan) -> Plan:
@@ -29,7 +50,7 @@ def _proposal(db: Session, held: Plan) -> Plan:
 
 
 def test_a_proposal_counts_in_the_queue_says_what_changed_and_why_and_keeps_the_history(
-    client_as: Client, person: Callable[[str], object], db: Session, approved: Plan
+    client_as: Client, person: Callable[[str], Person], db: Session, approved: Plan
 ) -> None:
     me = client_as(person(LEARNER))
     post(me, f"/me/plan/{approved.id}/comment", {"comment": "Starting with the Python course."})
@@ -79,7 +100,7 @@ def test_a_proposal_counts_in_the_queue_says_what_changed_and_why_and_keeps_the_
 
 
 def test_an_organisation_re_plan_names_a_retired_activity_and_a_new_completion(
-    client_as: Client, person: Callable[[str], object], db: Session, approved: Plan
+    client_as: Client, person: Callable[[str], Person], db: Session, approved: Plan
 ) -> None:
     retired = next(i for i in approved.items if i.status is ItemStatus.planned).activity
     retired.active = False
@@ -97,7 +118,7 @@ def test_an_organisation_re_plan_names_a_retired_activity_and_a_new_completion(
 
 
 def test_a_learner_is_told_when_someone_else_re_planned_their_draft_until_they_note_it(
-    client_as: Client, person: Callable[[str], object], db: Session, draft: Plan
+    client_as: Client, person: Callable[[str], Person], db: Session, draft: Plan
 ) -> None:
     me = client_as(person(LEARNER))
     assert 'id="notice-replanned"' not in me.get("/me/plan").get_data(as_text=True)
