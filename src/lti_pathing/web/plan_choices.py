@@ -65,4 +65,5 @@ def seen(plan_id: int) -> BaseResponse:
         raise NotFound(f"no Plan with id {plan_id}")
     event = request.form.get("event", type=int)
     approvals.log(own, "change_seen", actor.person_id, data={"event": event})
+    flash("Noted; what changed stays in the plan's history.", "success")
     return redirect(url_for("learner.plan"))

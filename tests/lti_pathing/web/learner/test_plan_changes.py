@@ -94,6 +94,8 @@ def test_a_proposal_counts_in_the_queue_says_what_changed_and_why_and_keeps_the_
     assert 'data-kind="proposal_accepted"' in log and 'data-kind="approved"' in log
 
     event = notice.split('name="event" value="', 1)[1].split('"', 1)[0]
+    other = client_as(person("E1026"))  # not their plan: nothing to note
+    assert post(other, f"/me/plan/{proposal.id}/seen", {"event": event}).status_code == 404
     assert post(me, f"/me/plan/{proposal.id}/seen", {"event": event}).status_code == 302
     page = me.get("/me/plan").get_data(as_text=True)
     assert 'id="notice-accepted"' not in page and 'data-kind="change_seen"' not in page
