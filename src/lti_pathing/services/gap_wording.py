@@ -85,15 +85,14 @@ class GapWordingService(TenantService):
         skill = str(gap["skill"])
         suggestion = gap.get("suggestion")
         options = [s.strip() for s in str(suggestion or "").split(" or ") if s.strip()]
+        detail = str(gap.get("detail") or gap.get("reason", ""))
         what_ifs = tuple(
             w for o in options if (w := _what_if(plan, o, currency, self._allowed(o))) is not None
         )
         return GapWords(
             skill=names.get(skill, skill),
             reason=str(gap.get("reason", "")),
-            detail=_sentence(
-                _named(_levelled(str(gap.get("detail") or gap.get("reason", "")), scales), names)
-            ),
+            detail=_sentence(_named(_levelled(_plain_words(detail), scales), names)),
             suggestion=_suggestion(options, names, currency) if options else None,
             what_ifs=what_ifs,
         )
@@ -116,6 +115,11 @@ class GapWordingService(TenantService):
         )
         found = list(self.session.execute(skills)) + list(self.session.execute(activities))
         return {str(row[0]): str(row[1]) for row in found}
+
+
+def _plain_words(text: str) -> str:
+    """The planner's terms in the user's: an excluded activity is one left out of the plan."""
+    return text.replace("only excluded activities", "only activities left out of this plan")
 
 
 def _levelled(text: str, scales: Mapping[str, Scale]) -> str:

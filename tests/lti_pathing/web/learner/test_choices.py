@@ -144,3 +144,32 @@ def test_the_learner_chooses_the_start_and_what_ifs_keep_it(
     assert f'id="starts_on" name="starts_on" value="{start.isoformat()}"' in page
     what_if = page.split('class="what-if-form"', 1)[1].split("</form>", 1)[0]
     assert f'name="starts_on" value="{start.isoformat()}"' in what_if
+
+
+def test_a_gap_only_left_out_activities_close_offers_to_allow_one_again(
+    client_as: Client, person: Callable[[str], Person], db: Session
+) -> None:
+    learner, me, _ = _generated(client_as, person, db)
+    teachers = [
+        "peer-frontend-guild",
+        "str-ts-migration",
+        "typescript-intro",
+        "typescript-practice",
+    ]
+    ids = {
+        a.external_id: a.id
+        for a in db.scalars(select(Activity).where(Activity.tenant_id == learner.tenant_id))
+    }
+    for external_id in teachers:  # every activity that teaches TypeScript
+        post(me, "/me/plan/choices", {"change": "exclude", "activity_id": ids[external_id]})
+    gaps = me.get("/me/plan").get_data(as_text=True).split('id="open-gaps"', 1)[1]
+    gaps = gaps.split("</ul>", 1)[0]
+    assert "Only activities left out of this plan teach TypeScript to level 1 (" in gaps
+    form = gaps.split('class="what-if-form"', 1)[1].split("</form>", 1)[0]
+    allowed = int(re.search(r'name="activity_id" value="(\d+)"', form).group(1))  # type: ignore[union-attr]
+    assert 'name="change" value="include"' in form and "allowed again" in form
+    assert (
+        post(me, "/me/plan/choices", {"change": "include", "activity_id": allowed}).status_code
+        == 302
+    )
+    assert allowed not in _plan(db, learner).settings["excluded"]
