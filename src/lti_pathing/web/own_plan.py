@@ -8,6 +8,7 @@ from typing import Any
 from flask import g, request
 
 from lti_pathing import db, jobs
+from lti_pathing.errors import Invalid
 from lti_pathing.models import Activity, Person, PlanStatus, Tenant
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.planning.choices import ChoiceService
@@ -28,6 +29,8 @@ def last_settings(tenant: Tenant, person_id: int) -> PlanSettings | None:
 
 def replan_own(tenant: Tenant, person: Person, settings: PlanSettings, actor_id: int) -> None:
     """Check the choices, then queue the plan: a draft changes in place, else a new version."""
+    if settings.target_role_id is None and person.target_role_id is None:
+        raise Invalid("no target role", {"target_role_id": ["choose a target role first"]})
     choices = service(ChoiceService, tenant)
     choices.check(person.id, settings)
     settings = settings.with_(starts_on=choices.start_of(settings), pins_chosen=True)

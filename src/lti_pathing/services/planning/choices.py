@@ -118,6 +118,7 @@ class ChoiceService(TenantService):
         if len(settings.excluded) > MAX_LEFT_OUT:
             errors.setdefault("activity_id", []).append(f"leave out at most {MAX_LEFT_OUT}")
         done = completed_activities(self.session, self.tenant, [person.id])[person.id]
+        hours = settings.hours_per_week or person.weekly_hours(self.tenant.default_hours_per_week)
         activities = self._activities([p.activity_id for p in settings.pins])
         for pin in settings.pins:
             activity = activities.get(pin.activity_id)
@@ -126,6 +127,12 @@ class ChoiceService(TenantService):
                 problem = ("activity_id", f"{title} is no longer offered: let the planner place it")
             elif activity.id in done:
                 problem = ("activity_id", f"you have already completed {activity.title}")
+            elif activity.hours_per_week > hours:
+                problem = (
+                    "activity_id",
+                    f"{activity.title} takes {activity.hours_per_week.normalize():f} hours a "
+                    f"week, more than the {hours.normalize():f} you have",
+                )
             elif pin.starts_on < start:
                 problem = (
                     "starts_on",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -136,3 +137,17 @@ def test_find_searches_what_is_on_offer(
     work.flush()
     assert "python-intro" not in {a.external_id for a in choices.find("python").items}
     assert choices.find("100%_sure").total == 0  # wildcards are plain characters
+
+
+def test_an_activity_over_the_weekly_hours_is_refused_before_planning(
+    choices: ChoiceService, person: Callable[[str], Person], work: Session, larkspur: Tenant
+) -> None:
+    felix = person("E1013")
+    course = activity(work, larkspur, "python-intro")  # 2 hours a week
+    with pytest.raises(Invalid) as raised:
+        choices.change(
+            felix.id, PlanSettings(hours_per_week=Decimal("1.5")), "add", course.id, MONDAY
+        )
+    assert raised.value.errors == {
+        "activity_id": ["Python Essentials takes 2 hours a week, more than the 1.5 you have"]
+    }
