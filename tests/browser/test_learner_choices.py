@@ -114,6 +114,8 @@ def test_a_learner_keeps_leaves_out_and_adds_activities_and_chooses_the_start(
     page: Any, servers: LtiServers, fresh: None
 ) -> None:
     frame = my_plan(page, servers)
+    assert frame.locator("#choices-none").is_visible()  # no plan yet: the choices say so
+    assert_accessible(frame)
     start = next_monday(dt.date.today()) + dt.timedelta(weeks=3)
     frame.locator("#starts_on").fill(start.isoformat())
     frame.locator("#hours_per_week").fill("6")
