@@ -59,6 +59,12 @@ class ChangeWords:
     reasons: list[str]
 
     @property
+    def changed(self) -> bool:
+        """Whether any item or the readiness date changed."""
+        moved = self.added or self.removed or self.moved
+        return bool(moved) or self.ready_before != self.ready_after
+
+    @property
     def summary(self) -> str:
         """ "2 added, 1 removed, 1 moved; ready 3 weeks later" (or "no activity changed")."""
         counts = [(len(self.added), "added"), (len(self.removed), "removed"),
@@ -241,6 +247,8 @@ class PlanChangeService(TenantService):
             change = (written.data or {}).get("change") if written is not None else None
             kind = "accepted" if event.kind == "proposal_accepted" else "replanned"
             words = self.words(change) if change else None
+            if kind == "replanned" and (words is None or not words.changed):
+                return None  # re-planned to the same plan: nothing to tell
             return Notice(kind, plan, event, self._who(event), words, seen_event=event.id)
         return None
 

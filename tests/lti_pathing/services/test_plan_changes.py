@@ -25,6 +25,7 @@ def test_readiness_before_and_after_in_one_phrase() -> None:
     assert words(D(2027, 4, 12), D(2027, 4, 19)).readiness.endswith("(1 week later)")
     assert words(D(2027, 4, 12), D(2027, 4, 12)).readiness == "ready on 12 April 2027, as before"
     assert words(None, None).readiness == "still short of the target role"
+    assert not words(None, None).changed and words(None, D(2027, 4, 12)).changed
     assert words(D(2027, 4, 12), None).readiness.startswith("no longer ready by the plan's end")
     assert words(None, D(2027, 4, 12)).summary == (
         "no activity changed; ready on 12 April 2027 (before, some skills stayed short)"
