@@ -46,12 +46,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
 
     from lti_pathing import api, lti
-    from lti_pathing.web import admin, dashboard, home, job_status, learner, manager
+    from lti_pathing.web import admin, dashboard, home, job_status, learner, manager, plan_choices
 
     lti.init_app(app)
     api.init_app(app)
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
-    for blueprint in (home.bp, learner.bp, manager.bp, dashboard.bp, job_status.bp):
+    blueprints = (home.bp, learner.bp, plan_choices.bp, manager.bp, dashboard.bp, job_status.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -61,14 +61,20 @@ def test_a_form_can_be_filled_and_submitted_with_the_keyboard_alone(
     assert frame.evaluate("() => document.activeElement.textContent").strip()
     page.keyboard.press("Enter")  # the first link of the page: "Where I stand"
     frame.locator("#assessment-form").wait_for()
-    skill = frame.locator("#assess-skill option").nth(2).inner_text()
 
     _tab_to(page, frame, "assess-skill")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    page.keyboard.press("Tab")  # the level
-    page.keyboard.press("Control+A")
-    page.keyboard.type("3")
+    skill = frame.evaluate("() => { const s = document.getElementById('assess-skill');"
+                           " return s.options[s.selectedIndex].text; }")  # fmt: skip
+    page.keyboard.press("Tab")  # "Show its levels": the skill's own scale
+    assert frame.evaluate("() => document.activeElement.id") == "assess-show"
+    page.keyboard.press("Enter")
+    frame.locator("#assessment-form legend", has_text=skill).wait_for()
+    _tab_to(page, frame, "assess-level-0")  # into the group of levels
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # moves the choice: level 3
+    assert frame.locator("#assess-level-3").is_checked()
     page.keyboard.press("Tab")  # the note
     page.keyboard.type("Typed without a mouse.")
     page.keyboard.press("Tab")  # the button

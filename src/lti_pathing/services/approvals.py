@@ -44,6 +44,8 @@ PAST_TENSE = {
 }
 
 DECISIONS = frozenset({"approved", "rejected", "changes_requested"})
+QUIET_EVENTS = ("change_seen",)  # kept in the log, not shown in the history
+MAX_VERSIONS = 50  # versions of a plan whose history is shown
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,30 @@ class ApprovalService(TenantService):
             .order_by(PlanEvent.id)
         )
         return [(event, person) for event, person in self.session.execute(stmt)]
+
+    def history(self, plan: Plan) -> list[tuple[PlanEvent, Person | None]]:
+        """The plan's log with those of the versions it replaced (a re-plan keeps the history
+        and comments), oldest first; notes that a notice was read are left out."""
+        ids: list[int] = []
+        seen: set[int] = set()
+        version: Plan | None = plan
+        while version is not None and version.id not in seen and len(ids) < MAX_VERSIONS:
+            seen.add(version.id)
+            ids.append(version.id)
+            version = self.session.get(Plan, version.replaces_id) if version.replaces_id else None
+        stmt = (
+            select(PlanEvent, Person)
+            .outerjoin(Person, PlanEvent.actor_id == Person.id)
+            .where(PlanEvent.tenant_id == self.tenant.id, PlanEvent.plan_id.in_(ids),
+                   PlanEvent.kind.not_in(QUIET_EVENTS))
+            .order_by(PlanEvent.at, PlanEvent.id)
+        )  # fmt: skip
+        return [(event, person) for event, person in self.session.execute(stmt)]
+
+    def waiting(self, manager_id: int) -> int:
+        """How many plans wait for the manager: submitted plans and re-plan proposals."""
+        reports = TeamService(self.session, self.tenant).report_ids(manager_id)
+        return len(self.plans_of(reports, (PlanStatus.submitted, PlanStatus.proposed)))
 
     def decision(self, plan: Plan) -> Decision | None:
         """The newest decision on the plan, unless the learner has submitted it again since."""

@@ -82,7 +82,7 @@ class EvidenceService(TenantService):
         if manual and spec.source not in MANUAL_SOURCES:
             errors["source"] = ["LMS completions are recorded by the LMS sync"]
         if not 0 <= spec.level <= skill.max_level:
-            errors["level"] = [f"{skill.name}: level must be 0..{skill.max_level}"]
+            errors["level"] = [f"{skill.name} is measured from 0 to {skill.max_level}"]
         if spec.observed_on > self.clock().date():
             errors["observed_on"] = ["cannot be in the future"]
         if errors:

@@ -22,12 +22,15 @@ from lti_pathing.models import Activity, Plan, Skill
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.planning import PlanSettings
+from lti_pathing.services.scales import Scale, ScaleService
 
 TOKEN = re.compile(r"[\w][\w.-]*[\w]|\w")
 BUDGET = re.compile(r"^budget \+(\d+(?:\.\d+)?)$")
 HOURS = re.compile(r"^\+(\d+(?:\.\d+)?) h/week$")
 WEEKS = re.compile(r"^deadline \+(\d+) weeks?$")
+ALLOW = re.compile(r"^allow (\S+)$")
 CAPACITY = "one more mentor place or seat"
+LEVELLED = re.compile(r"(?<![\w-])([\w][\w.-]*[\w]|\w) (to|reaches) level (\d+)(?![\w(])")
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,11 @@ class GapWordingService(TenantService):
         """Each open gap with names for ids, and its what-ifs as settings to re-plan with."""
         gaps = list(gaps)
         texts = [str(g.get(k) or "") for g in gaps for k in ("skill", "detail", "suggestion")]
-        names = self._names({t for text in texts for t in TOKEN.findall(text)})
+        tokens = {t for text in texts for t in TOKEN.findall(text)}
+        names = self._names(tokens)
+        scales = ScaleService(self.session, self.tenant).by_external_ids(tokens)
         currency = self.currency()
-        return [self._one(plan, gap, names, currency) for gap in gaps]
+        return [self._one(plan, gap, names, scales, currency) for gap in gaps]
 
     def currency(self) -> str | None:
         """The catalog's currency (the most common one among activities that cost something)."""
@@ -70,19 +75,33 @@ class GapWordingService(TenantService):
         return counts.most_common(1)[0][0] if counts else None
 
     def _one(
-        self, plan: Plan, gap: Mapping[str, Any], names: dict[str, str], currency: str | None
+        self,
+        plan: Plan,
+        gap: Mapping[str, Any],
+        names: dict[str, str],
+        scales: Mapping[str, Scale],
+        currency: str | None,
     ) -> GapWords:
         skill = str(gap["skill"])
         suggestion = gap.get("suggestion")
         options = [s.strip() for s in str(suggestion or "").split(" or ") if s.strip()]
-        what_ifs = tuple(w for o in options if (w := _what_if(plan, o, currency)) is not None)
+        detail = str(gap.get("detail") or gap.get("reason", ""))
+        what_ifs = tuple(
+            w for o in options if (w := _what_if(plan, o, currency, self._allowed(o))) is not None
+        )
         return GapWords(
             skill=names.get(skill, skill),
             reason=str(gap.get("reason", "")),
-            detail=_sentence(_named(str(gap.get("detail") or gap.get("reason", "")), names)),
+            detail=_sentence(_named(_levelled(_plain_words(detail), scales), names)),
             suggestion=_suggestion(options, names, currency) if options else None,
             what_ifs=what_ifs,
         )
+
+    def _allowed(self, option: str) -> tuple[int, str] | None:
+        """(id, title) of the activity an "allow <activity>" what-if would let back in."""
+        found = ALLOW.match(option)
+        activity = self.by_external_id(Activity, found.group(1)) if found else None
+        return (activity.id, activity.title) if activity is not None and activity.active else None
 
     def _names(self, tokens: set[str]) -> dict[str, str]:
         """External id -> name, for the skills and activities among `tokens`."""
@@ -96,6 +115,23 @@ class GapWordingService(TenantService):
         )
         found = list(self.session.execute(skills)) + list(self.session.execute(activities))
         return {str(row[0]): str(row[1]) for row in found}
+
+
+def _plain_words(text: str) -> str:
+    """The planner's terms in the user's: an excluded activity is one left out of the plan."""
+    return text.replace("only excluded activities", "only activities left out of this plan")
+
+
+def _levelled(text: str, scales: Mapping[str, Scale]) -> str:
+    """`text` with each "<skill> to level N" naming the level: "to level 3 (Practitioner)"."""
+
+    def name_it(found: re.Match[str]) -> str:
+        scale = scales.get(found.group(1))
+        if scale is None:
+            return found.group(0)
+        return f"{found.group(1)} {found.group(2)} {scale.phrase(int(found.group(3)))}"
+
+    return LEVELLED.sub(name_it, text)
 
 
 def _named(text: str, names: dict[str, str]) -> str:
@@ -125,6 +161,8 @@ def _suggestion(options: list[str], names: dict[str, str], currency: str | None)
             words.append(f"{_hours(Decimal(found.group(1)))} more a week")
         elif found := WEEKS.match(option):
             words.append(f"a deadline {_weeks(int(found.group(1)))} later")
+        elif found := ALLOW.match(option):
+            words.append(f"{names.get(found.group(1), found.group(1))} allowed again")
         elif option == CAPACITY or option.startswith(CAPACITY):
             words.append("one more mentor place or course seat (ask your L&D team)")
         else:
@@ -140,8 +178,15 @@ def _weeks(weeks: int) -> str:
     return f"{weeks} week{'' if weeks == 1 else 's'}"
 
 
-def _what_if(plan: Plan, option: str, currency: str | None) -> WhatIf | None:
-    """The settings change behind one suggestion form, or None (not the learner's to change)."""
+def _what_if(
+    plan: Plan, option: str, currency: str | None, allowed: tuple[int, str] | None = None
+) -> WhatIf | None:
+    """The settings change behind one suggestion form, or None (not the learner's to change).
+
+    `allowed`: the activity an "allow <activity>" suggestion names (one the person left out).
+    """
+    if allowed is not None:
+        return WhatIf(f"Re-plan with {allowed[1]} allowed again", "include", str(allowed[0]))
     settings = PlanSettings.from_json(plan.settings or {})
     learner = (plan.request or {}).get("learner", {})
     if found := BUDGET.match(option):

@@ -22,6 +22,7 @@ from lti_pathing.services.calendar import week_date
 from lti_pathing.services.completions import behind_schedule
 from lti_pathing.services.gap_wording import GapWordingService, GapWords
 from lti_pathing.services.progress import plan_progress
+from lti_pathing.services.scales import Scale, ScaleService
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class PlanView:
     weeks: int  # timeline length in weeks
     solve_status: str | None
     gaps: list[dict[str, Any]] = field(default_factory=list)
+    scales: dict[str, Scale] = field(default_factory=dict)  # skill name -> its scale
 
 
 class PlanViewService(TenantService):
@@ -98,6 +100,8 @@ class PlanViewService(TenantService):
         outcomes = self._outcomes([i.activity_id for i in plan.items])
         behind = {item.id for item in behind_schedule(plan, today)}  # the LMS sync's one rule
         rows: list[ItemRow] = []
+        skill_ids = {o.skill_id for found in outcomes.values() for o in found}
+        scales = ScaleService(self.session, self.tenant).scales(skill_ids)
         for item in plan.items:
             if item.status == ItemStatus.dropped:
                 continue
@@ -121,6 +125,7 @@ class PlanViewService(TenantService):
             gaps=[
                 {**g, "name": names.get(g["skill"], g["skill"])} for g in response.get("gaps", [])
             ],
+            scales={scale.skill: scale for scale in scales.values()},
         )
 
     def _progress(self, plan: Plan, rows: list[ItemRow], response: dict[str, Any]) -> Progress:

@@ -19,7 +19,7 @@ class SelfAssessmentService(TenantService):
         top = skill.max_level
         errors: dict[str, list[str]] = {}
         if not 0 <= level <= top:
-            errors["level"] = [f"{skill.name} is measured from 0 to {top}"]
+            errors["level"] = [f"{skill.name} is measured from 0 to {top}: choose a level"]
         note = note.strip()
         if len(note) > MAX_NOTE:
             errors["note"] = [f"at most {MAX_NOTE} characters"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal as D
 from typing import Any
 
@@ -13,17 +13,19 @@ from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.input_guard import db_int
-from lti_pathing.models import Person, Plan, PlanStatus, Skill
+from lti_pathing.models import Person, Plan, Skill
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.calendar import plan_to_ics, week_date
 from lti_pathing.services.checkins import CheckInService
 from lti_pathing.services.levels import LevelService
-from lti_pathing.services.pathways import PathwayService, fit_for
+from lti_pathing.services.pathways import Fit, PathwayService, fit_for
+from lti_pathing.services.plan_changes import PlanChangeService
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.reschedule import RescheduleService
+from lti_pathing.services.scales import ScaleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
-from lti_pathing.web import charts, plan_jobs
+from lti_pathing.web import charts, own_plan, plan_jobs
 from lti_pathing.web.form_errors import shows_form_errors
 from lti_pathing.web.viewing import (
     acting,
@@ -64,25 +66,50 @@ def index() -> str:
         .scalars(pathways.scoped(Skill).where(Skill.active.is_(True)).order_by(Skill.name))
         .all()
     )
+    scales = service(ScaleService, tenant).scales()
     return render_template(
         "learner/stand.html", person=person, levels=levels, current=current,
-        target=target, roles=pathways.roles(), skills=skills,
+        target=target, roles=pathways.roles(), skill_groups=_by_category(skills), scales=scales,
+        assessed=scales.get(_assessed_skill(skills, current, target) or 0),
     )  # fmt: skip
+
+
+def _by_category(skills: Sequence[Skill]) -> list[tuple[str, list[Skill]]]:
+    """Skills grouped by their category's name (uncategorised last), each group by name."""
+    groups: dict[str, list[Skill]] = {}
+    for skill in skills:
+        groups.setdefault(skill.category.name if skill.category else "", []).append(skill)
+    named = sorted((name, group) for name, group in groups.items() if name)
+    return named + ([("Other skills", groups[""])] if "" in groups else [])
+
+
+def _assessed_skill(skills: Sequence[Skill], *fits: Fit | None) -> int | None:
+    """The skill the self-assessment form asks about: the one chosen, else the first short one."""
+    active = {s.id for s in skills}
+    chosen = request.args.get("assess", type=db_int) or request.form.get("skill_id", type=db_int)
+    if chosen in active:
+        return chosen
+    short = [g.skill_id for fit in fits if fit for g in fit.open_gaps if g.skill_id in active]
+    first = short or [s.id for s in skills]
+    return first[0] if first else None
 
 
 @bp.post("/assessment")
 @require()
 @shows_form_errors(index)
 def assess() -> BaseResponse:
-    """Record a self-assessment (creates evidence of source `self`)."""
+    """Record a self-assessment (creates evidence of source `self`), on the skill's own scale."""
     actor, tenant = acting()
     skill_id = form_int("skill_id", 1)
-    level = form_int("level", 0, 10)
+    if not request.form.get("level", "").strip():
+        raise Invalid("no level chosen", {"level": ["choose one of the levels"]})
+    level = form_int("level")  # the skill's own scale decides the range
     service(SelfAssessmentService, tenant).record(
         actor.person_id, skill_id, level, request.form.get("note", "")
     )
     flash("Your self-assessment was recorded.", "success")
-    return redirect(url_for("learner.index", target=request.form.get("target") or None))
+    target = request.form.get("target") or None
+    return redirect(url_for("learner.index", target=target, assess=skill_id))
 
 
 @bp.get("/paths")
@@ -141,10 +168,9 @@ def _render_plan(person: Person, tenant: Any) -> str:
     views = service(PlanViewService, tenant)
     view = views.view(current) if current is not None else None
     approvals = service(ApprovalService, tenant)
-    events = approvals.events(current) if current is not None else []
+    events = approvals.history(current) if current is not None else []
     decision = approvals.decision(current) if current is not None else None
-    newest = alongside or current  # the settings the learner last chose
-    settings = PlanSettings.from_json(newest.settings or {}) if newest is not None else None
+    settings = own_plan.last_settings(tenant, person.id)
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(view.plan, w)) if view else None
     return render_template(
         "learner/plan.html", person=person, view=view, events=events, job=job, gantt=gantt,
@@ -152,6 +178,8 @@ def _render_plan(person: Person, tenant: Any) -> str:
         settings=settings, roles=service(PathwayService, tenant).roles(),
         checkins=service(CheckInService, tenant).of_learner(person.id),
         alongside=views.view(alongside) if alongside is not None else None,
+        **own_plan.choices_context(tenant, settings),
+        notices=service(PlanChangeService, tenant).notices(person.id, current, alongside),
     )  # fmt: skip
 
 
@@ -159,16 +187,12 @@ def _render_plan(person: Person, tenant: Any) -> str:
 @require()
 @shows_form_errors(plan)
 def generate() -> BaseResponse:
-    """Start generating (or re-generating) my plan in the background."""
+    """Start generating (or re-generating) my plan in the background, with my choices."""
     actor, tenant = acting()
     person = db.session().get_one(Person, actor.person_id)
-    current = plan_jobs.latest_plan(db.session(), tenant, person.id)
-    settings = _settings_from_form()
-    regenerate = current is not None and current.status in (
-        PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected,
-    )  # fmt: skip
-    plan_id = current.id if current is not None and regenerate else None
-    jobs.enqueue_plan(db.session(), tenant, person.id, settings, actor.person_id, plan_id)
+    stored = own_plan.last_settings(tenant, person.id) or PlanSettings()
+    settings = _settings_from_form().with_(pins=stored.pins, excluded=stored.excluded)
+    own_plan.replan_own(tenant, person, settings, actor.person_id)
     flash("Generating your plan; this page shows it when it is ready.", "success")
     return redirect(url_for("learner.plan"))
 
@@ -179,6 +203,7 @@ def _settings_from_form() -> PlanSettings:
     parsers: dict[str, Callable[[], Any]] = {
         "target_role_id": lambda: form_int("target_role_id", 1),
         "hours_per_week": lambda: optional_decimal("hours_per_week", D("0.25"), D("40")),
+        "starts_on": lambda: optional_date("starts_on"),
         "deadline": lambda: optional_date("deadline"),
         "blackout": lambda: date_list("blackout"),
         "budget": lambda: optional_decimal("budget", D("0"), D("1000000")),

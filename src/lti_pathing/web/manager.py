@@ -16,6 +16,7 @@ from lti_pathing.services.calendar import week_date
 from lti_pathing.services.checkins import CheckInService
 from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
+from lti_pathing.services.plan_changes import PlanChangeService
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
 from lti_pathing.services.progress import ProgressService
@@ -69,6 +70,7 @@ def index() -> str:
         by_status=by_status, heat=charts.heat, late=late, late_people=late_people,
         upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
         progress=service(ProgressService, tenant).of_people(p.id for p in people),
+        waiting=service(ApprovalService, tenant).waiting(actor.person_id),
     )  # fmt: skip
 
 
@@ -77,9 +79,10 @@ def index() -> str:
 def queue() -> str:
     """Plans waiting for my decision, and re-plan proposals to accept or dismiss."""
     actor, tenant = acting()
+    proposals = service(ProposalService, tenant).pending(actor.person_id)
     return render_template(
         "manager/queue.html", plans=service(ApprovalService, tenant).queue(actor.person_id),
-        proposals=service(ProposalService, tenant).pending(actor.person_id),
+        proposals=proposals, changes=service(PlanChangeService, tenant).of_plans(proposals),
     )  # fmt: skip
 
 
@@ -132,9 +135,11 @@ def plan(plan_id: int) -> str:
     job = plan_jobs.latest_job(approvals.session, tenant, {"plan_id": found.id})
     job = job or plan_jobs.latest_job(approvals.session, tenant, {"replaces_id": found.id})
     replaces = approvals.session.get(Plan, found.replaces_id) if found.replaces_id else None
+    proposed = found.status is PlanStatus.proposed
     return render_template(
-        "manager/plan.html", view=view, gantt=gantt, events=approvals.events(found), job=job,
+        "manager/plan.html", view=view, gantt=gantt, events=approvals.history(found), job=job,
         replaces=replaces,
+        change=service(PlanChangeService, tenant).of_plan(found) if proposed else None,
         activities=service(PlanViewService, tenant).activities(),
     )  # fmt: skip
 

@@ -35,6 +35,11 @@ def test_record_and_list_evidence(api: ApiClient) -> None:
     assert len(ok(api.get(f"evidence?person_id={boss['id']}"))) == 0
 
     assert "level" in ok(api.post("evidence", json={**seen, "level": 4}), 422)["errors"]
+    mine = {**seen, "source": "self", "recorded_by_id": ann["id"], "level": 7}
+    refused = ok(api.post("evidence", json=mine), 422)  # a self-assessment off the skill's scale
+    assert refused["errors"] == {
+        "level": [f"{sql['name']} is measured from 0 to {sql['max_level']}"]
+    }
     assert "source" in ok(api.post("evidence", json={**seen, "source": "rumour"}), 422)["errors"]
     future = ok(api.post("evidence", json={**seen, "observed_on": "2999-01-01"}), 422)
     assert "observed_on" in future["errors"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from lti_pathing.services.gap_wording import _named, _suggestion, money
+from lti_pathing.services.gap_wording import _levelled, _named, _suggestion, money
+from lti_pathing.services.scales import LevelMeaning, Scale
 
 
 def test_a_budget_what_if_names_its_currency() -> None:
@@ -23,4 +24,19 @@ def test_ids_become_names_as_whole_words_only() -> None:
     text = "bring python to level 3; no activity teaching data-models; python-advanced stays"
     assert _named(text, names) == (
         "bring Python to level 3; no activity teaching Data modelling; python-advanced stays"
+    )
+
+
+def test_a_level_in_an_explanation_says_what_it_means() -> None:
+    names = ("Aware", "Working", "Practitioner")
+    scale = Scale(
+        1, "python", "Python", tuple(LevelMeaning(n, m, None) for n, m in enumerate(names, 1))
+    )
+    text = "not enough weeks or hours per week to bring python to level 3; sql to level 2"
+    assert _levelled(text, {"python": scale}) == (
+        "not enough weeks or hours per week to bring python to level 3 (Practitioner); "
+        "sql to level 2"
+    )
+    assert _levelled("the budget runs out before python reaches level 2", {"python": scale}) == (
+        "the budget runs out before python reaches level 2 (Working)"
     )

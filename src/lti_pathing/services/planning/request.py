@@ -91,22 +91,30 @@ def build_request(
     return BuiltRequest(data, catalog, calendar, {s.person.external_id: s for s in subjects})
 
 
-def _completed(
-    session: Session, tenant: Tenant, person_ids: list[int], catalog: Catalog
-) -> dict[int, set[str]]:
-    """Activities each person completed: evidence naming an activity, or a completed plan item."""
+def completed_activities(
+    session: Session, tenant: Tenant, person_ids: Sequence[int]
+) -> dict[int, set[int]]:
+    """Activity ids each person completed: evidence naming an activity, or a completed plan item."""
     done = LevelService(session, tenant).completed_activity_ids(person_ids)
     stmt = (
         select(Plan.person_id, PlanItem.activity_id)
         .join(PlanItem, PlanItem.plan_id == Plan.id)
         .where(
             Plan.tenant_id == tenant.id,
-            Plan.person_id.in_(person_ids),
+            Plan.person_id.in_(list(person_ids)),
             PlanItem.status == ItemStatus.completed,
         )
     )
     for pid, aid in session.execute(stmt):
         done[pid].add(aid)
+    return done
+
+
+def _completed(
+    session: Session, tenant: Tenant, person_ids: list[int], catalog: Catalog
+) -> dict[int, set[str]]:
+    """Activities each person completed, by the catalog's external ids."""
+    done = completed_activities(session, tenant, person_ids)
     by_id = {v: k for k, v in catalog.activity_ids.items()}
     return {pid: {by_id[a] for a in acts if a in by_id} for pid, acts in done.items()}
 

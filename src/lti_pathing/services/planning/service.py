@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from lti_pathing.db import utcnow
 from lti_pathing.errors import Conflict, Invalid, LtiPathingError
-from lti_pathing.models import Person, Plan, PlanStatus, Role, Tenant
+from lti_pathing.models import Activity, Person, Plan, PlanStatus, Role, Tenant
 from lti_pathing.services.base import Clock, TenantService
 from lti_pathing.services.pathways import PathwayService
 from lti_pathing.services.planning.calendar import Calendar, next_monday
@@ -112,9 +112,10 @@ class PlanningService(TenantService):
                     f"a {plan.status.value} plan cannot be re-generated; start a new draft instead"
                 )
             stored = PlanSettings.from_json(plan.settings or {})
+            lent = () if settings.pins_chosen else (stored.pins or self._pins_of(plan))
+            lent = tuple(p for p in lent if p.activity_id not in settings.excluded)
             settings = settings.with_(
-                pins=settings.pins or stored.pins or self._pins_of(plan),
-                starts_on=settings.starts_on or plan.starts_on,
+                pins=settings.pins or lent, starts_on=settings.starts_on or plan.starts_on
             )
         role_id = settings.target_role_id or (plan.target_role_id if plan else None)
         role_id = role_id or person.target_role_id
@@ -221,7 +222,7 @@ class PlanningService(TenantService):
     def _refuse_without_plan(self, built: BuiltRequest, answer: dict[str, Any]) -> None:
         """Infeasible pins and timeouts are explained, and nothing is stored."""
         if answer["status"] == "infeasible":
-            raise Invalid("the pinned items cannot all be kept", self._culprits(built))
+            raise Invalid("the activities kept at a date cannot all be kept", self._culprits(built))
         if answer["status"] == "unknown":
             raise NoPlanFound(
                 "no plan was found within the time limit; try again with fewer "
@@ -235,6 +236,12 @@ class PlanningService(TenantService):
 
         out: dict[str, list[str]] = {}
         learners = built.data["learners"]
+        titles = {
+            a.external_id: a.title
+            for a in self.session.scalars(
+                self.scoped(Activity).where(Activity.id.in_(built.catalog.activity_ids.values()))
+            )
+        }
         for li, learner in enumerate(learners):
             for pi, pin in enumerate(learner.get("pinned", [])):
                 trial = copy.deepcopy(built.data)
@@ -244,12 +251,14 @@ class PlanningService(TenantService):
                     "explain": False,
                 }
                 if solve(parse_request(trial)).status in ("optimal", "feasible"):
-                    who = "" if len(learners) == 1 else f"{learner['id']}."
-                    out[f"{who}pins[{pi}]"] = [
-                        f"'{pin['activity']}' in week {pin['start_week']} cannot be kept with "
-                        "the other pins (prerequisites, seats or mentors); without it, it works"
+                    who = "" if len(learners) == 1 else f"{learner['id']}: "
+                    day = built.calendar.start_date(pin["start_week"])
+                    title = titles.get(pin["activity"], pin["activity"])
+                    out[f"{who}{title}"] = [
+                        f"from {day.day} {day:%B %Y} it cannot be kept with the rest (its "
+                        "prerequisites, seats, mentors or your hours); without it, the plan works"
                     ]
-        return out or {"pins": ["the pinned items together cannot be kept"]}
+        return out or {"pins": ["the activities kept at a date cannot be kept together"]}
 
     def time_to_ready(self, person_id: int, role_id: int, hours_per_week: Any = None) -> Readiness:
         """Time to ready, the one definition every page and estimate uses (nothing stored).

@@ -29,6 +29,9 @@ class PlanSettings:
     budget: Decimal | None = None
     pins: tuple[Pin, ...] = ()
     excluded: tuple[int, ...] = ()  # activity ids never to plan
+    # True: `pins` is the whole choice (none means none). False: a re-generated plan lends its
+    # own pins when none are given (callers that only change limits keep what was pinned).
+    pins_chosen: bool = False
     time_limit_s: float | None = None  # default: the SOLVER_TIME_LIMIT_S setting
     explain: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -55,6 +58,7 @@ class PlanSettings:
                 for p in self.pins
             ],
             "excluded": list(self.excluded),
+            "pins_chosen": self.pins_chosen,
         }
 
     @classmethod
@@ -79,4 +83,5 @@ class PlanSettings:
                 for p in data.get("pins", [])
             ),
             excluded=tuple(data.get("excluded", [])),
+            pins_chosen=bool(data.get("pins_chosen", False)),
         )

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lti_pathing.models import ItemStatus, Plan, PlanEvent, PlanItem, PlanStatus, Tenant
+from lti_pathing.services.planning.changes import plan_change
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 
 
@@ -99,6 +100,11 @@ class PlanWriter:
         kind = "regenerated" if plan is not None else "generated"
         source = plan if plan is not None else replaces
         done = kept_done(source, built.calendar.week_zero) if source is not None else []
+        change = (
+            plan_change(source, built, subject, learner_plan, self.now.date())
+            if source is not None and source.starts_on is not None
+            else None
+        )
         if plan is None:
             plan = Plan(tenant_id=self.tenant.id, person_id=subject.person.id)
             self.session.add(plan)
@@ -134,6 +140,7 @@ class PlanWriter:
                     "max_closure": learner_plan["max_closure"],
                     "job_id": job_id,
                     "replaces": plan.replaces_id,
+                    **({"change": change} if change is not None else {}),
                 },
             )
         )

@@ -20,6 +20,7 @@ from lti_pathing.models import Activity, ActivityKind, Lms
 from lti_pathing.services.activities import ActivityChildren, ActivityService, CohortSpec
 from lti_pathing.services.listing import ListQuery, Page
 from lti_pathing.services.overview import OverviewService
+from lti_pathing.services.scales import Scale, ScaleService
 from lti_pathing.web.admin.context import AdminContext
 from lti_pathing.web.admin.crud import Column, Filter, Noun, register
 from lti_pathing.web.admin.forms import (
@@ -34,6 +35,8 @@ from lti_pathing.web.admin.forms import (
     external_id_field,
     filled,
     hours_field,
+    level_hints,
+    levels_on_scale,
     opt_int,
     pairs,
     row_list,
@@ -121,11 +124,12 @@ class ActivityForm(AdminForm):
 
     def prepare(self, options: Mapping[str, Any]) -> None:
         """Skill, activity and mentor choices."""
-        self._max_levels: dict[int, tuple[str, int]] = options["skill_levels"]
-        skills = [(i, name) for i, (name, _top) in self._max_levels.items()]
+        self._scales: Mapping[int, Scale] = options["scales"]
+        skills = [(i, name) for i, (name, _top) in options["skill_levels"].items()]
         for rows in (self.outcomes, self.skill_prereqs):
             for entry in rows:
                 set_choices(entry.form.skill_id, skills, PICK_CHOICE)
+            level_hints(rows, self._scales)
         for entry in self.prereqs:
             set_choices(entry.form.requires_id, options["activities"], PICK_CHOICE)
         self.mentors.choices = pairs(options["mentors"])
@@ -138,11 +142,7 @@ class ActivityForm(AdminForm):
             self.latest_end.errors = [*self.latest_end.errors, "must be after the earliest start"]
             ok = False
         for rows in (self.outcomes, self.skill_prereqs):
-            for row in filled(rows):
-                name, top = self._max_levels.get(row.skill_id.data, ("", 0))
-                if row.level.data is None or not 1 <= row.level.data <= top:
-                    row.level.errors = [*row.level.errors, f"{name}: level must be 1..{top}"]
-                    ok = False
+            ok = levels_on_scale(rows, self._scales) and ok
         return ok
 
 
@@ -191,6 +191,7 @@ def _options(ctx: AdminContext) -> dict[str, Any]:
     overview = ctx.service(OverviewService)
     return {
         "skill_levels": overview.skill_scales(),
+        "scales": ctx.service(ScaleService).scales(),
         "activities": overview.options(Activity, "title"),
         "mentors": overview.mentor_options(),
     }

@@ -14,6 +14,7 @@ from lti_pathing.db import utcnow
 from lti_pathing.models import Evidence, EvidenceSource, Person, Skill
 from lti_pathing.services.evidence import MANUAL_SOURCES, EvidenceService
 from lti_pathing.services.listing import ListQuery, Page
+from lti_pathing.services.scales import ScaleService, scale_of
 from lti_pathing.web.admin.context import AdminContext, int_arg
 from lti_pathing.web.admin.crud import Column, Filter, Noun, register
 from lti_pathing.web.admin.forms import (
@@ -23,6 +24,7 @@ from lti_pathing.web.admin.forms import (
     blank_to_none,
     opt_int,
     pairs,
+    scale_hint,
     set_choices,
 )
 
@@ -52,6 +54,8 @@ class EvidenceForm(AdminForm):
         """Person and skill choices."""
         set_choices(self.person_id, options["people"], PICK_CHOICE)
         set_choices(self.skill_id, options["skills"], PICK_CHOICE)
+        scale = options["scales"].get(self.skill_id.data)
+        self.level.description = "0 means no ability yet. " + scale_hint(scale, self.level.data, "")
 
 
 def _create(ctx: AdminContext, form: EvidenceForm) -> Evidence:
@@ -81,7 +85,7 @@ EVIDENCE = Noun(
     columns=(
         Column("Person", lambda e: e.person.name),
         Column("Skill", lambda e: e.skill.name),
-        Column("Level", lambda e: e.level),
+        Column("Level", lambda e: scale_of(e.skill).label(e.level)),
         Column("Source", lambda e: SOURCE_LABELS[e.source]),
         Column("Observed", lambda e: _when(e.observed_on)),
         Column("Recorded by", lambda e: e.recorded_by.name if e.recorded_by else "—"),
@@ -94,6 +98,7 @@ EVIDENCE = Noun(
     options=lambda ctx: {
         "people": ctx.options(Person, "name"),
         "skills": ctx.options(Skill, "name", active_only=True),
+        "scales": ctx.service(ScaleService).scales(),
     },
     filters=(
         Filter("source", "Source", lambda ctx: [(s.value, t) for s, t in SOURCE_LABELS.items()]),

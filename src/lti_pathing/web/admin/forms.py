@@ -31,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lti_pathing.services.scales import Scale
 from lti_pathing.services.text_rules import DESCRIPTION_MAX, not_a_web_link
 
 NONE_CHOICE = ("", "— none —")
@@ -186,6 +187,38 @@ def filled(rows: FieldList) -> list[Any]:
     return [entry.form for entry in rows if not _blank(entry)]
 
 
+def scale_hint(scale: Scale | None, level: Any, fallback: str) -> str:
+    """A level field's hint: the skill's scale by name, and what the chosen level means."""
+    if scale is None or not scale.levels:
+        return fallback
+    text = f"{scale.skill}: " + ", ".join(scale.label(m.level) for m in scale.levels) + "."
+    if isinstance(level, int) and 1 <= level <= scale.top and scale.at(level).description:
+        text += f" {scale.label(level)}: {scale.at(level).description}"
+    return text
+
+
+def level_hints(rows: FieldList, scales: Mapping[int, Scale]) -> None:
+    """Under each row's level: the chosen skill's scale, and what the chosen level means."""
+    for entry in rows:
+        scale = scales.get(entry.form.skill_id.data)
+        entry.form.level.description = scale_hint(
+            scale, entry.form.level.data, "From 1 to the skill's top level (its scale names them)."
+        )
+
+
+def levels_on_scale(rows: FieldList, scales: Mapping[int, Scale]) -> bool:
+    """Each filled row's level is on its skill's own scale (1..top); else an error beside it."""
+    ok = True
+    for row in filled(rows):
+        scale = scales.get(row.skill_id.data)
+        top = scale.top if scale is not None else 0
+        if row.level.data is None or not 1 <= row.level.data <= top:
+            name = scale.skill if scale is not None else "this skill"
+            row.level.errors = [*row.level.errors, f"{name}: choose a level from 1 to {top}"]
+            ok = False
+    return ok
+
+
 def pairs(options: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """Select-box choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in options]
@@ -204,4 +237,5 @@ def row_list(subform: type[Form], label: str, description: str = "") -> FieldLis
 __all__ = [
     "AdminForm", "DecimalField", "FieldList", "FormField", "HiddenField", "IntegerField",
     "MultiCheckboxField", "SelectField", "SkillLevelRow", "StringField", "TextAreaField",
+    "level_hints", "levels_on_scale", "scale_hint",
 ]  # fmt: skip

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Skill, Track
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
 from lti_pathing.services.listing import ListQuery, Page
+from lti_pathing.services.scales import Scale, ScaleService
 from lti_pathing.web.admin.context import AdminContext, int_arg
 from lti_pathing.web.admin.crud import Column, Filter, Noun, register
 from lti_pathing.web.admin.forms import (
@@ -23,6 +24,8 @@ from lti_pathing.web.admin.forms import (
     description_field,
     external_id_field,
     filled,
+    level_hints,
+    levels_on_scale,
     opt_int,
     pairs,
     row_list,
@@ -116,10 +119,17 @@ class RoleForm(AdminForm):
     )
 
     def prepare(self, options: Mapping[str, Any]) -> None:
-        """Family and skill choices."""
+        """Family and skill choices; each required level with what it means."""
         set_choices(self.family_id, options["families"], PICK_CHOICE)
         for entry in self.skills:
             set_choices(entry.form.skill_id, options["skills"], PICK_CHOICE)
+        self._scales: Mapping[int, Scale] = options["scales"]
+        level_hints(self.skills, self._scales)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then each required level on its skill's own scale."""
+        ok = bool(super().validate(extra_validators))
+        return levels_on_scale(self.skills, self._scales) and ok
 
 
 def _role_fields(form: RoleForm) -> dict[str, Any]:
@@ -171,6 +181,7 @@ ROLES = Noun(
     options=lambda ctx: {
         "families": ctx.options(JobFamily, "name"),
         "skills": ctx.options(Skill, "name"),
+        "scales": ctx.service(ScaleService).scales(),
     },
     filters=(Filter("family", "Job family", lambda ctx: ctx.options(JobFamily, "name")),),
     search_label="Search titles",

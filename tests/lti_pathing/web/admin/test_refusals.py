@@ -48,7 +48,7 @@ def test_form_checks_and_service_rules_on_an_activity(
             "outcomes-0-skill_id": ids["skills"], "outcomes-0-level": "7"}  # fmt: skip
     html = admin.post("/admin/activities/new", data).get_data(as_text=True)
     assert "multiple of 0.25" in error_beside(html, "hours_per_week")
-    assert "level must be 1..3" in error_beside(html, "outcomes-0-level")
+    assert "Skill a: choose a level from 1 to 3" in error_beside(html, "outcomes-0-level")
     data.update({"hours_per_week": "2", "outcomes-0-level": "2", "cost": "50"})
     page = admin.post("/admin/activities/new", data)
     assert page.status_code == 422
@@ -73,7 +73,9 @@ def test_reporting_cycle_and_bad_role_skill_level(
             "track": "individual", "level": "mid", "level_rank": "2",
             "skills-0-skill_id": ids["skills"], "skills-0-level": "9"}  # fmt: skip
     html = admin.post("/admin/roles/new", role).get_data(as_text=True)
-    assert 'id="skills-error">Skill a: level must be 1..3' in html
+    assert "Skill a: choose a level from 1 to 3" in error_beside(html, "skills-0-level")
+    # The level's hint names the skill's scale (what each level is called)
+    assert "Skill a: 1 Level 1, 2 Level 2, 3 Level 3." in html
 
 
 def test_stale_edit_is_refused_with_what_changed(

@@ -101,11 +101,14 @@ def test_a_self_assessment_out_of_range_and_an_empty_comment_stay_on_their_pages
 ) -> None:
     learner = person(LEARNER)
     me = client_as(learner)
-    answer = post(me, "/me/assessment", {"skill_id": "1", "level": "11", "note": "mine"})
+    skill = learner.current_role.skills[0].skill  # a skill with five levels
+    answer = post(me, "/me/assessment", {"skill_id": skill.id, "level": "7", "note": "mine"})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and 'id="assessment-form"' in html
-    _tied(html, "assess-level")
-    assert 'value="11"' in html and ">mine</textarea>" in html
+    _tied(html, "assess-level-0")  # the first choice of the level group
+    assert f"{skill.name} is measured from 0 to 5" in _summary(html)
+    assert f'name="skill_id" value="{skill.id}"' in html and ">mine</textarea>" in html
+    assert f"My level in {skill.name}" in html  # the same skill's levels are offered again
 
     plan = _submitted_plan(me, db, learner)
     answer = post(me, f"/me/plan/{plan.id}/comment", {"comment": ""})
