@@ -35,12 +35,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
 
     from lti_pathing import api, lti
-    from lti_pathing.web import admin, dashboard, home, job_status, learner, manager
+    from lti_pathing.web import (
+        admin,
+        dashboard,
+        home,
+        job_status,
+        learner,
+        manager,
+        team_planning,
+    )
 
     lti.init_app(app)
     api.init_app(app)
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
-    for blueprint in (home.bp, learner.bp, manager.bp, dashboard.bp, job_status.bp):
+    for blueprint in (
+        home.bp,
+        learner.bp,
+        manager.bp,
+        team_planning.bp,
+        dashboard.bp,
+        job_status.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

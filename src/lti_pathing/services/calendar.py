@@ -22,6 +22,11 @@ def week_date(plan: Plan, week: int) -> dt.date:
     return start + dt.timedelta(weeks=week)
 
 
+def day_in_words(day: dt.date) -> str:
+    """A date as people write it: "3 May 2027" (never an ISO date or a week number)."""
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
 def web_link(url: str | None) -> str | None:
     """`url` when it is a web link by the catalog's rule (stored data may predate it)."""
     return url if url and not_a_web_link(url) is None else None

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from lti_pathing import jobs
+from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import Activity, CheckIn, Plan, PlanStatus
@@ -69,6 +69,9 @@ def index() -> str:
         by_status=by_status, heat=charts.heat, late=late, late_people=late_people,
         upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
         progress=service(ProgressService, tenant).of_people(p.id for p in people),
+        team_job=plan_jobs.latest_job(
+            db.session(), tenant, {"manager_id": actor.person_id}, actor.person_id
+        ),
     )  # fmt: skip
 
 
