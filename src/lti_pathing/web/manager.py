@@ -12,6 +12,7 @@ from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import Activity, CheckIn, Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService
+from lti_pathing.services.assessments import AssessmentService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.checkins import CheckInService
 from lti_pathing.services.levels import LevelService
@@ -210,7 +211,40 @@ def person(person_id: int) -> str:
     checkins = service(CheckInService, tenant).for_person(actor.person_id, report.id)
     latest = plan_jobs.latest_plan(service(TeamService, tenant).session, tenant, report.id)
     view = service(PlanViewService, tenant).view(latest) if latest is not None else None
-    return render_template("manager/person.html", person=report, checkins=checkins, view=view)
+    skills = service(AssessmentService, tenant).sheet(actor.person_id, report.id)
+    return render_template(
+        "manager/person.html", person=report, checkins=checkins, view=view, skills=skills,
+        today=db.utcnow().date(),
+    )  # fmt: skip
+
+
+@bp.post("/people/<int:person_id>/assessments")
+@require("manager")
+@shows_form_errors(lambda person_id: person(person_id))
+def assess(person_id: int) -> BaseResponse:
+    """Record my assessment of one of a report's skills (evidence the planner trusts most)."""
+    actor, tenant = acting()
+    skill_id, level = _skill_and_level(request.form.get("assessment", ""))
+    recorded = service(AssessmentService, tenant).assess(
+        actor.person_id, person_id, skill_id, level, optional_date("observed_on"),
+        request.form.get("note", ""),
+    )  # fmt: skip
+    flash(
+        f"Assessment recorded: {recorded.skill.name} at level {level}. {recorded.person.name} "
+        "sees it on Where I stand, and their gaps and plans count it from now on.",
+        "success",
+    )
+    return redirect(url_for("manager.person", person_id=person_id))
+
+
+def _skill_and_level(value: str) -> tuple[int, int]:
+    """A posted "skill id:level" choice of the assessment form."""
+    skill, _, level = value.partition(":")
+    if not (skill.isascii() and skill.isdigit() and level.isascii() and level.isdigit()):
+        raise Invalid("choose a skill and a level", {"assessment": ["choose a skill and a level"]})
+    if len(skill) > 9 or len(level) > 3:
+        raise Invalid("unknown skill", {"assessment": ["choose one of the skills listed"]})
+    return int(skill), int(level)
 
 
 @bp.post("/people/<int:person_id>/checkins")
