@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_pathing import api, lti
     from lti_pathing.web import (
         admin,
+        checkins,
         dashboard,
         home,
         job_status,
@@ -49,13 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
-    for blueprint in (
-        home.bp,
-        learner.bp,
-        manager.bp,
-        team_planning.bp,
-        dashboard.bp,
-        job_status.bp,
-    ):
+    for blueprint in (home.bp, learner.bp, manager.bp, team_planning.bp, checkins.bp,
+                      dashboard.bp, job_status.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     return app

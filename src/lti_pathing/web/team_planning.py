@@ -11,7 +11,6 @@ from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Job
-from lti_pathing.services.calendar import day_in_words
 from lti_pathing.services.team_plans import TeamPlanService
 from lti_pathing.web import plan_jobs
 from lti_pathing.web.form_errors import shows_form_errors
@@ -20,7 +19,6 @@ from lti_pathing.web.viewing import acting, service, template_globals
 CHOICE = re.compile(r"[0-9]{1,9}:[0-9]{1,9}")
 bp = Blueprint("team_planning", __name__, url_prefix="/team/together")
 bp.context_processor(template_globals)
-bp.add_app_template_global(day_in_words, "day_words")
 
 
 def _latest_job(manager_id: int) -> Job | None:
