@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
 
     from lti_pathing import api, lti
+    from lti_pathing.services.calendar import day_in_words
     from lti_pathing.web import (
         admin,
         checkins,
@@ -53,4 +54,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (home.bp, learner.bp, manager.bp, team_planning.bp, checkins.bp,
                       dashboard.bp, job_status.bp):  # fmt: skip
         app.register_blueprint(blueprint)
+    # Dates in words ("3 May 2027") in every template, imported macros included.
+    app.add_template_global(day_in_words, "day_words")
     return app

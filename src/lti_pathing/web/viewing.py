@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import request
 
@@ -13,7 +13,6 @@ from lti_pathing.auth import Actor, actor_or_raise, current_actor
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import Tenant
 from lti_pathing.services.base import TenantService
-from lti_pathing.services.calendar import day_in_words
 
 S = TypeVar("S", bound=TenantService)
 
@@ -27,9 +26,9 @@ def acting() -> tuple[Actor, Tenant]:
     return actor, tenant
 
 
-def template_globals() -> dict[str, Any]:
-    """Context for every journey template: who is signed in, and dates written in words."""
-    return {"current_actor": current_actor(), "day_words": day_in_words}
+def template_globals() -> dict[str, Actor | None]:
+    """Context for every journey template: who is signed in (for the role-aware navigation)."""
+    return {"current_actor": current_actor()}
 
 
 def service(cls: type[S], tenant: Tenant) -> S:
