@@ -105,7 +105,9 @@ class TeamPlanner:
         request, response = self.planning.solve_parsed(built)
         answer = response_to_json(response)
         self.planning.refuse_without_plan(built, answer)
-        sharing = sharing_report(request, response, limits.quick_time_limit_s * len(subjects))
+        # Each person alone, in at most the team's own time limit (the job's budget: two limits).
+        alone_s = min(limits.quick_time_limit_s * len(subjects), limits.time_limit_s)
+        sharing = sharing_report(request, response, alone_s)
         plans = [self._propose(built, answer["status"], lp, actor_id, job_id)
                  for lp in answer["plans"]]  # fmt: skip
         result = {
