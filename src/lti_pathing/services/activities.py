@@ -115,17 +115,20 @@ class ActivityService(TenantService):
     def plans_holding(self, activity_id: int) -> list[Plan]:
         """Approved and submitted plans that still have the activity to do (retiring warns)."""
         activity = self.get(Activity, activity_id)
-        stmt = (
-            self.scoped(Plan)
-            .join(PlanItem, PlanItem.plan_id == Plan.id)
-            .join(Person, Plan.person_id == Person.id)
+        holds = (
+            select(PlanItem.id)
             .where(
+                PlanItem.plan_id == Plan.id,
                 PlanItem.activity_id == activity.id,
                 PlanItem.status.in_((ItemStatus.planned, ItemStatus.in_progress)),
-                Plan.status.in_((PlanStatus.approved, PlanStatus.submitted)),
             )
+            .exists()
+        )
+        stmt = (
+            self.scoped(Plan)
+            .join(Person, Plan.person_id == Person.id)
+            .where(holds, Plan.status.in_((PlanStatus.approved, PlanStatus.submitted)))
             .order_by(Person.name, Plan.id)
-            .distinct()
         )
         return list(self.session.scalars(stmt))
 
