@@ -46,13 +46,26 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
 
     from lti_pathing import api, lti
-    from lti_pathing.web import admin, dashboard, home, job_status, learner, manager, plan_choices
+    from lti_pathing.services.calendar import day_in_words
+    from lti_pathing.web import (
+        admin,
+        checkins,
+        dashboard,
+        home,
+        job_status,
+        learner,
+        manager,
+        plan_choices,
+        team_planning,
+    )
 
     lti.init_app(app)
     api.init_app(app)
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
-    blueprints = (home.bp, learner.bp, plan_choices.bp, manager.bp, dashboard.bp, job_status.bp)
-    for blueprint in blueprints:
+    for blueprint in (home.bp, learner.bp, plan_choices.bp, manager.bp, team_planning.bp,
+                      checkins.bp, dashboard.bp, job_status.bp):  # fmt: skip
         app.register_blueprint(blueprint)
+    # Dates in words ("3 May 2027") in every template, imported macros included.
+    app.add_template_global(day_in_words, "day_words")
     return app

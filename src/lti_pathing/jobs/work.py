@@ -168,21 +168,27 @@ def _plan(app: Flask, job_id: int) -> None:
         p = job.params
         settings = PlanSettings.from_json(p.get("settings", {}))
         if "manager_id" in p:
-            plans = service.plan_team(p["manager_id"], settings, p.get("actor_id"), job.id)
-        else:
-            plans = [
-                service.generate(
-                    p["person_id"],
-                    settings,
-                    p.get("actor_id"),
-                    p.get("plan_id"),
-                    job.id,
-                    p.get("replaces_id"),
-                )
-            ]
-        complete(
-            session, job, {"plan_ids": [plan.id for plan in plans]}, f"{len(plans)} plan(s) ready"
-        )
+            _plan_team(session, job, service, settings)
+            return
+        plan = service.generate(
+            p["person_id"], settings, p.get("actor_id"), p.get("plan_id"), job.id,
+            p.get("replaces_id"),
+        )  # fmt: skip
+        complete(session, job, {"plan_ids": [plan.id]}, "1 plan(s) ready")
+
+
+def _plan_team(session: Session, job: Job, service: Any, settings: Any) -> None:
+    """A manager's reports planned together: proposals, and what sharing cost each of them.
+
+    No progress is written meanwhile: on SQLite another write during this transaction's solve
+    would make its own write fail (see `retry_locked`) and the whole solve run again.
+    """
+    from lti_pathing.services.planning.team import TeamPlanner
+
+    team = TeamPlanner(service).plan(
+        job.params["manager_id"], settings, job.params.get("actor_id"), job.id
+    )
+    complete(session, job, team.result, f"{len(team.plans)} plan(s) proposed")
 
 
 def _replan(app: Flask, job_id: int) -> None:

@@ -19,10 +19,14 @@ from lti_pathing.models import (
     ActivitySkillPrereq,
     Cohort,
     Evidence,
+    ItemStatus,
     Lms,
     LmsCourseLink,
     Mentor,
+    Person,
+    Plan,
     PlanItem,
+    PlanStatus,
     Skill,
 )
 from lti_pathing.services.base import TenantService
@@ -107,6 +111,26 @@ class ActivityService(TenantService):
         activity = self.get(Activity, activity_id)
         self.set_active(activity, expected_version, False)
         return activity
+
+    def plans_holding(self, activity_id: int) -> list[Plan]:
+        """Approved and submitted plans that still have the activity to do (retiring warns)."""
+        activity = self.get(Activity, activity_id)
+        holds = (
+            select(PlanItem.id)
+            .where(
+                PlanItem.plan_id == Plan.id,
+                PlanItem.activity_id == activity.id,
+                PlanItem.status.in_((ItemStatus.planned, ItemStatus.in_progress)),
+            )
+            .exists()
+        )
+        stmt = (
+            self.scoped(Plan)
+            .join(Person, Plan.person_id == Person.id)
+            .where(holds, Plan.status.in_((PlanStatus.approved, PlanStatus.submitted)))
+            .order_by(Person.name, Plan.id)
+        )
+        return list(self.session.scalars(stmt))
 
     def restore_activity(self, activity_id: int, expected_version: int | None) -> Activity:
         """Offer a retired activity again."""

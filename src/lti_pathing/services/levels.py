@@ -29,6 +29,15 @@ TRUST: dict[EvidenceSource, int] = {
 }
 
 
+# How each source is named to people (pages never show the stored value).
+SOURCE_WORDS: dict[EvidenceSource, str] = {
+    EvidenceSource.manager: "manager assessment",
+    EvidenceSource.import_: "organisation records",
+    EvidenceSource.lms_completion: "completed course",
+    EvidenceSource.self: "self-assessment",
+}
+
+
 @dataclass(frozen=True)
 class Basis:
     """One Evidence row as a page shows it: the source, level, date, activity and who said so."""
@@ -42,6 +51,11 @@ class Basis:
     recorded_by_id: int | None
     recorded_by_name: str | None
     note: str | None
+
+    @property
+    def source_words(self) -> str:
+        """The source as people call it ("manager assessment", "completed course", ...)."""
+        return SOURCE_WORDS[self.source]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from lti_pathing.models import (
     Skill,
 )
 from lti_pathing.services.base import TenantService
-from lti_pathing.services.calendar import week_date
+from lti_pathing.services.calendar import day_in_words, week_date
 from lti_pathing.services.completions import behind_schedule
 from lti_pathing.services.gap_wording import GapWordingService, GapWords
 from lti_pathing.services.progress import plan_progress
@@ -68,7 +68,7 @@ class Progress:
         """When the person is ready for the target, in the same terms as `state`."""
         if self.readiness_on is None:
             return "not with this plan: some skills stay short (see what stays open)"
-        day = f"{self.readiness_on.day} {self.readiness_on.strftime('%B %Y')}"
+        day = day_in_words(self.readiness_on)
         if self.late:
             return f"{day} as planned, later until the late items are done"
         return day

@@ -13,7 +13,15 @@ from lti_pathing.models import Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService, _clean_comment
 from lti_pathing.services.team import TeamService
 
-REPLACEABLE = (PlanStatus.approved, PlanStatus.submitted)
+# A plan still in effect, which an accepted proposal supersedes: a re-plan proposes to replace an
+# approved or submitted plan; a team plan replaces whatever plan the person has.
+REPLACEABLE = (
+    PlanStatus.approved,
+    PlanStatus.submitted,
+    PlanStatus.draft,
+    PlanStatus.changes_requested,
+    PlanStatus.rejected,
+)
 
 
 class ProposalService(ApprovalService):

@@ -6,60 +6,88 @@ goes through Jinja's escaping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from typing import Any
 
-GANTT_LABEL = 0  # labels sit above the bars, so the chart stays readable at 360 px
-GANTT_ROW = 34
-GANTT_WIDTH = 640
+# The timeline is drawn in per cent of its width (x) and pixels (y, text), so its text keeps its
+# size at any width, from a 320 px phone to a desktop: nothing is scaled down to unreadable.
+GANTT_LINE = 13  # px per line of a label
+GANTT_BAR = 12
+GANTT_GAP = 10
 GANTT_TOP = 22
+LABEL_CHARS = 24  # a label line fits in half of a 320 px chart, so it never runs off either side
+MAX_TICKS = 4  # a third of a 320 px chart apart, date labels (about 65 px) never overlap
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One item of the timeline."""
+    """One item of the timeline: x and width in per cent, y in pixels, its label's lines."""
 
     row: Any
     x: float
     y: float
     width: float
+    lines: tuple[str, ...]
 
     @property
     def label_end(self) -> bool:
         """Labels of bars in the right half end at the bar's end, so they never run off."""
-        return self.x + self.width / 2 > GANTT_WIDTH / 2
+        return self.x + self.width / 2 > 50
 
     @property
     def label_x(self) -> float:
-        """Where the label is anchored."""
-        return round(self.x + self.width, 1) if self.label_end else self.x
+        """Where the label is anchored (per cent)."""
+        return round(self.x + self.width, 2) if self.label_end else self.x
+
+    @property
+    def label_y(self) -> float:
+        """The baseline of the label's first line."""
+        return self.y - 3 - GANTT_LINE * (len(self.lines) - 1)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A date label of the timeline (x in per cent)."""
+
+    x: float
+    day: Any
+    anchor: str  # the first starts at its tick, the last ends at it, others are centred
 
 
 @dataclass(frozen=True)
 class Gantt:
-    """A timeline of plan items by week, with month-ish ticks every few weeks."""
+    """A timeline of plan items by week, with a few dated ticks."""
 
     bars: list[Bar]
-    ticks: list[tuple[float, Any]]  # (x, the row's date at that week)
-    width: int
+    ticks: list[Tick]
     height: int
+
+
+def label_lines(text: str, width: int = LABEL_CHARS) -> tuple[str, ...]:
+    """A label broken into lines of at most `width` characters (long words are cut)."""
+    return tuple(textwrap.wrap(text, width, break_long_words=True)) or ("",)
 
 
 def gantt(rows: list[Any], weeks: int, week_start: Any) -> Gantt:
     """Bars for `rows` (each with `.item.start_week`/`.item.end_week`) over `weeks` weeks."""
-    scale = GANTT_WIDTH / max(weeks, 1)
-    bars = [
-        Bar(
-            row,
-            round(row.item.start_week * scale, 1),
-            GANTT_TOP + i * GANTT_ROW + 14,
-            max(round((row.item.end_week - row.item.start_week) * scale, 1), 3.0),
-        )
-        for i, row in enumerate(rows)
-    ]
-    step = max(1, -(-weeks // 8))
-    ticks = [(round(w * scale, 1), week_start(w)) for w in range(0, weeks + 1, step)]
-    return Gantt(bars, ticks, GANTT_WIDTH, GANTT_TOP + len(rows) * GANTT_ROW + 8)
+    scale = 100 / max(weeks, 1)
+    bars, y = [], GANTT_TOP
+    for row in rows:
+        lines = label_lines(row.item.activity.title)
+        y += GANTT_LINE * len(lines)
+        start, end = row.item.start_week, row.item.end_week
+        bars.append(Bar(row, round(start * scale, 2), y, max(round((end - start) * scale, 2), 0.5),
+                        lines))  # fmt: skip
+        y += GANTT_BAR + GANTT_GAP
+    parts = max(1, min(MAX_TICKS - 1, weeks))
+    marks = sorted({round(k * weeks / parts) for k in range(parts + 1)})
+    ticks = [
+        Tick(round(w * scale, 2), week_start(w),
+             "start" if i == 0 else "end" if i == len(marks) - 1 else "middle")
+        for i, w in enumerate(marks)
+    ]  # fmt: skip
+    return Gantt(bars, ticks, y)
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,38 @@ class Node:
     y: int
 
 
+TREE_ROW = 56  # px from one role to the next in the narrow layout
+TREE_INDENT = 7  # per cent of the width per move
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """A role in the narrow layout: one row each, indented by how many moves away it is."""
+
+    move: Any  # None for the person's current role
+    depth: int
+    y: int
+
+    @property
+    def x(self) -> int:
+        """Left edge, per cent."""
+        return self.depth * TREE_INDENT
+
+    @property
+    def width(self) -> int:
+        """Width, per cent (to one per cent from the right edge)."""
+        return 99 - self.x
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The same moves as a list for a narrow frame: each move under the role it leads from."""
+
+    nodes: list[TreeNode]
+    links: list[tuple[TreeNode, TreeNode]]
+    height: int
+
+
 @dataclass(frozen=True)
 class Graph:
     """The current role on the left, first moves in the middle, second moves on the right."""
@@ -80,6 +140,32 @@ class Graph:
     edges: list[tuple[Node, Node]]
     width: int
     height: int
+    tree: Tree = field(default_factory=lambda: Tree([], [], 0))
+
+
+def path_tree(moves: list[Any]) -> Tree:
+    """Rows for the narrow layout: the current role, then each move followed by its next moves."""
+    start = TreeNode(None, 0, 4)
+    nodes, links = [start], []
+    placed: dict[int, TreeNode] = {}
+
+    def add(move: Any, parent: TreeNode) -> None:
+        node = TreeNode(move, move.depth, 4 + len(nodes) * TREE_ROW)
+        nodes.append(node)
+        links.append((parent, node))
+        placed[move.fit.role.id] = node
+        for child in moves:
+            after = child.via is not None and child.via.id == move.fit.role.id
+            if after and child.depth == move.depth + 1 and child.fit.role.id not in placed:
+                add(child, node)
+
+    for move in moves:
+        if move.depth == 1:
+            add(move, start)
+    for move in moves:  # a move whose way in is not shown hangs from the current role
+        if move.fit.role.id not in placed:
+            add(move, start)
+    return Tree(nodes, links, len(nodes) * TREE_ROW)
 
 
 NODE_GAP = 64
@@ -104,7 +190,7 @@ def path_graph(moves: list[Any]) -> Graph:
             parent = placed.get(move.via.id) if move.via is not None else start
             edges.append((parent or start, node))
     width = 8 + (max(columns, default=0) + 1) * 220
-    return Graph(start, nodes, edges, width, height)
+    return Graph(start, nodes, edges, width, height, path_tree(moves))
 
 
 def heat(level: int, required: int) -> str:

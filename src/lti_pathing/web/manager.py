@@ -7,13 +7,14 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from lti_pathing import jobs
+from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid, NotFound
-from lti_pathing.models import Activity, CheckIn, Plan, PlanStatus
+from lti_pathing.models import Activity, Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService
+from lti_pathing.services.assessments import AssessmentService
 from lti_pathing.services.calendar import week_date
-from lti_pathing.services.checkins import CheckInService
+from lti_pathing.services.checkins import CheckInService, time_zones
 from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_changes import PlanChangeService
@@ -71,6 +72,9 @@ def index() -> str:
         upcoming=service(CheckInService, tenant).upcoming(actor.person_id),
         progress=service(ProgressService, tenant).of_people(p.id for p in people),
         waiting=service(ApprovalService, tenant).waiting(actor.person_id),
+        team_job=plan_jobs.latest_job(
+            db.session(), tenant, {"manager_id": actor.person_id}, actor.person_id
+        ),
     )  # fmt: skip
 
 
@@ -209,57 +213,48 @@ def person(person_id: int) -> str:
     """A report: their plan and check-ins (404 for anyone who is not my report)."""
     actor, tenant = acting()
     report = service(TeamService, tenant).report_of(actor.person_id, person_id)
-    checkins = service(CheckInService, tenant).for_person(actor.person_id, report.id)
+    diary = service(CheckInService, tenant)
+    checkins = diary.for_person(actor.person_id, report.id)
     latest = plan_jobs.latest_plan(service(TeamService, tenant).session, tenant, report.id)
     view = service(PlanViewService, tenant).view(latest) if latest is not None else None
-    return render_template("manager/person.html", person=report, checkins=checkins, view=view)
+    skills = service(AssessmentService, tenant).sheet(actor.person_id, report.id)
+    return render_template(
+        "manager/person.html", person=report, checkins=checkins, view=view, skills=skills,
+        today=db.utcnow().date(), zones=time_zones(), zone=diary.zone_of(actor.person_id),
+        choices=diary.step_choices(report.id),
+        steps={c.id: diary.next_steps(c) for c in checkins if c.held_on},
+    )  # fmt: skip
 
 
-@bp.post("/people/<int:person_id>/checkins")
+@bp.post("/people/<int:person_id>/assessments")
 @require("manager")
 @shows_form_errors(lambda person_id: person(person_id))
-def schedule(person_id: int) -> BaseResponse:
-    """Schedule a check-in with a report."""
+def assess(person_id: int) -> BaseResponse:
+    """Record my assessment of one of a report's skills (evidence the planner trusts most)."""
     actor, tenant = acting()
-    service(CheckInService, tenant).schedule(
-        actor.person_id, person_id, optional_date("scheduled_on")
+    skill_id, level = _skill_and_level(request.form.get("assessment", ""))
+    recorded = service(AssessmentService, tenant).assess(
+        actor.person_id, person_id, skill_id, level, optional_date("observed_on"),
+        request.form.get("note", ""),
+    )  # fmt: skip
+    flash(
+        f"Assessment recorded: {recorded.skill.name} at level {level}. {recorded.person.name} "
+        "sees it on Where I stand, and their gaps and plans count it from now on.",
+        "success",
     )
-    flash("Check-in scheduled.", "success")
     return redirect(url_for("manager.person", person_id=person_id))
 
 
-@bp.post("/checkins/<int:check_in_id>")
-@require("manager")
-@shows_form_errors(lambda check_in_id: _person_of_check_in(check_in_id))
-def record(check_in_id: int) -> BaseResponse:
-    """Record a held check-in with a snapshot of the report's plan progress."""
-    actor, tenant = acting()
-    checkins = service(CheckInService, tenant)
-    held = checkins.get(CheckIn, check_in_id)
-    snapshot: dict[str, Any] = {}
-    latest = plan_jobs.latest_plan(checkins.session, tenant, held.person_id)
-    if latest is not None and latest.status == PlanStatus.approved:
-        progress = service(PlanViewService, tenant).view(latest).progress
-        ready = progress.readiness_on.isoformat() if progress.readiness_on else None
-        snapshot = {"plan_id": latest.id, "done": progress.done, "total": progress.total,
-                    "percent": progress.percent, "state": progress.state,
-                    "ready_on": ready}  # fmt: skip
-    fields = {
-        "held_on": optional_date("held_on"),
-        "notes": request.form.get("notes", ""),
-        "next_steps": request.form.get("next_steps", ""),
-    }
-    checkins.record(actor.person_id, check_in_id, form_int("version", 1), fields, snapshot)
-    flash("Check-in recorded; the next one is scheduled for next quarter.", "success")
-    return redirect(url_for("manager.person", person_id=held.person_id))
+def _skill_and_level(value: str) -> tuple[int, int]:
+    """A posted "skill id:level" choice of the assessment form."""
+    skill, _, level = value.partition(":")
+    if not (skill.isascii() and skill.isdigit() and level.isascii() and level.isdigit()):
+        raise Invalid("choose a skill and a level", {"assessment": ["choose a skill and a level"]})
+    if len(skill) > 9 or len(level) > 3:
+        raise Invalid("unknown skill", {"assessment": ["choose one of the skills listed"]})
+    return int(skill), int(level)
 
 
 def _plan_page(plan_id: int) -> str:
     """The plan page (where a refused decision, edit or proposal form is shown again)."""
     return plan(plan_id)
-
-
-def _person_of_check_in(check_in_id: int) -> str:
-    """The report's page of a check-in (where its form is shown again after an error)."""
-    _actor, tenant = acting()
-    return person(service(CheckInService, tenant).get(CheckIn, check_in_id).person_id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_pathing.db import transaction
-from lti_pathing.jobs import enqueue_plan, enqueue_replan, enqueue_sync
+from lti_pathing.jobs import enqueue_plan, enqueue_replan, enqueue_sync, enqueue_team
 from lti_pathing.models import Job, JobKind, JobStatus, Person, Plan, PlanStatus, Tenant
 from tests.lti_pathing.jobs.conftest import Workers, make_app, wait_for
 
@@ -36,6 +36,8 @@ def enqueue(app: Flask, what: str, **kw: Any) -> int:
             job = enqueue_replan(session, tenant, kw.get("manager_id"))
         elif what == "sync":
             job = enqueue_sync(session, tenant, [kw["person_id"]])
+        elif what == "team":
+            job = enqueue_team(session, tenant, kw["manager_id"], actor_id=kw["manager_id"])
         else:
             job = enqueue_plan(session, tenant, kw["person_id"])
         return job.id
@@ -228,3 +230,31 @@ def test_a_worker_whose_database_connections_were_cut_still_runs_the_next_job(
     finally:
         workers.stop_all()
         database(app).engine.dispose()
+
+
+@pytest.mark.integration
+def test_a_team_plan_on_a_celery_worker_proposes_what_the_in_process_run_does(
+    database_file: Path, workers: Workers, redis_url: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / "in-process.sqlite3"
+    copy.write_bytes(database_file.read_bytes())
+    local = make_app(copy, tmp_path, None)
+    app = make_app(database_file, tmp_path, redis_url)
+    workers.start()
+    with app.app_context():
+        job_id = enqueue(app, "team", manager_id=person_id(app, TEAM))
+        state = wait_for(app, job_id, finished, 300, workers.logs)
+    assert state["status"] == "done", state
+    with transaction(app) as session:
+        statuses = session.scalars(select(Plan.status).where(Plan.job_id == job_id)).all()
+    assert len(statuses) == 4 and set(statuses) == {PlanStatus.proposed}
+    with local.app_context():
+        expected = enqueue(local, "team", manager_id=person_id(local, TEAM))
+        mine = wait_for(local, expected, finished, 300)
+    assert objectives(app, job_id) == objectives(local, expected)
+
+    def people(result: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in row.items() if k != "plan_id"} for row in result["people"]]
+
+    assert people(state["result"]) == people(mine["result"])
+    assert state["result"]["contended"] == mine["result"]["contended"]

@@ -1,7 +1,7 @@
 """job outbox: a dispatch record per job, written with it, so no queued job is left unsent
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """API token scopes (read, write, import) and an optional expiry
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 
 Tokens made before scopes existed get all three, so no client loses access it had. Only ADD
 COLUMN (and DROP COLUMN back), so no table is copied on SQLite.

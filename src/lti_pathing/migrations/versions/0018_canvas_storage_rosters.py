@@ -1,7 +1,7 @@
 """Canvas: SIS ids as a matching key (tenant setting), what dynamic registration granted, rosters
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 
 Only ADD COLUMN (and DROP COLUMN back) on existing tables: on SQLite a copy-and-move of `tenant`
 or `lti_registration` would drop the old table, and with foreign keys on that deletes every row

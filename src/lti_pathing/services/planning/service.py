@@ -2,8 +2,8 @@
 
 It builds a planning request for a person and a target role (docs/plan-format.md), solves it,
 and stores the answer as a draft Plan with dated items. `time_to_ready` answers the career-path
-page without storing anything; `plan_team` plans a manager's reports together (shared mentors
-and seats). Nothing is written when the request cannot be planned: the error says why.
+page without storing anything; `planning.team` plans a manager's reports together (shared
+mentors and seats). Nothing is written when the request cannot be planned: the error says why.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import copy
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +33,10 @@ from lti_pathing.services.planning.request import (
 )
 from lti_pathing.services.planning.settings import PlanSettings
 from lti_pathing.services.planning.store import PlanWriter
+
+if TYPE_CHECKING:
+    from solver.instance import PlanRequest
+    from solver.solution import PlanResponse
 
 REGENERABLE = (PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected)
 HELD = (PlanStatus.approved, PlanStatus.submitted)  # changed only through a proposal
@@ -158,10 +162,15 @@ class PlanningService(TenantService):
 
     def solve(self, built: BuiltRequest) -> dict[str, Any]:
         """Parse and solve; a malformed request becomes Invalid naming each setting at fault."""
+        from solver.response import response_to_json
+
+        return response_to_json(self.solve_parsed(built)[1])
+
+    def solve_parsed(self, built: BuiltRequest) -> tuple[PlanRequest, PlanResponse]:
+        """The parsed request and the planner's answer to it (as `solve`, before JSON)."""
         from solver.errors import RequestError
         from solver.planner import solve
         from solver.request import parse_request
-        from solver.response import response_to_json
 
         try:
             request = parse_request(built.data)
@@ -169,7 +178,7 @@ class PlanningService(TenantService):
             raise Invalid(
                 "these plan settings cannot be planned", explain_problems(built, error.problems)
             ) from None
-        return response_to_json(solve(request))
+        return request, solve(request)
 
     def generate(
         self,
@@ -192,7 +201,7 @@ class PlanningService(TenantService):
             [subject], self.calendar(s), s.time_limit_s or self.limits.time_limit_s, s.explain
         )
         answer = self.solve(built)
-        self._refuse_without_plan(built, answer)
+        self.refuse_without_plan(built, answer)
         writer = PlanWriter(self.session, self.tenant, self.clock())
         if replaces is not None:
             self._archive_proposals(replaces, actor_id)
@@ -219,7 +228,7 @@ class PlanningService(TenantService):
                                        kind="superseded", actor_id=actor_id, at=self.clock(),
                                        data={"by": "a newer proposal"}))  # fmt: skip
 
-    def _refuse_without_plan(self, built: BuiltRequest, answer: dict[str, Any]) -> None:
+    def refuse_without_plan(self, built: BuiltRequest, answer: dict[str, Any]) -> None:
         """Infeasible pins and timeouts are explained, and nothing is stored."""
         if answer["status"] == "infeasible":
             raise Invalid("the activities kept at a date cannot all be kept", self._culprits(built))
@@ -305,45 +314,6 @@ class PlanningService(TenantService):
             max_closure=plan["max_closure"],
             open_gaps=plan["open_gaps"],
         )
-
-    def team_subjects(self, manager_id: int, settings: PlanSettings) -> list[Subject]:
-        """The manager's active direct reports who have a target role."""
-        manager = self.get(Person, manager_id)
-        reports = self.session.scalars(
-            self.scoped(Person)
-            .where(
-                Person.manager_id == manager.id,
-                Person.active.is_(True),
-                Person.target_role_id.is_not(None),
-            )
-            .order_by(Person.external_id)
-        )
-        return [self.subject(p.id, settings.with_(target_role_id=None)) for p in reports]
-
-    def plan_team(
-        self,
-        manager_id: int,
-        settings: PlanSettings | None = None,
-        actor_id: int | None = None,
-        job_id: int | None = None,
-    ) -> list[Plan]:
-        """Plan a manager's reports together (they share mentors and seats); store drafts."""
-        settings = settings or PlanSettings()
-        subjects = self.team_subjects(manager_id, settings)
-        if not subjects:
-            return []
-        built = self.build(
-            subjects,
-            self.calendar(settings),
-            settings.time_limit_s or self.limits.time_limit_s,
-            settings.explain,
-        )
-        answer = self.solve(built)
-        self._refuse_without_plan(built, answer)
-        writer = PlanWriter(self.session, self.tenant, self.clock())
-        return [
-            writer.write(built, answer["status"], lp, actor_id, job_id) for lp in answer["plans"]
-        ]
 
 
 def approved_plan(session: Session, person: Person) -> Plan | None:

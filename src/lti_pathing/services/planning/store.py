@@ -64,13 +64,15 @@ def kept_done(plan: Plan, week_zero: dt.date) -> list[PlanItem]:
     ]  # fmt: skip
 
 
-def _status_after_writing(regenerated: Plan | None, replaces: Plan | None) -> PlanStatus:
+def _status_after_writing(
+    regenerated: Plan | None, replaces: Plan | None, proposed: bool = False
+) -> PlanStatus:
     """A proposal, a new draft, or the re-generated plan's status (a rejected one: a new draft).
 
     A rejected plan cannot be submitted; re-generating it is the learner's revision, so it
     becomes a draft they can submit again.
     """
-    if replaces is not None:
+    if replaces is not None or proposed:
         return PlanStatus.proposed
     if regenerated is None or regenerated.status is PlanStatus.rejected:
         return PlanStatus.draft
@@ -93,11 +95,17 @@ class PlanWriter:
         actor_id: int | None,
         job_id: int | None = None,
         replaces: Plan | None = None,
+        proposed: bool = False,
+        kind: str | None = None,
     ) -> Plan:
-        """Create (or, for a re-generated draft, update) the plan of one learner."""
+        """Create (or, for a re-generated draft, update) the plan of one learner.
+
+        `proposed` makes a new plan a proposal even when it replaces nothing (a team plan for
+        someone without a plan); `kind` names its log event (default: generated/regenerated).
+        """
         subject = built.subjects[learner_plan["learner"]]
         plan = subject.plan
-        kind = "regenerated" if plan is not None else "generated"
+        kind = kind or ("regenerated" if plan is not None else "generated")
         source = plan if plan is not None else replaces
         done = kept_done(source, built.calendar.week_zero) if source is not None else []
         change = (
@@ -113,7 +121,7 @@ class PlanWriter:
             self.session.flush()
         plan.items.extend(done)
         plan.target_role_id = subject.role.id
-        plan.status = _status_after_writing(subject.plan, replaces)
+        plan.status = _status_after_writing(subject.plan, replaces, proposed)
         plan.replaces_id = replaces.id if replaces is not None else None
         plan.job_id = job_id
         plan.starts_on = built.calendar.week_zero

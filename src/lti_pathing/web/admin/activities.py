@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from wtforms import DateField, Form, IntegerField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -225,7 +225,20 @@ ACTIVITIES = Noun(
     options=_options,
     filters=(Filter("kind", "Kind", lambda ctx: [(k.value, t) for k, t in KIND_LABELS.items()]),),
     search_label="Search titles, ids, providers",
+    retire_impact=lambda ctx, a: _plans_holding(ctx, a),
 )
+
+
+def _plans_holding(ctx: AdminContext, activity: Activity) -> list[tuple[str, str | None]]:
+    """Whose approved or submitted plans still have the activity to do."""
+    return [
+        (
+            f"{plan.person.name}: {plan.status.value} plan"
+            + (f" towards {plan.target_role.title}" if plan.target_role else ""),
+            url_for("admin.people.edit", record_id=plan.person_id),
+        )
+        for plan in ctx.service(ActivityService).plans_holding(activity.id)
+    ]
 
 
 def init(parent: Blueprint) -> None:

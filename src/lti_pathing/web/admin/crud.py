@@ -76,6 +76,9 @@ class Noun:
     edit_extra: str | None = None  # template included under the edit form
     extra_context: Callable[[AdminContext, Any], dict[str, Any]] = lambda c, r: {}
     describe: Callable[[Any], str] = label_of  # how a record is named in headings and messages
+    # What retiring a record would leave behind, as (text, link) lines; any line means the admin
+    # is asked to confirm first, and told again afterwards.
+    retire_impact: Callable[[AdminContext, Any], list[tuple[str, str | None]]] | None = None
 
 
 def register(parent: Blueprint, noun: Noun) -> Blueprint:
@@ -199,7 +202,23 @@ class _Pages:
         return self._form_page(ctx, form, record, 422)
 
     def retire(self, record_id: int) -> Rendered:
-        return self._set_active(record_id, False)
+        ctx, noun = admin_context(), self.noun
+        if noun.retire_impact is None:
+            return self._set_active(record_id, False)
+        record = ctx.service(TenantService).get(noun.model, record_id)
+        impact = noun.retire_impact(ctx, record)
+        if impact and request.form.get("confirm") != "yes":
+            return render_template(
+                "admin/retire_confirm.html", noun=noun, record=record, impact=impact
+            ), 409
+        done = self._set_active(record_id, False)
+        if impact and record.active is False:
+            s = "" if len(impact) == 1 else "s"
+            flash(
+                f"It stays in {len(impact)} plan{s} until they are re-planned (Re-plans).",
+                "warning",
+            )
+        return done
 
     def restore(self, record_id: int) -> Rendered:
         return self._set_active(record_id, True)

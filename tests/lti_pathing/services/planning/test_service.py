@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import Activity, Person, Plan, PlanEvent, PlanStatus, Tenant
 from lti_pathing.services.planning import Calendar, Pin, PlanningService, PlanSettings
+from lti_pathing.services.planning.team import TeamPlanner
 from solver.instance import PlanRequest
 from solver.measure import learner_plan
 from solver.request import parse_request
@@ -194,8 +195,12 @@ def test_a_team_is_planned_together_within_shared_capacity(
     planning: PlanningService, person: Callable[[str], Person]
 ) -> None:
     manager = person("E1008")
-    plans = planning.plan_team(manager.id, PlanSettings(explain=False, time_limit_s=10))
+    team = TeamPlanner(planning).plan(manager.id, PlanSettings(explain=False, time_limit_s=10))
+    plans = team.plans
     assert len(plans) >= 2
     assert {p.person.manager_id for p in plans} == {manager.id}
+    assert {p.status for p in plans} == {PlanStatus.proposed}
     request, response = stored_response(planning, plans)
     assert check_response(request, response) == []
+    assert team.result["plan_ids"] == [p.id for p in plans]
+    assert {row["person_id"] for row in team.result["people"]} == {p.person_id for p in plans}

@@ -68,7 +68,7 @@ def test_a_proposal_counts_in_the_queue_says_what_changed_and_why_and_keeps_the_
     assert "Approval queue (1)" in boss.get("/team/").get_data(as_text=True)
     queue = boss.get("/team/queue").get_data(as_text=True)
     assert "1 waiting for you: 0 plans to decide, 1 re-plan proposal." in queue
-    assert "Re-plan proposals (1)" in queue
+    assert "Proposals (1)" in queue
     entry = queue.split(f'data-plan-id="{proposal.id}"', 1)[1].split("</li>", 1)[0]
     assert "moved; ready on" in entry and f"{late[0]} was due to end by" in entry
 
