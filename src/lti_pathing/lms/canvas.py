@@ -235,7 +235,8 @@ def _reason(response: requests.Response) -> str:
     return known.get(response.status_code, f"http_{response.status_code}")
 
 
-def _instant(value: Any) -> dt.datetime | None:
+def instant(value: Any) -> dt.datetime | None:
+    """A Canvas timestamp (ISO 8601, `Z` for UTC) as an aware datetime; None when absent or bad."""
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -295,7 +296,7 @@ class CanvasSource:
         except LmsError as error:
             result.failures.append(Failure(error.code, error.message, course_id))
             return
-        done = _instant(progress.get("completed_at"))
+        done = instant(progress.get("completed_at"))
         if done is not None:
             raw = _raw_status(progress, enrollment)
             result.completions.append(
@@ -310,9 +311,9 @@ class CanvasSource:
         if enrollment.get("enrollment_state") != "completed":
             return
         now = self.clock()
-        ended = _instant(enrollment.get("end_at"))
+        ended = instant(enrollment.get("end_at"))
         done = ended if ended is not None and ended <= now else None
-        done = done or _instant(enrollment.get("updated_at")) or now
+        done = done or instant(enrollment.get("updated_at")) or now
         raw = ("enrollment completed" + _grades(enrollment))[:255]
         result.completions.append(
             Fetched(course_key("canvas", course_id), course_id, None, done, raw)

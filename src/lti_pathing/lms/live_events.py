@@ -31,6 +31,7 @@ from flask import current_app
 
 from lti_pathing.cache import shared_cache
 from lti_pathing.errors import LtiPathingError
+from lti_pathing.lms.canvas import instant as _instant
 from lti_pathing.lti.outbound import platform_session
 
 log = logging.getLogger("lti_pathing.lms")
@@ -198,16 +199,6 @@ def _id(value: Any) -> str | None:
     """A Canvas id (a string of digits; ids are stringified in live events)."""
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
     return text if text.isdigit() and len(text) <= 30 else None
-
-
-def _instant(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def jwks_url() -> str:

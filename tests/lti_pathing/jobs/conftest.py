@@ -39,9 +39,16 @@ LIMITS = {"SOLVER_TIME_LIMIT_S": 20, "QUICK_TIME_LIMIT_S": 10, "REPLAN_CHUNK": 2
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file holding the sample organisation as tenant `larkspur`."""
     path = tmp_path_factory.mktemp("jobs-db") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn)
+    seed_sample(f"sqlite:///{path}", migrate_first=True)
+    return path
+
+
+def seed_sample(url: str, migrate_first: bool = False) -> None:
+    """Put the sample organisation in the database at `url` as tenant `larkspur`."""
+    engine = make_engine(url)
+    if migrate_first:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
     with Session(engine) as session:
         tenant = Tenant(slug="larkspur", name="Larkspur Software")
         session.add(tenant)
@@ -49,7 +56,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ImportService(session, tenant).import_path(SAMPLE)
         session.commit()
     engine.dispose()
-    return path
 
 
 @pytest.fixture

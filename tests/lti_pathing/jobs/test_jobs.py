@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from lti_pathing.db import transaction
 from lti_pathing.jobs import enqueue_plan, enqueue_replan, enqueue_sync, enqueue_team
@@ -201,19 +200,11 @@ def test_a_worker_whose_database_connections_were_cut_still_runs_the_next_job(
     own_postgres: str, redis_url: str, tmp_path: Path
 ) -> None:
     """A database restart ends every pooled connection of a worker; its next job must still run."""
-    from lti_pathing.db import database, make_engine
-    from lti_pathing.services.transfer.importer import ImportService
-    from tests.lti_pathing.jobs.conftest import SAMPLE
+    from lti_pathing.db import database
+    from tests.lti_pathing.jobs.conftest import seed_sample
     from tests.lti_pathing.test_db import terminate_backends
 
-    engine = make_engine(own_postgres)
-    with Session(engine) as session:
-        tenant = Tenant(slug="larkspur", name="Larkspur Software")
-        session.add(tenant)
-        session.flush()
-        ImportService(session, tenant).import_path(SAMPLE)
-        session.commit()
-    engine.dispose()
+    seed_sample(own_postgres)
     workers = Workers(own_postgres, redis_url, tmp_path)
     app = make_app(own_postgres, tmp_path, redis_url)
     try:

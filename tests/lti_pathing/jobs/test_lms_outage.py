@@ -23,9 +23,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import make_url, select, text
-from sqlalchemy.orm import Session
 
-from lti_pathing import create_app, migrate
+from lti_pathing import create_app
 from lti_pathing.auth import Actor
 from lti_pathing.db import database, make_engine, transaction
 from lti_pathing.jobs.sweep import on_start, start_sweeper, stop_sweeper
@@ -41,8 +40,7 @@ from lti_pathing.models import (
     Tenant,
 )
 from lti_pathing.services.completions.connections import LmsConnectionService
-from lti_pathing.services.transfer.importer import ImportService
-from tests.lti_pathing.jobs.conftest import LIMITS, SAMPLE, SECRET, Workers, wait_for
+from tests.lti_pathing.jobs.conftest import LIMITS, SECRET, Workers, seed_sample, wait_for
 from tests.lti_pathing.web.conftest import Browser
 from tests.support.servers import SilentServer
 
@@ -65,16 +63,7 @@ def live_url(request: pytest.FixtureRequest) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        migrate.upgrade(conn)
-    with Session(engine) as session:
-        tenant = Tenant(slug="larkspur", name="Larkspur Software")
-        session.add(tenant)
-        session.flush()
-        ImportService(session, tenant).import_path(SAMPLE)
-        session.commit()
-    engine.dispose()
+    seed_sample(url, migrate_first=True)
     yield url
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
