@@ -76,10 +76,10 @@ def sync(app: Flask, job_id: int) -> None:
         raise Retryable(f"no LMS answered ({len(broken)} run(s) failed)")  # the LMS is down
     message = f"{len(runs)} run(s), {sum(r['recorded'] for r in summary)} new completion(s)"
     if paused:  # retrying now would fail fast again; the next sync after the cool-down tries
-        message += f"; skipped (the LMS is not answering): {paused[0]['message']}"
+        message += f"; {paused[0]['message']}"
     with transaction(app) as session:
         job = session.get_one(Job, job_id)
-        complete(session, job, {"runs": summary, "passback": changed}, message if runs else
+        complete(session, job, {"runs": summary, "passback": changed}, message[:500] if runs else
                  "nothing to sync: no active connection or no LMS user id")  # fmt: skip
 
 

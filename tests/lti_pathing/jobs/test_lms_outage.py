@@ -169,6 +169,28 @@ def test_a_hung_lms_stops_no_one_else(
     assert "an admin deactivated the connection" in page
 
 
+@pytest.mark.db
+def test_a_sync_over_an_lms_whose_breaker_is_open_is_skipped_not_retried(
+    make_live_app: Callable[..., Flask], silent: SilentServer
+) -> None:
+    app = make_live_app()
+    connection_id = connect(app, silent.url)
+    with transaction(app) as session:
+        connection = session.get_one(LmsConnection, connection_id)
+        connection.breaker_failures, connection.breaker_error = 5, "could not connect"
+        connection.breaker_open_until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)
+    admin = signed_in(app, ADMIN, "admin")
+    assert admin.post("/admin/lms/sync").status_code == 302
+    with transaction(app) as session:
+        job_id = session.scalars(select(Job.id).where(Job.kind == JobKind.lms_sync)).one()
+    state = wait_for(app, job_id, lambda j: j.finished, 60)
+    assert state["status"] == "done" and state["attempts"] == 1, state  # no retry: it would fail
+    assert "skipped: canvas" in state["result"]["runs"][0]["message"]
+    assert silent.accepted == 0  # the LMS was not asked
+    page = admin.get("/admin/lms/").get_data(as_text=True)
+    assert "not answering: 5 calls in a row" in page
+
+
 def stale_run(app: Flask, connection_id: int, run_owner: str) -> int:
     """A run (and its job) left running by a process that has ended."""
     with transaction(app) as session:
