@@ -142,7 +142,8 @@ def invitation(check_in_id: int) -> Response:
         actor.person_id
     ):
         raise NotFound(f"no CheckIn with id {check_in_id}")
-    body = checkin_to_ics(check_in, request.host, db.utcnow())
+    # Stamped with the check-in's last change: both people get the same file, byte for byte.
+    body = checkin_to_ics(check_in, request.host, check_in.updated_at or db.utcnow())
     name = f"check-in-{check_in.scheduled_on.isoformat()}.ics"
     return Response(
         body, mimetype="text/calendar",

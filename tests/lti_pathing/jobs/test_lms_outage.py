@@ -97,8 +97,11 @@ def silent() -> Iterator[SilentServer]:
 
 
 def signed_in(app: Flask, external_id: str, *roles: str) -> Browser:
+    """A browser signed in as the person; every request checks the roles against the data, so
+    an admin is marked admin."""
     with transaction(app) as session:
         person = session.scalars(select(Person).where(Person.external_id == external_id)).one()
+        person.is_admin = person.is_admin or "admin" in roles
         actor = Actor(person.tenant_id, person.id, person.name, frozenset({"learner", *roles}))
     return Browser(app, app.test_client()).sign_in(actor)
 

@@ -78,7 +78,8 @@ def test_an_assessment_changes_the_level_gap_and_what_the_report_sees(
     row = row[: row.index("</tr>")]
     assert "manager" in row and "Aisha Okafor" in row
     assert "Not yet &lt;b&gt;seen&lt;/b&gt; at work" in row  # the comment, escaped
-    assert re.search(r"<td>\s*0\b", row) and needed > 0  # his level now: the manager's 0
+    # his level now: the manager's 0, named on the skill's scale
+    assert re.search(r'<td><span class="level" data-level="0">', row) and needed > 0
 
 
 @pytest.mark.parametrize(
