@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 
 from lti_pathing.errors import PermissionDenied, Unauthenticated, from_http, render_error
 
@@ -125,7 +126,13 @@ def current_actor() -> Actor | None:
         stored = Actor.from_session(session.get(SESSION_KEY))
         actor = None
         if stored is not None:
-            actor = _recheck(stored)
+            try:
+                actor = _recheck(stored)
+            except SQLAlchemyError:
+                # The database did not answer: the error page (503) renders as for nobody
+                # signed in rather than asking again; a read run again starts with a fresh `g`.
+                setattr(g, _CHECKED, None)
+                raise
         elif getattr(session, "expired", False):
             hours = current_app.config["SESSION_HOURS"]
             setattr(g, _ENDED, SessionEnded(f"You were signed out after {hours} hours without "

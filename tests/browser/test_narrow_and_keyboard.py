@@ -31,7 +31,9 @@ def fits_a_phone(page: Any, frame: Any) -> None:
     lms, tool = page.evaluate(WIDTHS), frame.evaluate(WIDTHS)
     assert lms[0] <= lms[1], f"the LMS page scrolls sideways around {where}: {lms}"
     assert tool[0] <= tool[1], f"{where} scrolls sideways in a 360 px frame: {tool}"
-    framed = page.locator("iframe").evaluate("(el) => el.getBoundingClientRect().width")
+    framed = page.locator('iframe[title="Tool"]').evaluate(
+        "(el) => el.getBoundingClientRect().width"
+    )
     assert framed >= 340, f"the LMS squeezes the tool to {framed} px"
     assert not frame.evaluate(HIDDEN_COLUMNS), f"{where}: table columns behind a scroll"
     assert not frame.evaluate(TINY_CHART_TEXT), f"{where}: chart text too small to read"

@@ -111,7 +111,11 @@ class PathwayService(TenantService):
 
     def roles(self) -> list[Role]:
         """Active roles a person may pick as a target, by family and seniority."""
-        stmt = self.scoped(Role).where(Role.active.is_(True))
+        stmt = (
+            self.scoped(Role)
+            .where(Role.active.is_(True))
+            .options(selectinload(Role.family))  # the pickers group roles by family
+        )
         return list(
             self.session.scalars(stmt.order_by(Role.family_id, Role.level_rank, Role.title))
         )

@@ -186,7 +186,7 @@ def test_a_task_of_a_killed_worker_is_redelivered_and_completed_once(
     first = workers.start()
     with app.app_context():
         job_id = enqueue(app, "plan", person_id=person_id(app, SOLO))
-        wait_for(app, job_id, lambda j: j.status is JobStatus.running, 60, workers.logs)
+        wait_for(app, job_id, lambda j: j.status is JobStatus.running, 180, workers.logs)
         workers.kill(first)  # mid-solve: the task was never acknowledged
         workers.start()
         state = wait_for(app, job_id, finished, 300, workers.logs)

@@ -116,3 +116,18 @@ def test_an_admin_sees_levels_by_name_in_evidence_and_role_requirements(
     names = ", ".join(scale.label(m.level) for m in scale.levels)
     assert hint.startswith(f"{scale.skill}: {names}.")
     assert f"{scale.label(first.level)}: {scale.at(first.level).description}" in unescape(hint)
+
+
+def test_target_role_pickers_group_the_roles_by_job_family(
+    client_as: Client, person: Callable[[str], Person]
+) -> None:
+    me = person(LEARNER)
+    client = client_as(me)
+    for url, picker in (("/me/plan", 'id="target_role_id"'), ("/me/", 'id="target"')):
+        html = client.get(url).get_data(as_text=True)
+        select_ = html.split(picker, 1)[1].split("</select>", 1)[0]
+        families = re.findall(r'<optgroup label="([^"]+)">', select_)
+        assert len(families) > 1 and len(families) == len(set(families)), url  # one group each
+        assert me.target_role is not None
+        chosen = re.findall(r'<option value="(\d+)" selected>', select_)
+        assert url == "/me/" or chosen == [str(me.target_role_id)]
