@@ -112,6 +112,8 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
         raise click.ClickException(error.message) from None
     for line in report.lines():
         click.echo(line)
+    for removal in report.removals:
+        click.echo(f"{'would be ' if dry_run else ''}removed: {removal.removesuffix(' removed')}")
     done = "would change" if dry_run else "changed"
     click.echo(
         f"{done} {report.changed} record(s)" + (" (dry run: nothing written)" if dry_run else "")

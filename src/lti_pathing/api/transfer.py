@@ -46,6 +46,10 @@ class ImportReportSchema(ma.Schema):
     dry_run = ma.fields.Boolean()
     changed = Integer()
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CountsSchema))
+    removals = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "each child row removed, e.g. 'activity A1: cohort C1 removed'"},
+    )
 
 
 class ExportArgs(ma.Schema):

@@ -82,15 +82,18 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("people", "active"): True,
     ("role_skills", "weight"): ROLE_SKILL_WEIGHT,
 }
+PARENT_NOUNS = {"skills": "skill", "roles": "role", "activities": "activity"}
 IDENTITY_COLUMNS = {"moodle_user_id": Lms.moodle, "canvas_user_id": Lms.canvas, "lti_subject": None}
 
 
 @dataclass
 class ImportReport:
-    """What an import did (or would do, in a dry run), per entity."""
+    """What an import did (or would do, in a dry run), per entity, and each child row removed."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     dry_run: bool = False
+    # One line per child row the import removes, e.g. "activity JS-101: LMS link canvas 1187".
+    removals: list[str] = field(default_factory=list)
 
     def count(self, entity: str, outcome: str) -> None:
         """Add one created / updated / unchanged entity."""
@@ -138,6 +141,8 @@ class Writer:
         # LMS ids are unique per tenant, so an import that swaps two people's ids would clash
         # half-way through the flush; new values are set only after the old ones are cleared.
         self.identity_values: list[tuple[LmsIdentity, str, str]] = []
+        self._parent = ""  # how removals name the parent whose children `sync` sets
+        self._merging = False  # whether `sync` keeps the parent's rows the import does not name
 
     def run(self) -> ImportReport:
         """Write every table in order (parents before children); return the counts."""
@@ -309,6 +314,8 @@ class Writer:
             if parent != table or key not in self.doc.given.get(child, ()):
                 continue
             rows = self._groups(child, parent_column).get(key, [])
+            self._parent = f"{PARENT_NOUNS[table]} {key}"
+            self._merging = child in self.doc.merged
             changed = SYNCS[child](self, obj, rows) or changed
         return changed
 
@@ -323,9 +330,13 @@ class Writer:
 
     def sync(
         self, collection: list[Any], current: dict[Any, Any], wanted: dict[Any, dict[str, Any]],
-        make: Callable[[], Any],
+        make: Callable[[], Any], name: Callable[[Any], str],
     ) -> bool:  # fmt: skip
-        """Make a child collection hold exactly `wanted` (key -> attributes), reusing rows."""
+        """Make a child collection hold exactly `wanted` (key -> attributes), reusing rows.
+
+        When the import merges this table (a partial upload), rows it does not name stay. Each
+        row removed is reported by `name` (e.g. "LMS link canvas 1187").
+        """
         changed = False
         for key, attributes in wanted.items():
             row = current.pop(key, None)
@@ -336,7 +347,10 @@ class Writer:
                 changed = True
             for attribute, value in attributes.items():
                 changed = _set(row, attribute, value) or changed
+        if self._merging:
+            return changed
         for row in current.values():
+            self.report.removals.append(f"{self._parent}: {name(row)} removed")
             collection.remove(row)
             changed = True
         return changed

@@ -31,6 +31,10 @@ CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
     "activity_mentors": ("activities", "activity", "mentors", "mentor"),
     "lms_links": ("activities", "activity", "lms_links", None),
 }
+# Child tables that merge when uploaded without their parent's file (a partial upload): rows add
+# or update by key and the parent's other rows stay. With the parent's file (a full export) the
+# given rows replace the parent's set, so an export round-trips exactly.
+MERGED_WHEN_PARTIAL = frozenset({"lms_links"})
 KEYS: dict[str, tuple[str, ...]] = {
     "skill_categories": ("id",), "skills": ("id",), "skill_levels": ("skill", "level"),
     "job_families": ("id",), "roles": ("id",), "role_skills": ("role", "skill"),
@@ -117,6 +121,7 @@ class Document:
     name: str
     rows: dict[str, list[Row]] = field(default_factory=dict)
     given: dict[str, set[str]] = field(default_factory=dict)  # child table -> parents it sets
+    merged: set[str] = field(default_factory=set)  # child tables that add to a parent's set
     problems: list[Problem] = field(default_factory=list)
 
     def where(self, table: str) -> str:
@@ -198,6 +203,8 @@ def read_csv_files(files: dict[str, bytes], name: str = "import") -> Document:
             parents = {row.raw.get("id") for row in doc.rows.get(parent, [])}
             parents |= {row.raw.get(column) for row in doc.rows[child]}
             doc.given[child] = {p for p in parents if isinstance(p, str)}
+            if child in MERGED_WHEN_PARTIAL and parent not in doc.rows:
+                doc.merged.add(child)
     return doc
 
 

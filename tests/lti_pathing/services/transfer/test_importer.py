@@ -39,7 +39,7 @@ from lti_pathing.models import (
 from lti_pathing.services.transfer.apply import ImportReport
 from lti_pathing.services.transfer.export import ExportService
 from lti_pathing.services.transfer.importer import ImportService
-from lti_pathing.services.transfer.reader import read_json
+from lti_pathing.services.transfer.reader import read_csv_files, read_json
 
 SAMPLE = Path(__file__).parents[4] / "src" / "lti_pathing" / "sample_data"
 # What the sample organisation holds (its generator's commit message and the CSV line counts).
@@ -255,3 +255,37 @@ def test_export_reads_the_tenant_in_a_few_queries(work: Session, larkspur: Tenan
         event.remove(work.connection(), "before_cursor_execute", record)
     assert len(doc["activities"]) == 314 and len(doc["people"]) == 200
     assert len(statements) < 40, "export loads per row (N+1)"
+
+
+def _links(work: Session, activity_id: str) -> dict[str, str]:
+    activity = work.scalars(select(Activity).where(Activity.external_id == activity_id)).one()
+    return {link.lms.value: link.course_id for link in activity.lms_links}
+
+
+def test_lms_links_uploaded_alone_merge_into_the_activity(work: Session, larkspur: Tenant) -> None:
+    # Issue 15: an lms_links.csv naming only an activity's Moodle course kept its Canvas link.
+    assert _links(work, "data-models-advanced") == {"moodle": "122", "canvas": "7065"}
+    upload = b"activity,lms,course_id\ndata-models-advanced,moodle,555\n"
+    report = ImportService(work, larkspur).import_document(
+        read_csv_files({"lms_links.csv": upload})
+    )
+    assert report.counts == {"activities": {"created": 0, "updated": 1, "unchanged": 0}}
+    assert report.removals == []
+    assert _links(work, "data-models-advanced") == {"moodle": "555", "canvas": "7065"}
+
+
+def test_with_activities_a_missing_link_is_listed_then_removed(
+    work: Session, larkspur: Tenant
+) -> None:
+    files = {p.name: p.read_bytes() for p in (SAMPLE / "csv").glob("*.csv")}
+    files["lms_links.csv"] = files["lms_links.csv"].replace(
+        b"data-models-advanced,canvas,7065\n", b""
+    )
+    service = ImportService(work, larkspur)
+    dry = service.import_document(read_csv_files(files, "export"), dry_run=True)
+    expected = ["activity data-models-advanced: LMS link canvas 7065 removed"]
+    assert dry.removals == expected and dry.changed == 1
+    assert _links(work, "data-models-advanced") == {"moodle": "122", "canvas": "7065"}
+    report = service.import_document(read_csv_files(files, "export"))
+    assert report.removals == expected
+    assert _links(work, "data-models-advanced") == {"moodle": "122"}

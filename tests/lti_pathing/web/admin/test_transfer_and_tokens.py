@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_pathing.auth import Actor
-from lti_pathing.models import ApiToken, Person, Skill, Tenant
+from lti_pathing.models import ApiToken, LmsCourseLink, Person, Skill, Tenant
 from lti_pathing.services.api_tokens import authenticate
 from tests.lti_pathing.web.conftest import Browser
 
@@ -78,6 +78,36 @@ def test_csv_zip_export_reimports_unchanged(
     no_people = admin.get("/admin/transfer/export.zip?people=0")
     with zipfile.ZipFile(io.BytesIO(no_people.get_data())) as archive:
         assert "people.csv" not in archive.namelist()
+
+
+def test_the_dry_run_lists_each_child_row_the_import_removes(
+    admin: Browser, tenant: Tenant, seed: Callable[..., Any], session: Session
+) -> None:
+    # Issue 15: an export without one of an activity's LMS links says so before the admin confirms.
+    seed(tenant)
+    exported = admin.get("/admin/transfer/export.zip")
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(exported.get_data())) as source,
+        zipfile.ZipFile(buffer, "w") as target,
+    ):
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "lms_links.csv":
+                assert b"act-a,moodle,10a" in data
+                row = b"act-a,moodle,10a"
+                data = data.replace(row + b"\r\n", b"").replace(row + b"\n", b"")
+            target.writestr(name, data)
+    html = upload(admin, "export.zip", buffer.getvalue()).get_data(as_text=True)
+    assert "Will be removed (1)" in html
+    assert "activity act-a: LMS link moodle 10a removed" in html
+    assert "Import now (1 change(s))" in html
+    session.expire_all()
+    assert count(session, LmsCourseLink, tenant) == 1  # a dry run: still there
+    applied = admin.post("/admin/transfer/apply").get_data(as_text=True)
+    assert "Removed (1)" in applied and "activity act-a: LMS link moodle 10a removed" in applied
+    session.expire_all()
+    assert count(session, LmsCourseLink, tenant) == 0
 
 
 def test_bad_people_csv_lists_every_bad_row_and_writes_nothing(
