@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from lti_pathing.db import transaction
@@ -62,8 +63,8 @@ def test_a_manager_plans_the_team_together_and_approves_the_proposals(
     frame.wait_for_function("() => document.activeElement.id === 'flashes'")
     assert_accessible(frame)
     frame.get_by_role("button", name="Approve all 2 proposals").click()
-    frame.locator("#flashes").wait_for()
-    assert "Sofia Murphy, Fatima Kaur" in frame.locator("#flashes").inner_text()
+    # The page before had a message too: wait for the new page's.
+    expect(frame.locator("#flashes")).to_contain_text("Sofia Murphy, Fatima Kaur", timeout=30_000)
     assert frame.locator("#approve-all").count() == 0
     with transaction(servers.tool_app) as session:
         statuses = session.scalars(
