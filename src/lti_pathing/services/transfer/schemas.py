@@ -205,7 +205,7 @@ class SkillCategoryRow(Schema):
 class SkillRow(Schema):
     id = Id(required=True)
     name = Text(required=True)
-    category = Id(required=True)
+    category = Id()  # a skill may stand outside every category (the admin form allows it)
     description = Text(DESCRIPTION_MAX)
     source_uri = Uri()
 

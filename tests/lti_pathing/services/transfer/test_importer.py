@@ -289,3 +289,30 @@ def test_with_activities_a_missing_link_is_listed_then_removed(
     report = service.import_document(read_csv_files(files, "export"))
     assert report.removals == expected
     assert _links(work, "data-models-advanced") == {"moodle": "122"}
+
+
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_a_skill_outside_every_category_exports_and_imports_into_another_tenant(
+    work: Session, larkspur: Tenant, tmp_path: Path, form: str
+) -> None:
+    """The admin form allows a skill without a category, so a backup holding one must restore."""
+    loose = work.scalars(select(Skill).where(Skill.tenant_id == larkspur.id)).first()
+    assert loose is not None
+    loose.category = None
+    work.flush()
+    exporter = ExportService(work, larkspur)
+    if form == "json":
+        target = tmp_path / "export.json"
+        target.write_text(json.dumps(exporter.document()), encoding="utf-8")
+    else:
+        target = tmp_path / "export"
+        exporter.write_csv(target)
+    other = Tenant(slug="other", name="Other")
+    work.add(other)
+    work.flush()
+    ImportService(work, other).import_path(target)
+    restored = work.scalars(
+        select(Skill).where(Skill.tenant_id == other.id, Skill.external_id == loose.external_id)
+    ).one()
+    assert restored.category is None
+    assert ExportService(work, other).document() == exporter.document()
