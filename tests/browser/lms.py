@@ -66,6 +66,15 @@ def horizontal_overflow(frame: Any) -> int:
     return overflow
 
 
+def download(page: Any, link: Any) -> Any:
+    """Click a download link; the finished download (inside the LMS frame, as a person gets it)."""
+    with page.expect_download(timeout=30_000) as started:
+        link.click()
+    found = started.value
+    assert found.failure() is None, found.failure()
+    return found
+
+
 def shot(page: Any, name: str, readme: bool = False) -> Path:
     """Save a screenshot as a test artifact (and as a README screenshot when asked)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from lti_pathing.db import transaction
 from lti_pathing.models import Job, Plan, PlanStatus, Skill
 from tests.browser.axe import assert_accessible
-from tests.browser.lms import ADMIN, ARTIFACTS, LEARNER, MANAGER, open_tool
+from tests.browser.lms import ADMIN, ARTIFACTS, LEARNER, MANAGER, download, open_tool
 from tests.support.lti_servers import LtiServers
 
 
@@ -264,27 +264,19 @@ def test_the_focus_ring_stands_out_three_to_one(page: Any, servers: LtiServers) 
         assert _contrast(ring[3], background) >= 3, f"{selector}: {ring[3]} on {background}"
 
 
-def _download(page: Any, link: Any) -> Any:
-    with page.expect_download(timeout=30_000) as started:
-        link.click()
-    download = started.value
-    assert download.failure() is None, download.failure()
-    return download
-
-
 def test_downloads_work_inside_the_frame(
     page: Any, servers: LtiServers, no_plans: None, tmp_path: Any
 ) -> None:
     frame = open_tool(page, servers, ADMIN)
     _visible_link(frame, "Import and export").click()
-    zipped = _download(page, frame.get_by_role("link", name="Everything as CSV files (ZIP)"))
+    zipped = download(page, frame.get_by_role("link", name="Everything as CSV files (ZIP)"))
     assert zipped.suggested_filename.endswith("-csv.zip")
     saved = tmp_path / "export.zip"
     zipped.save_as(saved)
     assert zipfile.is_zipfile(saved) and "people.csv" in zipfile.ZipFile(saved).namelist()
 
     frame = _generate_and_submit(page, servers)
-    ics = _download(page, frame.get_by_role("link", name=re.compile("Add to my calendar")))
+    ics = download(page, frame.get_by_role("link", name="Add to my calendar (.ics)"))
     assert ics.suggested_filename.endswith(".ics")
     ics.save_as(tmp_path / "plan.ics")
     assert (tmp_path / "plan.ics").read_text().startswith("BEGIN:VCALENDAR")

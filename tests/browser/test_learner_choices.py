@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from lti_pathing.db import transaction
 from lti_pathing.models import ItemStatus, Person, Plan, PlanStatus
@@ -25,23 +23,10 @@ from tests.browser.lms import (
     open_tool,
     shot,
 )
+from tests.browser.test_every_journey import SOLVE_TIMEOUT_MS, no_plans  # noqa: F401
 from tests.support.lti_servers import LtiServers
 
-SOLVE_TIMEOUT_MS = 120_000  # a 5 s solve, on a busy 2-core machine
 WEEKS_AGO = 12
-
-
-@pytest.fixture
-def fresh(servers: LtiServers) -> Iterator[None]:
-    """Start (and leave) the sample people without plans: archived plans are not shown."""
-
-    def archive() -> None:
-        with transaction(servers.tool_app) as session:
-            session.execute(update(Plan).values(status=PlanStatus.archived))
-
-    archive()
-    yield
-    archive()
 
 
 def link(frame: Any, name: str) -> Any:
@@ -111,7 +96,9 @@ def test_levels_are_named_and_self_assessment_offers_the_skills_own_scale(
 
 
 def test_a_learner_keeps_leaves_out_and_adds_activities_and_chooses_the_start(
-    page: Any, servers: LtiServers, fresh: None
+    page: Any,
+    servers: LtiServers,
+    no_plans: None,  # noqa: F811
 ) -> None:
     frame = my_plan(page, servers)
     assert frame.locator("#choices-none").is_visible()  # no plan yet: the choices say so
@@ -186,7 +173,9 @@ def _slip_the_approved_plan(servers: LtiServers) -> None:
 
 
 def test_a_re_plan_proposal_says_what_changed_and_why_and_the_learner_is_told(
-    page: Any, servers: LtiServers, fresh: None
+    page: Any,
+    servers: LtiServers,
+    no_plans: None,  # noqa: F811
 ) -> None:
     frame = my_plan(page, servers)
     frame.locator("#hours_per_week").fill("6")
@@ -246,7 +235,9 @@ def test_a_re_plan_proposal_says_what_changed_and_why_and_the_learner_is_told(
 
 
 def test_a_budget_what_if_names_its_currency_and_re_plans_with_one_click(
-    page: Any, servers: LtiServers, fresh: None
+    page: Any,
+    servers: LtiServers,
+    no_plans: None,  # noqa: F811
 ) -> None:
     frame = my_plan(page, servers)
     frame.locator("#hours_per_week").fill("6")

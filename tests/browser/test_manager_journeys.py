@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from lti_pathing.db import transaction
 from lti_pathing.models import Activity, CheckIn, Person, Plan, PlanItem, PlanStatus
 from tests.browser.axe import assert_accessible
-from tests.browser.lms import ADMIN, LEARNER, MANAGER, open_tool
+from tests.browser.lms import ADMIN, LEARNER, MANAGER, download, open_tool
 from tests.browser.test_every_journey import SOLVE_TIMEOUT_MS, no_plans  # noqa: F401
 from tests.support.lti_servers import LtiServers
 
@@ -130,14 +130,6 @@ def _without_stamp(ics: str) -> str:
     return re.sub(r"\nDTSTAMP:[0-9TZ]+", "", ics)
 
 
-def _download(page: Any, link: Any) -> Any:
-    with page.expect_download(timeout=30_000) as started:
-        link.click()
-    download = started.value
-    assert download.failure() is None, download.failure()
-    return download
-
-
 def test_a_check_in_has_a_time_and_both_people_add_it_to_their_calendars(
     page: Any, servers: LtiServers, tmp_path: Any
 ) -> None:
@@ -155,7 +147,7 @@ def test_a_check_in_has_a_time_and_both_people_add_it_to_their_calendars(
     when = frame.locator("[id^=checkin-when-]").inner_text()
     assert "15:45\u201316:15 (Europe/Lisbon)" in when
     assert_accessible(frame)
-    ics = _download(page, frame.get_by_role("link", name=re.compile("Add to my calendar")))
+    ics = download(page, frame.get_by_role("link", name=re.compile("Add to my calendar")))
     ics.save_as(tmp_path / "manager.ics")
     manager_copy = (tmp_path / "manager.ics").read_text()
     assert "DTSTART;TZID=Europe/Lisbon:" + day.replace("-", "") + "T154500" in manager_copy
@@ -165,7 +157,7 @@ def test_a_check_in_has_a_time_and_both_people_add_it_to_their_calendars(
     listed = frame.locator("#my-checkins")
     listed.wait_for()
     assert "15:45\u201316:15 (Europe/Lisbon)" in listed.inner_text()
-    ics = _download(page, listed.get_by_role("link", name=re.compile("Add to my calendar")))
+    ics = download(page, listed.get_by_role("link", name=re.compile("Add to my calendar")))
     ics.save_as(tmp_path / "learner.ics")
     learner_copy = (tmp_path / "learner.ics").read_text()
     assert _without_stamp(learner_copy) == _without_stamp(manager_copy)  # one invitation for both
