@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import requests
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 # How a page says it submits its first form on load: the tool's form attribute (its script is a
 # static file), the development platform's inline handler.
@@ -25,17 +25,49 @@ def _not_ready(environ: Any, start_response: Any) -> list[bytes]:
     return [b"not ready"]
 
 
+_BODY = "tests.support.servers.body"
+
+
+def _keeping_body(app: Any) -> Any:
+    """`app`, leaving its response body in the environ for `_ClosingHandler`."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        body = app(environ, start_response)
+        environ[_BODY] = body
+        return body
+
+    return wrapped
+
+
+class _ClosingHandler(WSGIRequestHandler):
+    """werkzeug's handler, closing the response body when the client hangs up.
+
+    werkzeug drains the request before closing the body; on a reset connection (a browser
+    cancelling a script when a download starts) the drain raises first, and the body (an open
+    static file) stayed open until garbage collection, whose ResourceWarning then failed whichever
+    test was running.
+    """
+
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        body = (environ or {}).get(_BODY)
+        if hasattr(body, "close"):
+            body.close()
+        super().connection_dropped(error, environ)
+
+
 class LiveServer:
     """A threaded WSGI server on 127.0.0.1; `url` uses `hostname` (e.g. localhost vs 127.0.0.1)."""
 
     def __init__(self, hostname: str = "127.0.0.1") -> None:
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, _not_ready, threaded=True)
+        self.server: BaseWSGIServer = make_server(
+            "127.0.0.1", 0, _not_ready, threaded=True, request_handler=_ClosingHandler
+        )
         self.url = f"http://{hostname}:{self.server.server_port}"
         self._thread: threading.Thread | None = None
 
     def start(self, app: Any) -> LiveServer:
         """Serve `app` from now on."""
-        self.server.app = app
+        self.server.app = _keeping_body(app)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
         return self
