@@ -107,19 +107,27 @@ class PlanItem(TenantOwned, Versioned, Timestamped, Base):
 
 
 class PlanEvent(TenantOwned, Base):
-    """Something that happened to a plan. Rows are only ever added: never changed or deleted."""
+    """The tenant's audit record: something that happened to a plan (a generation, a decision,
+    a comment) or, with no plan, to a person's data or the tenant's settings (docs/audit.md).
+
+    Rows are only ever added, never changed or deleted through the ORM; the two lawful
+    exceptions, the retention purge and an erasure request, use explicit statements
+    (`services.audit`).
+    """
 
     __tablename__ = "plan_event"
 
     id: Mapped[intpk]
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
-    at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    # The person a record without a plan concerns (a plan's record concerns the plan's owner).
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
     comment: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    plan: Mapped[Plan] = relationship(back_populates="events")
+    plan: Mapped[Plan | None] = relationship(back_populates="events")
 
 
 class AppendOnlyViolation(RuntimeError):

@@ -45,6 +45,8 @@ class Tenant(Versioned, Timestamped, Base):
     # equal to their employee id (`Person.external_id`): only when the organisation says its
     # LMS's SIS ids are its employee ids.
     match_sis_id: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Audit records older than this many days are purged by a periodic job (None: kept for good).
+    audit_retention_days: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

@@ -271,7 +271,7 @@ class ReplanService(PlanningService):
                 )
                 / 1000
             )
-            writer = PlanWriter(self.session, self.tenant, self.clock())
+            writer = PlanWriter(self.session, self.tenant, self.clock(), answer.get("stats"))
             for lp in answer["plans"]:
                 closure += lp["closure"]
                 plan_id = self._store(writer, built, answer["status"], lp, counts)

@@ -25,7 +25,8 @@ from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.scales import ScaleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
-from lti_pathing.web import charts, own_plan, plan_jobs
+from lti_pathing.services.why_plan import WhyPlanService
+from lti_pathing.web import charts, own_plan, plan_jobs, why_words
 from lti_pathing.web.form_errors import shows_form_errors
 from lti_pathing.web.viewing import (
     acting,
@@ -281,6 +282,16 @@ def calendar(plan_id: int) -> Response:
         body, mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="plan-{own.id}.ics"'},
     )  # fmt: skip
+
+
+@bp.get("/plan/<int:plan_id>/why")
+@require()
+def why(plan_id: int) -> str:
+    """Why this plan: what each item is for and why then, what was left out, what stays open."""
+    actor, tenant = acting()
+    own = _own_plan(tenant, actor.person_id, plan_id)
+    explained = service(WhyPlanService, tenant).explain(own)
+    return render_template("learner/why.html", why=explained, sentence=why_words.sentence)
 
 
 def _own_plan(tenant: Any, person_id: int, plan_id: int) -> Plan:

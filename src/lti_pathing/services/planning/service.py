@@ -202,7 +202,7 @@ class PlanningService(TenantService):
         )
         answer = self.solve(built)
         self.refuse_without_plan(built, answer)
-        writer = PlanWriter(self.session, self.tenant, self.clock())
+        writer = PlanWriter(self.session, self.tenant, self.clock(), answer.get("stats"))
         if replaces is not None:
             self._archive_proposals(replaces, actor_id)
         return writer.write(built, answer["status"], answer["plans"][0], actor_id, job_id, replaces)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lti_pathing.models import ItemStatus, Plan, PlanEvent, PlanItem, PlanStatus, Tenant
+from lti_pathing.services.audit.generation import generation_facts
 from lti_pathing.services.planning.changes import plan_change
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 
@@ -80,12 +81,23 @@ def _status_after_writing(
 
 
 class PlanWriter:
-    """Persists plans for the learners of one solved request."""
+    """Persists plans for the learners of one solved request.
 
-    def __init__(self, session: Session, tenant: Tenant, now: dt.datetime) -> None:
+    `stats` are the planner's statistics of that solve: each plan's audit record keeps its
+    objective tiers (docs/audit.md).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        tenant: Tenant,
+        now: dt.datetime,
+        stats: dict[str, Any] | None = None,
+    ) -> None:
         self.session = session
         self.tenant = tenant
         self.now = now
+        self.stats = stats
 
     def write(
         self,
@@ -149,6 +161,9 @@ class PlanWriter:
                     "job_id": job_id,
                     "replaces": plan.replaces_id,
                     **({"change": change} if change is not None else {}),
+                    "generation": generation_facts(
+                        built.data, subject.person.external_id, status, learner_plan, self.stats
+                    ),
                 },
             )
         )

@@ -108,7 +108,9 @@ class TeamPlanner:
         # Each person alone, in at most the team's own time limit (the job's budget: two limits).
         alone_s = min(limits.quick_time_limit_s * len(subjects), limits.time_limit_s)
         sharing = sharing_report(request, response, alone_s)
-        plans = [self._propose(built, answer["status"], lp, actor_id, job_id)
+        writer = PlanWriter(self.session, self.planning.tenant, self.planning.clock(),
+                            answer.get("stats"))  # fmt: skip
+        plans = [self._propose(writer, built, answer["status"], lp, actor_id, job_id)
                  for lp in answer["plans"]]  # fmt: skip
         result = {
             "status": answer["status"],
@@ -121,6 +123,7 @@ class TeamPlanner:
 
     def _propose(
         self,
+        writer: PlanWriter,
         built: BuiltRequest,
         status: str,
         learner_plan: dict[str, Any],
@@ -131,7 +134,6 @@ class TeamPlanner:
         subject = built.subjects[learner_plan["learner"]]
         current = current_plan(self.planning, subject.person.id)
         self._archive_pending(subject.person.id, actor_id)
-        writer = PlanWriter(self.session, self.planning.tenant, self.planning.clock())
         return writer.write(
             built,
             status,

@@ -1,0 +1,1 @@
+"""The audit trail and people's data rights: records, exports, retention, access and erasure."""
