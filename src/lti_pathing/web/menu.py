@@ -80,6 +80,8 @@ MENU = (
         MenuLink("Course rosters", "admin.rosters.index", "nav-admin-rosters"),
         MenuLink("Grade books", "admin.gradebooks.index", "nav-admin-gradebooks"),
         MenuLink("Re-plans", "admin.replans.index", "nav-admin-replans"),
+        MenuLink("Audit and data", "admin.audit.index", "nav-admin-audit"),
+        MenuLink("About the optimiser", "admin.audit.model_facts", "nav-admin-model-facts"),
     )),
 )  # fmt: skip
 
