@@ -20,6 +20,7 @@ QUEUE = "lti_pathing"
 SYNC_RETRIES = 5
 CLAIM_RETRIES = 5  # a worker that cannot reach the database to start a job tries again later
 SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
+PURGE_AUDIT = "lti_pathing.purge_audit"
 SWEEP = "lti_pathing.sweep_jobs"
 SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
 
@@ -96,6 +97,7 @@ def make_celery(app: Flask) -> Celery:
 
 def _beat_schedule(app: Flask) -> dict[str, Any]:
     """Run beat with the workers: `lti-pathing worker -B` (one of them) or `celery beat`."""
+    from lti_pathing.jobs.retention import PURGE_HOURS
     from lti_pathing.jobs.sweep import SWEEP_MINUTES
 
     # Syncs whose worker died are marked failed (they would otherwise stay "running" for good).
@@ -109,6 +111,12 @@ def _beat_schedule(app: Flask) -> dict[str, Any]:
         "lms-sync-sweep": {
             "task": SWEEP_SYNCS,
             "schedule": 60.0 * SWEEP_MINUTES,
+            "options": {"queue": QUEUE},
+        },
+        # Audit records past their tenant's retention are deleted (jobs.retention).
+        "audit-retention": {
+            "task": PURGE_AUDIT,
+            "schedule": 3600.0 * PURGE_HOURS,
             "options": {"queue": QUEUE},
         },
     }
@@ -197,6 +205,13 @@ def _register(celery: Celery, app: Flask) -> None:
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise
+
+    @celery.task(name=PURGE_AUDIT, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def purge_audit() -> int:
+        """Celery beat: delete audit records past their tenant's retention."""
+        from lti_pathing.jobs.retention import purge_all
+
+        return purge_all(app)
 
     @celery.task(name=SWEEP_SYNCS, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
     def sweep_lms_syncs() -> int:

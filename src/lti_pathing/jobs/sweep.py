@@ -9,18 +9,22 @@ admin reads. It is called
 - every `SWEEP_MINUTES`: by Celery beat (`lti_pathing.sweep_lms_syncs`) with a broker, or by a
   daemon thread of the serving process without one (the embedded default);
 - and by every sync, for its connection, before it starts.
+
+Without a broker the same thread also runs the daily audit-retention purge (`jobs.retention`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from lti_pathing.db import transaction
 from lti_pathing.jobs import uses_celery
+from lti_pathing.jobs.retention import PURGE_HOURS, purge_all
 from lti_pathing.lms.recovery import recover_stale_runs
 
 log = logging.getLogger(__name__)
@@ -60,11 +64,15 @@ def start_sweeper(app: Flask, every_s: float = SWEEP_MINUTES * 60.0) -> threadin
     stop = threading.Event()
 
     def sweep() -> None:
+        purged_at = 0.0
         while not stop.wait(every_s):
             try:
                 recover_stale_syncs(app)
+                if time.monotonic() - purged_at >= PURGE_HOURS * 3600:  # daily, as Celery beat
+                    purged_at = time.monotonic()
+                    purge_all(app)
             except Exception:  # never let the sweeper die: the next round tries again
-                log.exception("the LMS sync sweep failed")
+                log.exception("the LMS sync sweep or the audit purge failed")
 
     threading.Thread(target=sweep, name="lms-sync-sweep", daemon=True).start()
     app.extensions[SWEEPER] = stop
