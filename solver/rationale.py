@@ -30,7 +30,8 @@ from solver.solution import OpenGap, PlanItem
 Params = dict[str, Any]
 CODES = (
     "closes", "unlocks", "pinned",
-    "starts_now", "after_activity", "after_skill", "cohort", "window", "blackout", "hours", "mentor",
+    "starts_now", "after_activity", "after_skill", "cohort", "window", "blackout", "hours",
+    "mentor",
     "excluded", "completed", "does_not_fit", "prerequisites", "dominated", "covered", "cheaper",
     "shorter", "capacity", "budget", "time",
 )  # fmt: skip
@@ -77,9 +78,11 @@ def rationale(
     ordered = sorted(items, key=lambda i: (i.start_week, i.activity))
     levels = _levels_over_time(request, learner, ordered)
     out = tuple(
-        ItemRationale(i, _purpose(request, learner, i, ordered, levels), _timing(request, learner, i, ordered))
+        ItemRationale(
+            i, _purpose(request, learner, i, ordered, levels), _timing(request, learner, i, ordered)
+        )
         for i in ordered
-    )  # fmt: skip
+    )
     return Rationale(out, _not_chosen(request, learner, ordered, open_gaps))
 
 
@@ -121,7 +124,9 @@ def _purpose(
                                          "required": target.level}))  # fmt: skip
     for later in items:
         other = request.activity_by_id[later.activity]
-        if later.start_week >= item.end_week and _needs(other, activity, _at(levels, item.start_week)):
+        if later.start_week >= item.end_week and _needs(
+            other, activity, _at(levels, item.start_week)
+        ):
             out.append(Reason("unlocks", {"activity": later.activity}))
     return tuple(out)
 
@@ -131,7 +136,8 @@ def _needs(later: Activity, earlier: Activity, before: Mapping[str, int]) -> boo
     if earlier.id in later.requires_activities:
         return True
     return any(
-        before.get(s, 0) < lvl <= earlier.grants.get(s, 0) for s, lvl in later.requires_skills.items()
+        before.get(s, 0) < lvl <= earlier.grants.get(s, 0)
+        for s, lvl in later.requires_skills.items()
     )
 
 
@@ -150,7 +156,9 @@ def _timing(
         elif other.end_week == week:
             for skill, level in sorted(activity.requires_skills.items()):
                 if done.grants.get(skill, 0) >= level:
-                    out.append(Reason("after_skill", {"skill": skill, "level": level, "week": week}))
+                    out.append(
+                        Reason("after_skill", {"skill": skill, "level": level, "week": week})
+                    )
     if activity.start_weeks is not None:
         out.append(Reason("cohort", {"week": week}))
     if activity.earliest_start == week:
@@ -171,7 +179,9 @@ def _hours_taken(
     week = item.start_week - 1
     used = sum(request.activity_by_id[o.activity].quarter_hours for o in items
                if o.start_week <= week < o.end_week)  # fmt: skip
-    return used > 0 and used + request.activity_by_id[item.activity].quarter_hours > learner.capacity(week)
+    return used > 0 and used + request.activity_by_id[
+        item.activity
+    ].quarter_hours > learner.capacity(week)
 
 
 def _mentor_busy(request: PlanRequest, item: PlanItem, week: int) -> bool:
@@ -224,8 +234,10 @@ def _covered(
     request: PlanRequest, activity: Activity, skills: Sequence[str], items: Sequence[PlanItem]
 ) -> tuple[Reason, ...]:
     """The plan reaches what the activity teaches with other items: which, and how they compare."""
-    others = sorted({i.activity for i in items
-                     if any(request.activity_by_id[i.activity].grants.get(s, 0) for s in skills)})  # fmt: skip
+    grants = request.activity_by_id
+    others = sorted(
+        {i.activity for i in items if any(grants[i.activity].grants.get(s, 0) for s in skills)}
+    )
     reasons = [Reason("covered", {"others": others})]
     if not others:
         return tuple(reasons)

@@ -58,7 +58,9 @@ def test_audit_commands_export_set_retention_purge_and_erase(
     from lti_pathing.db import utcnow
     from lti_pathing.models import PlanEvent
 
-    person = Person(tenant_id=tenant.id, external_id="E-9", name="Noor Haddad", email="n@example.org")
+    person = Person(
+        tenant_id=tenant.id, external_id="E-9", name="Noor Haddad", email="n@example.org"
+    )
     session.add(person)
     session.flush()
     old = PlanEvent(tenant_id=tenant.id, kind="commented", subject_id=person.id,

@@ -1,4 +1,4 @@
-""""Why this plan": the planner's reasons for a stored plan, with the tool's names and dates.
+""" "Why this plan": the planner's reasons for a stored plan, with the tool's names and dates.
 
 `solver.rationale` gives reason codes with parameters in the planner's ids and weeks; this
 service swaps in the catalog's names, calendar dates and money, and keeps the codes. The words
@@ -120,9 +120,14 @@ class WhyPlanService(TenantService):
     def _names(self) -> dict[str, str]:
         """Skill and activity external ids -> their names."""
         t = self.tenant.id
-        rows = list(self.session.execute(select(Skill.external_id, Skill.name).where(Skill.tenant_id == t)))
-        rows += list(self.session.execute(
-            select(Activity.external_id, Activity.title).where(Activity.tenant_id == t)))
+        rows = list(
+            self.session.execute(select(Skill.external_id, Skill.name).where(Skill.tenant_id == t))
+        )
+        rows += list(
+            self.session.execute(
+                select(Activity.external_id, Activity.title).where(Activity.tenant_id == t)
+            )
+        )
         return {str(k): str(v) for k, v in rows}
 
     def _why(self, code: str, params: dict[str, Any], names: dict[str, str], calendar: Calendar

@@ -11,13 +11,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from lti_pathing.services.why_plan import Why
 
 TEMPLATES: dict[str, str] = {
     # what an item is for
-    "closes": "It raises {skill} from level {before} to level {after}; the role asks for level {required}.",
+    "closes": (
+        "It raises {skill} from level {before} to level {after}; "
+        "the role asks for level {required}."
+    ),
     "unlocks": "{activity} needs it first.",
     "pinned": "You chose to keep it at this date.",
     # why it starts then
@@ -36,28 +37,34 @@ TEMPLATES: dict[str, str] = {
     "prerequisites": "Its prerequisites cannot be completed in time.",
     "dominated": "{other} teaches at least as much for no more weeks, hours or money.",
     "covered": "Your plan already reaches these levels with {others}.",
-    "cheaper": "It costs {cost} {currency}; what your plan holds instead costs {other_cost} {currency}.",
+    "cheaper": (
+        "It costs {cost} {currency}; what your plan holds instead costs {other_cost} {currency}."
+    ),
     "shorter": "It takes {hours} hours; what your plan holds instead takes {other_hours} hours.",
     "capacity": "Its mentors or seats are taken in the weeks available.",
     "budget": "It would take the plan over your budget.",
     "time": "There are not enough weeks or hours per week for it.",
     # what stays open
     "open_no_activity": "Nothing in the catalogue teaches {skill} to level {required}.",
-    "open_time": "There are not enough weeks or hours per week to bring {skill} to level {required}.",
-    "open_prerequisites": "What teaches {skill} to level {required} needs prerequisites that cannot be completed in time.",
+    "open_time": (
+        "There are not enough weeks or hours per week to bring {skill} to level {required}."
+    ),
+    "open_prerequisites": (
+        "What teaches {skill} to level {required} needs prerequisites that cannot be "
+        "completed in time."
+    ),
     "open_capacity": "The mentors or seats needed for {skill} are taken in the weeks available.",
     "open_budget": "The budget runs out before {skill} reaches level {required}.",
 }  # fmt: skip
 FALLBACK = "The planner gave a reason this page cannot put into words ({code})."
 
 
-def sentence(why: Why) -> Markup:
-    """The reason as one sentence, parameters escaped and formatted (dates, amounts)."""
-    template = TEMPLATES.get(why.code)
-    if template is None:
-        return Markup(FALLBACK).format(code=why.code)
+def sentence(why: Why) -> str:
+    """The reason as one sentence, its parameters formatted (dates, amounts); plain text that
+    the templates escape."""
+    template = TEMPLATES.get(why.code, FALLBACK)
     values = {key: _shown(value) for key, value in why.params.items()}
-    return Markup(escape(template)).format(**values)
+    return template.format_map({"code": why.code, **values})
 
 
 def _shown(value: Any) -> str:

@@ -74,17 +74,20 @@ class PersonDataService(TenantService):
     def export(self, person_id: int, actor_id: int | None) -> dict[str, Any]:
         """Everything the tool holds about the person, as JSON-ready data (the export is logged)."""
         person = self.get(Person, person_id)
-        out: dict[str, Any] = {"format": "lti-pathing-person", "version": 1,
-                               "exported_at": self.clock().isoformat(), "person": row(person)}  # fmt: skip
+        out: dict[str, Any] = {
+            "format": "lti-pathing-person",
+            "version": 1,
+            "exported_at": self.clock().isoformat(),
+            "person": row(person),
+        }
         for name, model, columns in SECTIONS:
             out[name] = [row(r) for r in self._rows_naming(model, columns, person.id)]
         plan_ids = [p["id"] for p in out["plans"]]
         items = self.scoped(PlanItem).where(PlanItem.plan_id.in_(plan_ids)).order_by(PlanItem.id)
         out["plan_items"] = [row(r) for r in self.session.scalars(items)]
-        out["audit_records"] = [row(e) for e in AuditService(self.session, self.tenant,
-                                                             self.clock).involving(person.id)]  # fmt: skip
-        AuditService(self.session, self.tenant, self.clock).record(
-            "person_data_exported", actor_id, person.id)
+        trail = AuditService(self.session, self.tenant, self.clock)
+        out["audit_records"] = [row(e) for e in trail.involving(person.id)]
+        trail.record("person_data_exported", actor_id, person.id)
         return out
 
     def export_zip(self, person_id: int, actor_id: int | None) -> bytes:
@@ -121,7 +124,8 @@ class PersonDataService(TenantService):
         self.flush()
         self.session.expire_all()  # rows changed by statements above are read again
         AuditService(self.session, self.tenant, self.clock).record(
-            "person_erased", actor_id, person_id, reason, {"changed": counts})
+            "person_erased", actor_id, person_id, reason, {"changed": counts}
+        )
         return Erasure(person_id, counts)
 
     def _scrubber(self, person: Person) -> Scrubber:
@@ -129,8 +133,10 @@ class PersonDataService(TenantService):
         for identity in self.session.scalars(self.scoped(LmsIdentity).where(
                 LmsIdentity.person_id == person.id)):  # fmt: skip
             ids += [identity.subject, identity.lms_user_id]
-        ids += list(self.session.scalars(select(GradePassback.subject).where(
-            GradePassback.tenant_id == self.tenant.id, GradePassback.person_id == person.id)))  # fmt: skip
+        links = select(GradePassback.subject).where(
+            GradePassback.tenant_id == self.tenant.id, GradePassback.person_id == person.id
+        )
+        ids += list(self.session.scalars(links))
         return Scrubber.of(ids, [person.name, person.email], f"erased-{person.id}")
 
     def _forget_links(self, person: Person) -> dict[str, int]:
@@ -180,8 +186,8 @@ class PersonDataService(TenantService):
         for rid, *values in self.session.execute(stmt):
             new = [_scrub_value(scrub, v) for v in values]
             if new != values:
-                update_stmt = update(model).where(id_col == rid).values(dict(zip(columns, new,
-                                                                             strict=True)))  # fmt: skip
+                values_by_column = dict(zip(columns, new, strict=True))
+                update_stmt = update(model).where(id_col == rid).values(values_by_column)
                 self.session.execute(update_stmt.execution_options(synchronize_session=False))
                 changed += 1
         return changed

@@ -55,7 +55,8 @@ class EraseForm(FlaskForm):  # type: ignore[misc]
 
     person = StringField("Employee id or e-mail address", [DataRequired(), Length(max=255)])
     reason = TextAreaField(
-        "Why (e.g. the request's reference; not their name)", [DataRequired(), Length(max=MAX_REASON)]
+        "Why (e.g. the request's reference; not their name)",
+        [DataRequired(), Length(max=MAX_REASON)],
     )
     confirm = StringField("Type ERASE to confirm", [DataRequired()])
 
@@ -153,7 +154,8 @@ def person_erase() -> Response | tuple[str, int]:
         done = ctx.service(PersonDataService).erase(found.id, ctx.actor.person_id, form.reason.data)
     except (Invalid, NotFound) as error:
         ctx.rollback()
-        form.person.errors = [error.message, *sum((error.errors or {}).values(), [])]
+        details = [m for messages in (error.errors or {}).values() for m in messages]
+        form.person.errors = [error.message, *details]
         return _page(ctx, 422, erase=form)
     flash(f"Erased person {done.person_id}: their identifying data is gone; plans and counts stay.",
           "success")  # fmt: skip

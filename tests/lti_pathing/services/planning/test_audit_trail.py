@@ -88,10 +88,10 @@ def test_a_formula_in_a_comment_is_exported_as_text(
 ) -> None:
     amir = person("E1026")
     plan = planning.generate(amir.id, PlanSettings(explain=False), amir.id)
-    ApprovalService(work, larkspur, clock).comment(amir.id, plan.id, "=HYPERLINK(\"x\")")
+    ApprovalService(work, larkspur, clock).comment(amir.id, plan.id, '=HYPERLINK("x")')
     rows = list(csv.DictReader(io.StringIO(AuditService(work, larkspur, clock).export(
         TODAY, TODAY, "csv"))))  # fmt: skip
-    assert rows[-1]["comment"] == "'=HYPERLINK(\"x\")"
+    assert rows[-1]["comment"] == '\'=HYPERLINK("x")'
 
 
 def test_retention_purges_old_records_of_this_tenant_only(
@@ -109,7 +109,9 @@ def test_retention_purges_old_records_of_this_tenant_only(
     service.set_retention(200, amir.id)
     later = AuditService(work, larkspur, lambda: clock() + dt.timedelta(days=201))
     assert later.purge() == 2  # the generation and the retention change
-    AuditService(work, other, lambda: clock() + dt.timedelta(days=999)).tenant.audit_retention_days = None
+    AuditService(
+        work, other, lambda: clock() + dt.timedelta(days=999)
+    ).tenant.audit_retention_days = None
     left = work.scalars(select(PlanEvent.tenant_id)).all()
     assert larkspur.id not in left and other.id in left
 
@@ -135,5 +137,6 @@ def test_why_this_plan_gives_a_reason_for_every_item(
 
 def test_every_reason_code_has_a_whole_sentence() -> None:
     assert set(CODES) <= set(TEMPLATES)
-    assert {f"open_{r}" for r in ("no_activity", "time", "prerequisites", "capacity", "budget")} \
-        <= set(TEMPLATES)
+    assert {
+        f"open_{r}" for r in ("no_activity", "time", "prerequisites", "capacity", "budget")
+    } <= set(TEMPLATES)

@@ -4,6 +4,7 @@ tenant. Runs on SQLite and PostgreSQL (`-m db`)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
@@ -42,10 +43,8 @@ def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
         if value[:1] in "{[":
-            try:
+            with contextlib.suppress(ValueError):
                 yield from _strings(json.loads(value))
-            except ValueError:
-                pass
     elif isinstance(value, dict):
         for k, v in value.items():
             yield from _strings(k)
@@ -81,14 +80,24 @@ def zeb(work: Session, larkspur: Tenant, person: Callable[[str], Person]) -> Per
     """Amir (E1026) under a name and LMS ids no other text in the sample holds."""
     amir = person("E1026")
     amir.name, amir.email = NAME, EMAIL
-    work.add(LmsIdentity(tenant_id=larkspur.id, person_id=amir.id, subject=SUBJECT,
-                         lms_user_id=LMS_ID, issuer="https://lms.example.org", client_id="c1"))  # fmt: skip
+    identity = LmsIdentity(
+        tenant_id=larkspur.id,
+        person_id=amir.id,
+        subject=SUBJECT,
+        lms_user_id=LMS_ID,
+        issuer="https://lms.example.org",
+        client_id="c1",
+    )
+    work.add(identity)
     work.flush()
     return amir
 
 
 def test_erasure_leaves_nothing_identifying_and_keeps_plans_and_counts(
-    planning: PlanningService, work: Session, larkspur: Tenant, zeb: Person,
+    planning: PlanningService,
+    work: Session,
+    larkspur: Tenant,
+    zeb: Person,
     add_evidence: Callable[..., Evidence],
 ) -> None:
     boss = work.get_one(Person, zeb.manager_id)
@@ -121,14 +130,20 @@ def test_erasure_leaves_nothing_identifying_and_keeps_plans_and_counts(
     assert leaks(work, larkspur.id, external_id, exact) == []
     work.expire_all()
     after_plan = work.get_one(Plan, plan.id)
-    assert (metrics.plans_by_status(), metrics.gap_coverage(),
-            [(i.activity_id, i.start_week) for i in after_plan.items], after_plan.closure) == before  # fmt: skip
-    assert after_plan.person_id == zeb.id and work.get_one(Person, zeb.id).name == f"Erased person {zeb.id}"
+    items = [(i.activity_id, i.start_week) for i in after_plan.items]
+    after = (metrics.plans_by_status(), metrics.gap_coverage(), items, after_plan.closure)
+    assert after == before
+    assert (
+        after_plan.person_id == zeb.id
+        and work.get_one(Person, zeb.id).name == f"Erased person {zeb.id}"
+    )
     assert after_plan.response is not None and after_plan.response["learner"] == f"erased-{zeb.id}"
     assert done.counts["lms_identity"] == identities > 1 and done.counts["audit_comment"] == 2
     kinds = [e.kind for e, _ in approvals.events(after_plan)]
     assert kinds == ["generated", "submitted", "approved"]  # decisions stay, their words go
-    assert work.get_one(Person, twin.id).name == NAME and work.get_one(Person, twin.id).email == EMAIL
+    assert (
+        work.get_one(Person, twin.id).name == NAME and work.get_one(Person, twin.id).email == EMAIL
+    )
     record = AuditService(work, larkspur, clock).rows(TODAY, TODAY)[-1]
     assert (record.kind, record.subject_id, record.actor_id) == ("person_erased", zeb.id, boss.id)
     assert record.comment == "erasure request 2026-12-02, ticket 881"
@@ -146,7 +161,10 @@ def test_erasure_needs_a_reason_and_another_admin(
 
 
 def test_an_access_export_holds_their_records_and_is_logged(
-    planning: PlanningService, work: Session, larkspur: Tenant, zeb: Person,
+    planning: PlanningService,
+    work: Session,
+    larkspur: Tenant,
+    zeb: Person,
     add_evidence: Callable[..., Evidence],
 ) -> None:
     add_evidence(zeb, "python", 2)

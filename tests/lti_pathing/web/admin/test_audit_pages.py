@@ -28,7 +28,9 @@ def test_export_retention_and_a_persons_data(
 
     saved = admin.post("/admin/audit/retention", {"days": "400"})
     session.expire_all()
-    assert saved.status_code == 302 and session.get_one(Tenant, tenant.id).audit_retention_days == 400
+    assert (
+        saved.status_code == 302 and session.get_one(Tenant, tenant.id).audit_retention_days == 400
+    )
     refused = admin.post("/admin/audit/retention", {"days": "10"})
     assert refused.status_code == 422 and "183" in refused.get_data(as_text=True)
 
@@ -41,7 +43,9 @@ def test_export_retention_and_a_persons_data(
     assert backwards.status_code == 422
 
     person = session.get_one(Person, ids["people"])
-    got = admin.post("/admin/audit/person/export", {"p-person": person.external_id, "p-format": "zip"})
+    got = admin.post(
+        "/admin/audit/person/export", {"p-person": person.external_id, "p-format": "zip"}
+    )
     assert got.status_code == 200 and got.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(got.get_data())) as archive:
         assert json.loads(archive.read("person.json"))["person"]["name"] == "Person a"
@@ -53,8 +57,8 @@ def test_export_retention_and_a_persons_data(
     session.expire_all()
     assert unconfirmed.status_code == 422
     assert session.get_one(Person, ids["people"]).name == "Person a"
-    erased = admin.post("/admin/audit/person/erase", {
-        "e-person": person.external_id, "e-reason": "request 12", "e-confirm": "ERASE"})  # fmt: skip
+    form = {"e-person": person.external_id, "e-reason": "request 12", "e-confirm": "ERASE"}
+    erased = admin.post("/admin/audit/person/erase", form)
     assert erased.status_code == 302
     session.expire_all()
     assert session.get_one(Person, ids["people"]).name == f"Erased person {ids['people']}"
