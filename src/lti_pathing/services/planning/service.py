@@ -314,12 +314,3 @@ class PlanningService(TenantService):
             max_closure=plan["max_closure"],
             open_gaps=plan["open_gaps"],
         )
-
-
-def approved_plan(session: Session, person: Person) -> Plan | None:
-    """The person's approved plan, if any (the newest)."""
-    return session.scalar(
-        select(Plan)
-        .where(Plan.person_id == person.id, Plan.status == PlanStatus.approved)
-        .order_by(Plan.id.desc())
-    )
