@@ -54,6 +54,7 @@ lint: install
 	$(BIN)/ruff check solver src tests bench
 	$(BIN)/ruff format --check solver src tests bench
 	$(BIN)/bandit --quiet --recursive src solver --severity-level medium
+	PYTHONPATH=src:. $(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy

@@ -6,7 +6,7 @@ mentors and seats; capacity used by plans fixed outside the model arrives as a `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -145,15 +145,6 @@ class PlanModel:
         return sum(
             v.activity.cost_cents * v.taken for lv in self.learners for v in lv.acts.values()
         )
-
-    def decision_vars(self) -> Iterable[cp_model.IntVar]:
-        """Every variable a solution hint should cover."""
-        for lv in self.learners:
-            yield lv.readiness
-            for v in lv.acts.values():
-                yield v.taken
-                yield v.start
-                yield from v.mentors.values()
 
     def hint(self, plans: Mapping[str, Sequence[PlanItem]]) -> None:
         """Hint a complete assignment: the given items taken, everything else not."""

@@ -28,14 +28,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from lti_pathing import auth, crypto, db, errors, health, input_guard, security
+    from lti_pathing import auth, crypto, db, error_responses, health, input_guard, security
     from lti_pathing import logging as app_logging
 
     app_logging.init_app(app)
     security.init_app(app)  # only the configured host answers; security headers on responses
     db.init_app(app)
     crypto.init_app(app)
-    errors.init_app(app)
+    error_responses.init_app(app)
     auth.init_app(app)  # an ended session explains itself, also where a form post fails CSRF
     # Before any blueprint: route ids bounded by the database's INTEGER, hostile input refused.
     input_guard.init_app(app)

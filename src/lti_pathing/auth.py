@@ -28,7 +28,8 @@ from flask import Flask, current_app, g, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
-from lti_pathing.errors import PermissionDenied, Unauthenticated, from_http, render_error
+from lti_pathing.error_responses import from_http, render_error
+from lti_pathing.errors import PermissionDenied, Unauthenticated
 
 if TYPE_CHECKING:
     from lti_pathing.services.standing import Standing

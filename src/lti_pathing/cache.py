@@ -18,7 +18,8 @@ import redis
 from cachelib import BaseCache, FileSystemCache, RedisCache
 from flask import Flask, Response, current_app, request
 
-from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable, render_error
+from lti_pathing.error_responses import render_error
+from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 
 log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.cache"

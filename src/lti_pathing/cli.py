@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from lti_pathing import create_app
+from lti_pathing.cli_common import command_tenant
 from lti_pathing.config import SettingsError
 
 
@@ -80,19 +81,6 @@ def export(path: Path, slug: str | None, fmt: str, no_people: bool) -> None:
     click.echo(f"wrote {path}")
 
 
-def _tenant(session: Any, slug: str | None, create: bool = False) -> Any:
-    """The tenant a command acts on (DEFAULT_TENANT without --tenant); a clean error if unknown."""
-    from lti_pathing.errors import NotFound
-    from lti_pathing.services.tenants import TenantService
-
-    tenants = TenantService(session)
-    wanted = slug or current_app.config["DEFAULT_TENANT"]
-    try:
-        return tenants.get_or_create(wanted) if create else tenants.by_slug(wanted)
-    except NotFound as error:
-        raise click.ClickException(error.message) from None
-
-
 def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False) -> None:
     """Import what `read()` returns; print the report, or every error and exit with status 2."""
     from lti_pathing.db import transaction
@@ -101,7 +89,7 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
 
     try:
         with transaction(current_app) as session:
-            service = ImportService(session, _tenant(session, slug, create))
+            service = ImportService(session, command_tenant(session, slug, create))
             report = service.import_document(read(), dry_run)
     except ImportRejected as rejected:
         for problem in rejected.problems:
@@ -150,7 +138,7 @@ def seed_demo(slug: str | None) -> None:
 
     try:
         with transaction(current_app) as session:
-            report = SampleOrgService(session, _tenant(session, slug, True)).load()
+            report = SampleOrgService(session, command_tenant(session, slug, True)).load()
     except LtiPathingError as error:
         raise click.ClickException(error.message) from None
     for line in report.lines():
@@ -198,7 +186,7 @@ def registration_link(base_url: str | None, slug: str | None) -> None:
     if not base_url:
         raise click.UsageError("give --base-url, or set LTI_PATHING_PUBLIC_URL")
     with transaction(current_app) as session:
-        tenant = _tenant(session, slug)
+        tenant = command_tenant(session, slug)
         click.echo(invite_url(base_url, tenant.slug))
 
 

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lti_pathing.cli_common import command_tenant
 from lti_pathing.db import transaction
 from lti_pathing.errors import LtiPathingError
 
@@ -22,22 +23,20 @@ def access() -> None:
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def access_admins(slug: str | None) -> None:
     """List the people marked admin (LMS roles that grant admin: `platform list`)."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.access import AccessService
 
     with transaction(current_app) as session:
-        people = AccessService(session, _tenant(session, slug)).admins()
+        people = AccessService(session, command_tenant(session, slug)).admins()
         lines = [f"{p.name}  {p.external_id}  {p.email or ''}".rstrip() for p in people]
     click.echo("\n".join(lines) if lines else "nobody is marked admin")
 
 
 def _set_admin(slug: str | None, person: str, admin: bool) -> None:
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.access import AccessService
 
     try:
         with transaction(current_app) as session:
-            service = AccessService(session, _tenant(session, slug))
+            service = AccessService(session, command_tenant(session, slug))
             found = service.find_person(person)
             service.set_admin(found, admin)
             name = found.name
@@ -69,13 +68,12 @@ def access_revoke(person: str, slug: str | None) -> None:
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def access_unmatched(policy: str, contact: str | None, slug: str | None) -> None:
     """What a launch by an LMS user no person matches does: create a person, or refuse."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.models import UnmatchedLaunch
     from lti_pathing.services.access import AccessService
 
     try:
         with transaction(current_app) as session:
-            tenant = _tenant(session, slug)
+            tenant = command_tenant(session, slug)
             AccessService(session, tenant).set_unmatched_launch(UnmatchedLaunch(policy), contact)
             told = tenant.access_contact
     except LtiPathingError as error:
@@ -89,11 +87,10 @@ def access_unmatched(policy: str, contact: str | None, slug: str | None) -> None
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def access_sis_id(choice: str, slug: str | None) -> None:
     """Whether the LMS's SIS user id (lis_person_sourcedid) finds people by employee id."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.access import AccessService
 
     with transaction(current_app) as session:
-        AccessService(session, _tenant(session, slug)).set_match_sis_id(choice == "on")
+        AccessService(session, command_tenant(session, slug)).set_match_sis_id(choice == "on")
     told = ("find people whose employee id it is" if choice == "on"
             else "is not used to find people")  # fmt: skip
     click.echo(f"the LMS's SIS user id (lis_person_sourcedid) {told}")

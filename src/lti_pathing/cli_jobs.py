@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lti_pathing.cli_common import command_tenant
+
 
 @click.command("replan")
 @click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
@@ -23,7 +25,6 @@ from flask.cli import with_appcontext
 @with_appcontext
 def replan(slug: str | None, manager: str | None, wait: bool) -> None:
     """Re-plan everyone affected; approved plans get proposals, never silent changes."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.db import transaction
     from lti_pathing.errors import Unavailable
     from lti_pathing.jobs import enqueue_replan, uses_celery
@@ -31,7 +32,7 @@ def replan(slug: str | None, manager: str | None, wait: bool) -> None:
     from lti_pathing.services.base import TenantService
 
     with transaction(current_app) as session:
-        tenant = _tenant(session, slug)
+        tenant = command_tenant(session, slug)
         manager_id = None
         if manager is not None:
             found = TenantService(session, tenant).by_external_id(Person, manager)
@@ -77,12 +78,11 @@ def _wait(job_id: int) -> None:
 @with_appcontext
 def jobs(slug: str | None, limit: int) -> None:
     """List the tenant's recent background jobs."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.db import transaction
     from lti_pathing.jobs import JobService
 
     with transaction(current_app) as session:
-        for job in JobService(session, _tenant(session, slug)).recent(limit):
+        for job in JobService(session, command_tenant(session, slug)).recent(limit):
             when = job.created_at.strftime("%Y-%m-%d %H:%M")
             click.echo(
                 f"{job.id:>6}  {when}  {job.kind.value:<9} {job.status.value:<8} "

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lti_pathing.cli_common import command_tenant
 from lti_pathing.db import transaction
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.models.tokens import SCOPES
@@ -41,13 +42,12 @@ def token_create(
     name: str, slug: str | None, scopes: tuple[str, ...], valid_until: dt.datetime | None
 ) -> None:
     """Create a token and print its secret (shown only this once)."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.api_tokens import ApiTokenService, end_of_day
 
     expires = end_of_day(valid_until.date()) if valid_until is not None else None
     try:
         with transaction(current_app) as session:
-            service = ApiTokenService(session, _tenant(session, slug))
+            service = ApiTokenService(session, command_tenant(session, slug))
             created, secret = service.create_token(name, None, scopes or SCOPES, expires)
             prefix, held = created.prefix, created.scopes
     except LtiPathingError as error:
@@ -61,11 +61,10 @@ def token_create(
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def token_list(slug: str | None) -> None:
     """List tokens: prefix, name, scopes, created, last used, state (active, expired, revoked)."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.api_tokens import ApiTokenService, token_state
 
     with transaction(current_app) as session:
-        service = ApiTokenService(session, _tenant(session, slug))
+        service = ApiTokenService(session, command_tenant(session, slug))
         now = service.clock()
         for t in service.list_tokens():
             click.echo(f"{t.prefix}  {t.name}  scopes {','.join(t.scopes)}  created "
@@ -79,12 +78,11 @@ def token_list(slug: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def token_revoke(prefix: str, slug: str | None, yes: bool) -> None:
     """Revoke the token with this prefix; it is refused from now on (asks first)."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.api_tokens import ApiTokenService
 
     try:
         with transaction(current_app) as session:
-            service = ApiTokenService(session, _tenant(session, slug))
+            service = ApiTokenService(session, command_tenant(session, slug))
             found = service.find_token(prefix)
             if found.revoked_at is None and not yes:
                 click.confirm(

@@ -33,7 +33,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.expression import true
 
-from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable, render_error
+from lti_pathing.error_responses import render_error
+from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 
 log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.db"

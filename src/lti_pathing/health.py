@@ -42,11 +42,6 @@ def readyz() -> tuple[dict[str, object], int]:
     return body, 503 if failed else 200
 
 
-def register_check(app: Flask, name: str, check: Callable[[], str]) -> None:
-    """Add a readiness check (e.g. the LTI cache registers its Redis); it returns a state."""
-    checks(app)[name] = check
-
-
 def checks(app: Flask) -> dict[str, Callable[[], str]]:
     """The app's readiness checks: database, cache and broker by default."""
     found: dict[str, Callable[[], str]] | None = app.extensions.get(CHECKS)

@@ -27,7 +27,7 @@ TOKEN_DOC = (
 
 
 class ApiErrorSchema(ma.Schema):
-    """The one error shape of the tool (documentation only; errors.py renders it)."""
+    """The one error shape of the tool (documentation only; error_responses.py renders it)."""
 
     code = ma.fields.String(metadata={"description": "machine-readable, e.g. stale_edit"})
     status = ma.fields.Integer(metadata={"description": "the HTTP status"})
@@ -36,12 +36,12 @@ class ApiErrorSchema(ma.Schema):
 
 
 class PathingApi(Api):  # type: ignore[misc]
-    """flask-smorest's Api, leaving error rendering to errors.py (one shape app-wide)."""
+    """flask-smorest's Api, leaving error rendering to error_responses.py (one shape app-wide)."""
 
     ERROR_SCHEMA = ApiErrorSchema
 
     def _register_error_handlers(self) -> None:
-        """errors.init_app already renders every HTTP and domain error (HTML pages too)."""
+        """error_responses.init_app already renders every HTTP and domain error (HTML pages too)."""
 
 
 def _settings(app: Flask) -> None:

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lti_pathing.cli_common import command_tenant
 from lti_pathing.db import transaction
 from lti_pathing.errors import Invalid, LtiPathingError
 from lti_pathing.lti.presets import PRESETS, fill
@@ -65,7 +66,6 @@ def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_depl
                  lms: str | None, admin_roles: tuple[str, ...], preset: str | None,
                  **fields: str) -> None:  # fmt: skip
     """Register the tool with a platform (issuer + client_id) and its deployment ids."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService, PlatformSpec
     from lti_pathing.models import Lms
 
@@ -86,7 +86,9 @@ def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_depl
     )
     try:
         with transaction(current_app) as session:
-            row = PlatformService(session, _tenant(session, slug, create=True)).add_platform(spec)
+            row = PlatformService(session, command_tenant(session, slug, create=True)).add_platform(
+                spec
+            )
             summary = f"{row.issuer} client_id {row.client_id}"
     except LtiPathingError as error:
         raise _fail(error) from None
@@ -98,11 +100,10 @@ def platform_add(slug: str | None, deployment_ids: tuple[str, ...], pending_depl
 def platform_list(slug: str | None) -> None:
     """List registrations: issuer, client_id, state, deployments, admin roles, and what
     dynamic registration granted."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService
 
     with transaction(current_app) as session:
-        for row in PlatformService(session, _tenant(session, slug)).list_platforms():
+        for row in PlatformService(session, command_tenant(session, slug)).list_platforms():
             state = "active" if row.active else "disabled"
             click.echo(f"{row.issuer}  client_id {row.client_id}  {state}")
             click.echo(f"  deployments: {_deployments(row)}")
@@ -123,12 +124,11 @@ def _deployments(row: PlatformRegistration) -> str:
 
 
 def _set_active(slug: str | None, issuer: str, client_id: str | None, active: bool) -> None:
-    from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService
 
     try:
         with transaction(current_app) as session:
-            service = PlatformService(session, _tenant(session, slug))
+            service = PlatformService(session, command_tenant(session, slug))
             service.set_platform_active(service.find(issuer, client_id), active)
     except LtiPathingError as error:
         raise _fail(error) from None
@@ -161,12 +161,11 @@ def platform_enable(issuer: str, client_id: str | None, slug: str | None) -> Non
 def platform_admin_roles(issuer: str, client_id: str | None, roles: tuple[str, ...],
                          slug: str | None) -> None:  # fmt: skip
     """Set the LMS roles (full URIs) that make a launch a tool admin; none: only marked people."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService
 
     try:
         with transaction(current_app) as session:
-            service = PlatformService(session, _tenant(session, slug))
+            service = PlatformService(session, command_tenant(session, slug))
             service.set_admin_roles(service.find(issuer, client_id), roles)
     except LtiPathingError as error:
         raise _fail(error) from None
@@ -175,12 +174,11 @@ def platform_admin_roles(issuer: str, client_id: str | None, roles: tuple[str, .
 
 def _set_deployment(slug: str | None, issuer: str, client_id: str | None, deployment_id: str,
                     active: bool) -> None:  # fmt: skip
-    from lti_pathing.cli import _tenant
     from lti_pathing.lti.platforms import PlatformService
 
     try:
         with transaction(current_app) as session:
-            service = PlatformService(session, _tenant(session, slug))
+            service = PlatformService(session, command_tenant(session, slug))
             service.set_deployment_active(service.find(issuer, client_id), deployment_id, active)
     except LtiPathingError as error:
         raise _fail(error) from None

@@ -26,11 +26,11 @@ from lti_pathing.models import (
     Person,
     Plan,
     PlanItem,
-    PlanStatus,
     Skill,
 )
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.listing import ListQuery, Page, filtered, paginate
+from lti_pathing.services.plan_life import HELD
 
 ACTIVITY_FIELDS = frozenset(
     {
@@ -127,7 +127,7 @@ class ActivityService(TenantService):
         stmt = (
             self.scoped(Plan)
             .join(Person, Plan.person_id == Person.id)
-            .where(holds, Plan.status.in_((PlanStatus.approved, PlanStatus.submitted)))
+            .where(holds, Plan.status.in_(HELD))
             .order_by(Person.name, Plan.id)
         )
         return list(self.session.scalars(stmt))

@@ -8,42 +8,20 @@ a `PlanEvent` saying who did what, when, with their comment.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from lti_pathing.errors import Conflict, Invalid, NotFound, PermissionDenied
+from lti_pathing.errors import Invalid, NotFound, PermissionDenied
 from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.plan_life import AWAITING_MANAGER, DECISIONS, Transition, transition
 from lti_pathing.services.team import TeamService
 
 MAX_COMMENT = 4000
 
-# Which statuses each action starts from, and where it leads.
-TRANSITIONS: Mapping[str, tuple[frozenset[PlanStatus], PlanStatus]] = {
-    "submit": (
-        frozenset({PlanStatus.draft, PlanStatus.changes_requested}),
-        PlanStatus.submitted,
-    ),
-    "withdraw": (frozenset({PlanStatus.submitted}), PlanStatus.draft),
-    "approve": (frozenset({PlanStatus.submitted}), PlanStatus.approved),
-    "reject": (frozenset({PlanStatus.submitted}), PlanStatus.rejected),
-    "request_changes": (frozenset({PlanStatus.submitted}), PlanStatus.changes_requested),
-}
-OWNER_ACTIONS = frozenset({"submit", "withdraw"})
-MANAGER_ACTIONS = frozenset({"approve", "reject", "request_changes"})
-COMMENT_REQUIRED = frozenset({"reject", "request_changes"})
-PAST_TENSE = {
-    "submit": "submitted",
-    "withdraw": "withdrawn",
-    "approve": "approved",
-    "reject": "rejected",
-    "request_changes": "changes_requested",
-}
-
-DECISIONS = frozenset({"approved", "rejected", "changes_requested"})
 QUIET_EVENTS = ("change_seen",)  # kept in the log, not shown in the history
 MAX_VERSIONS = 50  # versions of a plan whose history is shown
 
@@ -72,24 +50,18 @@ class ApprovalService(TenantService):
         self, actor_id: int, plan_id: int, action: str, expected_version: int, comment: str = ""
     ) -> Plan:
         """Apply `action` as `actor_id`, if they may and the plan is still as they saw it."""
-        if action not in TRANSITIONS:
-            raise Invalid("unknown action", {"action": [f"unknown action {action!r}"]})
+        step = transition(action)
         comment = _clean_comment(comment)
-        if action in COMMENT_REQUIRED and not comment:
+        if step.comment_required and not comment:
             raise Invalid("comment required", {"comment": ["say what should change, or why"]})
         plan = self.plan_for(actor_id, plan_id)
-        self._check_allowed(actor_id, plan, action)
+        self._check_allowed(actor_id, plan, step)
         self.check_version(plan, expected_version)
-        sources, target = TRANSITIONS[action]
-        if plan.status not in sources:
-            raise Conflict(
-                f"this plan is {plan.status.value.replace('_', ' ')}; it cannot be "
-                f"{PAST_TENSE[action].replace('_', ' ')} now"
-            )
+        step.check(plan.status)
         before = plan.status
-        plan.status = target
+        plan.status = step.target
         self.flush()  # the version check against the database happens here
-        self.log(plan, PAST_TENSE[action], actor_id, comment, {"from": before.value, "to": target})
+        self.log(plan, step.done, actor_id, comment, {"from": before.value, "to": step.target})
         return plan
 
     def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:
@@ -151,7 +123,7 @@ class ApprovalService(TenantService):
     def waiting(self, manager_id: int) -> int:
         """How many plans wait for the manager: submitted plans and re-plan proposals."""
         reports = TeamService(self.session, self.tenant).report_ids(manager_id)
-        return len(self.plans_of(reports, (PlanStatus.submitted, PlanStatus.proposed)))
+        return len(self.plans_of(reports, AWAITING_MANAGER))
 
     def decision(self, plan: Plan) -> Decision | None:
         """The newest decision on the plan, unless the learner has submitted it again since."""
@@ -182,10 +154,10 @@ class ApprovalService(TenantService):
     def _manages(self, manager_id: int, person_id: int) -> bool:
         return person_id in TeamService(self.session, self.tenant).report_ids(manager_id)
 
-    def _check_allowed(self, actor_id: int, plan: Plan, action: str) -> None:
-        if action in OWNER_ACTIONS and plan.person_id != actor_id:
+    def _check_allowed(self, actor_id: int, plan: Plan, step: Transition) -> None:
+        if step.by == "owner" and plan.person_id != actor_id:
             raise PermissionDenied("only the plan's owner can submit or withdraw it")
-        if action in MANAGER_ACTIONS and not self._manages(actor_id, plan.person_id):
+        if step.by == "manager" and not self._manages(actor_id, plan.person_id):
             raise PermissionDenied("only a manager of the plan's owner can decide on it")
 
 

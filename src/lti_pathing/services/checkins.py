@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Activity, CheckIn, ItemStatus, PlanItem
 from lti_pathing.services.base import TenantService
@@ -237,12 +235,3 @@ class CheckInService(TenantService):
         if any(a not in open_ids for a in wanted):
             errors["next_activity_ids"] = ["choose activities still to do in the current plan"]
         return wanted
-
-    def held_count(self, person_ids: list[int]) -> int:
-        """How many check-ins have been held with these people."""
-        stmt = select(CheckIn.id).where(
-            CheckIn.tenant_id == self.tenant.id,
-            CheckIn.person_id.in_(person_ids),
-            CheckIn.held_on.is_not(None),
-        )
-        return len(list(self.session.scalars(stmt)))

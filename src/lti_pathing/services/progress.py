@@ -16,9 +16,9 @@ from decimal import ROUND_DOWN, Decimal
 
 from lti_pathing.models import ItemStatus, Plan, PlanItem, PlanStatus
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.plan_life import LIVE
 
 # Plans whose progress counts when none is approved: the newest of these.
-LIVE = (PlanStatus.submitted, PlanStatus.draft, PlanStatus.changes_requested)
 
 
 @dataclass(frozen=True)

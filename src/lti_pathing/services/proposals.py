@@ -11,17 +11,8 @@ from __future__ import annotations
 from lti_pathing.errors import Conflict, NotFound
 from lti_pathing.models import Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService, _clean_comment
+from lti_pathing.services.plan_life import REPLACEABLE
 from lti_pathing.services.team import TeamService
-
-# A plan still in effect, which an accepted proposal supersedes: a re-plan proposes to replace an
-# approved or submitted plan; a team plan replaces whatever plan the person has.
-REPLACEABLE = (
-    PlanStatus.approved,
-    PlanStatus.submitted,
-    PlanStatus.draft,
-    PlanStatus.changes_requested,
-    PlanStatus.rejected,
-)
 
 
 class ProposalService(ApprovalService):

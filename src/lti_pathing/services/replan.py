@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.models import Job, Person, Plan, PlanStatus, Tenant
+from lti_pathing.services.plan_life import HELD, OPEN_DRAFTS
 from lti_pathing.services.planning import Calendar, Limits, PlanningService, PlanSettings
 from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import BuiltRequest, Subject
@@ -31,8 +32,6 @@ from solver.solution import LearnerPlan, OpenGap, PlanItem
 if TYPE_CHECKING:
     from solver.team import Ideal
 
-HELD = (PlanStatus.approved, PlanStatus.submitted)  # changed only through a proposal
-OPEN_DRAFTS = (PlanStatus.draft, PlanStatus.changes_requested)
 EXPLAIN_SHARE = 0.15  # of a learner's solve limit, for explaining what stays open
 
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 import datetime as dt
 
 from lti_pathing.errors import Conflict
-from lti_pathing.models import ItemStatus, Plan, PlanItem, PlanStatus
+from lti_pathing.models import ItemStatus, Plan, PlanItem
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.completions import behind_schedule
+from lti_pathing.services.plan_life import HELD, REGENERATED_IN_PLACE
 from lti_pathing.services.planning import PlanSettings, next_monday
 from lti_pathing.services.planning.settings import Pin
-
-REGENERATED = (PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected)
-PROPOSED = (PlanStatus.approved, PlanStatus.submitted)
 
 
 class RescheduleService(TenantService):
@@ -57,9 +55,9 @@ class RescheduleService(TenantService):
 
     def how(self, plan: Plan) -> str:
         """'regenerate' (a draft changes in place) or 'propose' (a held plan gets a proposal)."""
-        if plan.status in REGENERATED:
+        if plan.status in REGENERATED_IN_PLACE:
             return "regenerate"
-        if plan.status in PROPOSED:
+        if plan.status in HELD:
             return "propose"
         raise Conflict(f"a {plan.status.value} plan cannot be re-planned")
 

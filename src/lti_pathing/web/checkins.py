@@ -14,9 +14,10 @@ from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import CheckIn, PlanStatus
 from lti_pathing.services.calendar import checkin_times, checkin_to_ics
 from lti_pathing.services.checkins import CheckInService, NextSteps, When
+from lti_pathing.services.plan_life import current_plan
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.team import TeamService
-from lti_pathing.web import manager, plan_jobs
+from lti_pathing.web import manager
 from lti_pathing.web.form_errors import shows_form_errors
 from lti_pathing.web.viewing import acting, form_int, optional_date, service, template_globals
 
@@ -106,7 +107,7 @@ def record(check_in_id: int) -> BaseResponse:
     checkins = service(CheckInService, tenant)
     held = checkins.get(CheckIn, check_in_id)
     snapshot: dict[str, Any] = {}
-    latest = plan_jobs.latest_plan(checkins.session, tenant, held.person_id)
+    latest = current_plan(checkins.session, tenant, held.person_id)
     if latest is not None and latest.status == PlanStatus.approved:
         progress = service(PlanViewService, tenant).view(latest).progress
         ready = progress.readiness_on.isoformat() if progress.readiness_on else None

@@ -20,6 +20,7 @@ from lti_pathing.services.checkins import CheckInService
 from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import Fit, PathwayService, fit_for
 from lti_pathing.services.plan_changes import PlanChangeService
+from lti_pathing.services.plan_life import plans_shown
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.reschedule import RescheduleService
@@ -165,7 +166,7 @@ def plan() -> str:
 def _render_plan(person: Person, tenant: Any) -> str:
     job = plan_jobs.latest_job(db.session(), tenant, {"person_id": person.id}, person.id)
     job = job if job is None or "purpose" not in job.params else None
-    current, alongside = plan_jobs.plans_shown(db.session(), tenant, person.id)
+    current, alongside = plans_shown(db.session(), tenant, person.id)
     views = service(PlanViewService, tenant)
     view = views.view(current) if current is not None else None
     approvals = service(ApprovalService, tenant)

@@ -18,6 +18,7 @@ from lti_pathing.services.checkins import CheckInService, time_zones
 from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_changes import PlanChangeService
+from lti_pathing.services.plan_life import current_plan
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
 from lti_pathing.services.progress import ProgressService
@@ -215,7 +216,7 @@ def person(person_id: int) -> str:
     report = service(TeamService, tenant).report_of(actor.person_id, person_id)
     diary = service(CheckInService, tenant)
     checkins = diary.for_person(actor.person_id, report.id)
-    latest = plan_jobs.latest_plan(service(TeamService, tenant).session, tenant, report.id)
+    latest = current_plan(service(TeamService, tenant).session, tenant, report.id)
     view = service(PlanViewService, tenant).view(latest) if latest is not None else None
     skills = service(AssessmentService, tenant).sheet(actor.person_id, report.id)
     return render_template(

@@ -9,20 +9,19 @@ from flask import g, request
 
 from lti_pathing import db, jobs
 from lti_pathing.errors import Invalid
-from lti_pathing.models import Activity, Person, PlanStatus, Tenant
+from lti_pathing.models import Activity, Person, Tenant
+from lti_pathing.services.plan_life import REGENERATED_IN_PLACE, current_plan, plans_shown
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.planning.choices import ChoiceService
 from lti_pathing.services.scales import ScaleService
-from lti_pathing.web import plan_jobs
 from lti_pathing.web.viewing import service
 
-REGENERATED = (PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected)
 MAX_FIND = 200
 
 
 def last_settings(tenant: Tenant, person_id: int) -> PlanSettings | None:
     """The settings the person last planned with (a newer version's over the plan in effect)."""
-    current, alongside = plan_jobs.plans_shown(db.session(), tenant, person_id)
+    current, alongside = plans_shown(db.session(), tenant, person_id)
     newest = alongside or current
     return PlanSettings.from_json(newest.settings or {}) if newest is not None else None
 
@@ -34,8 +33,8 @@ def replan_own(tenant: Tenant, person: Person, settings: PlanSettings, actor_id:
     choices = service(ChoiceService, tenant)
     choices.check(person.id, settings)
     settings = settings.with_(starts_on=choices.start_of(settings), pins_chosen=True)
-    current = plan_jobs.latest_plan(db.session(), tenant, person.id)
-    plan_id = current.id if current is not None and current.status in REGENERATED else None
+    current = current_plan(db.session(), tenant, person.id)
+    plan_id = current.id if current is not None and current.status in REGENERATED_IN_PLACE else None
     jobs.enqueue_plan(db.session(), tenant, person.id, settings, actor_id, plan_id)
 
 

@@ -24,14 +24,13 @@ from lti_pathing.models import (
     Person,
     Plan,
     PlanItem,
-    PlanStatus,
     Skill,
     Tenant,
 )
+from lti_pathing.services.plan_life import HELD
 from lti_pathing.services.planning.calendar import Calendar
 
 # Plans whose items hold mentors and seats for everybody else.
-HOLDING = (PlanStatus.submitted, PlanStatus.approved)
 LIVE_ITEMS = ("planned", "in_progress")
 
 
@@ -105,7 +104,7 @@ class CatalogLoader:
                 .join(Plan, PlanItem.plan_id == Plan.id)
                 .where(
                     Plan.tenant_id == tenant.id,
-                    Plan.status.in_(HOLDING),
+                    Plan.status.in_(HELD),
                     PlanItem.status.in_(LIVE_ITEMS),
                 )
             )

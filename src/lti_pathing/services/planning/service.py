@@ -22,6 +22,7 @@ from lti_pathing.errors import Conflict, Invalid, LtiPathingError
 from lti_pathing.models import Activity, Person, Plan, PlanStatus, Role, Tenant
 from lti_pathing.services.base import Clock, TenantService
 from lti_pathing.services.pathways import PathwayService
+from lti_pathing.services.plan_life import HELD, REGENERATED_IN_PLACE
 from lti_pathing.services.planning.calendar import Calendar, next_monday
 from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import (
@@ -37,9 +38,6 @@ from lti_pathing.services.planning.store import PlanWriter
 if TYPE_CHECKING:
     from solver.instance import PlanRequest
     from solver.solution import PlanResponse
-
-REGENERABLE = (PlanStatus.draft, PlanStatus.changes_requested, PlanStatus.rejected)
-HELD = (PlanStatus.approved, PlanStatus.submitted)  # changed only through a proposal
 
 
 class NoPlanFound(LtiPathingError):
@@ -111,7 +109,7 @@ class PlanningService(TenantService):
             plan = self.get(Plan, plan_id)
             if plan.person_id != person.id:
                 raise Invalid("that plan belongs to someone else", {"plan_id": ["not theirs"]})
-            if plan.status not in REGENERABLE:
+            if plan.status not in REGENERATED_IN_PLACE:
                 raise Conflict(
                     f"a {plan.status.value} plan cannot be re-generated; start a new draft instead"
                 )
@@ -314,12 +312,3 @@ class PlanningService(TenantService):
             max_closure=plan["max_closure"],
             open_gaps=plan["open_gaps"],
         )
-
-
-def approved_plan(session: Session, person: Person) -> Plan | None:
-    """The person's approved plan, if any (the newest)."""
-    return session.scalar(
-        select(Plan)
-        .where(Plan.person_id == person.id, Plan.status == PlanStatus.approved)
-        .order_by(Plan.id.desc())
-    )

@@ -16,6 +16,7 @@ from typing import Any
 
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
+from lti_pathing.services.plan_life import current_plan
 from lti_pathing.services.planning.calendar import Calendar
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 from lti_pathing.services.planning.service import PlanningService
@@ -35,20 +36,6 @@ class TeamPlan:
 
     plans: list[Plan]
     result: dict[str, Any]
-
-
-def current_plan(planning: PlanningService, person_id: int) -> Plan | None:
-    """The report's plan in effect: the newest that is neither archived nor a proposal."""
-    stmt = (
-        planning.scoped(Plan)
-        .where(
-            Plan.person_id == person_id,
-            Plan.status.not_in([PlanStatus.archived, PlanStatus.proposed]),
-        )
-        .order_by(Plan.id.desc())
-        .limit(1)
-    )
-    return planning.session.scalar(stmt)
 
 
 class TeamPlanner:
@@ -71,7 +58,7 @@ class TeamPlanner:
         subjects, skipped = [], []
         calendar = self.planning.calendar(settings)
         for person in self.reports(manager_id):
-            current = current_plan(self.planning, person.id)
+            current = current_plan(self.session, self.planning.tenant, person.id)
             own = PlanSettings.from_json(current.settings or {}) if current else PlanSettings()
             target = (current.target_role_id if current else None) or person.target_role_id
             if target is None:
@@ -132,7 +119,7 @@ class TeamPlanner:
     ) -> Plan:
         """One report's proposal; it names their current plan, and older proposals give way."""
         subject = built.subjects[learner_plan["learner"]]
-        current = current_plan(self.planning, subject.person.id)
+        current = current_plan(self.session, self.planning.tenant, subject.person.id)
         self._archive_pending(subject.person.id, actor_id)
         return writer.write(
             built,
