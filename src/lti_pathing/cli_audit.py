@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lti_pathing.cli_common import command_tenant
 from lti_pathing.db import transaction
 from lti_pathing.errors import LtiPathingError
 
@@ -29,12 +30,11 @@ def audit() -> None:
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def audit_export(start: dt.datetime, end: dt.datetime, fmt: str, slug: str | None) -> None:
     """Print the records of a date range (both days included, UTC)."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.audit.trail import AuditService
 
     try:
         with transaction(current_app) as session:
-            service = AuditService(session, _tenant(session, slug))
+            service = AuditService(session, command_tenant(session, slug))
             body = service.export(start.date(), end.date(), fmt)
             service.record("audit_exported", None, data={"from": start.date().isoformat(),
                            "to": end.date().isoformat(), "format": fmt, "by": "cli"})  # fmt: skip
@@ -49,12 +49,11 @@ def audit_export(start: dt.datetime, end: dt.datetime, fmt: str, slug: str | Non
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def audit_retention(days: int | None, forever: bool, slug: str | None) -> None:
     """Show the retention, or set it to DAYS (or --forever)."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.audit.trail import AuditService
 
     try:
         with transaction(current_app) as session:
-            service = AuditService(session, _tenant(session, slug))
+            service = AuditService(session, command_tenant(session, slug))
             if days is not None or forever:
                 service.set_retention(None if forever else days, None)
             kept = service.tenant.audit_retention_days
@@ -78,13 +77,12 @@ def audit_purge() -> None:
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def audit_person_export(person: str, out: Path | None, slug: str | None) -> None:
     """Everything about PERSON (employee id or e-mail) — an access request."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.access import AccessService
     from lti_pathing.services.audit.people import PersonDataService
 
     try:
         with transaction(current_app) as session:
-            tenant = _tenant(session, slug)
+            tenant = command_tenant(session, slug)
             found = AccessService(session, tenant).find_person(person)
             service = PersonDataService(session, tenant)
             if out is not None:
@@ -104,7 +102,6 @@ def audit_person_export(person: str, out: Path | None, slug: str | None) -> None
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def audit_person_erase(person: str, reason: str, yes: bool, slug: str | None) -> None:
     """Anonymise PERSON (employee id or e-mail) — an erasure request; cannot be undone."""
-    from lti_pathing.cli import _tenant
     from lti_pathing.services.access import AccessService
     from lti_pathing.services.audit.people import PersonDataService
 
@@ -112,7 +109,7 @@ def audit_person_erase(person: str, reason: str, yes: bool, slug: str | None) ->
         click.confirm(f"Erase the identifying data of {person}? This cannot be undone", abort=True)
     try:
         with transaction(current_app) as session:
-            tenant = _tenant(session, slug)
+            tenant = command_tenant(session, slug)
             found = AccessService(session, tenant).find_person(person)
             done = PersonDataService(session, tenant).erase(found.id, None, reason)
     except LtiPathingError as error:
