@@ -19,9 +19,16 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
-from lti_pathing.api.fields import Description, Integer, Number, WebLink
+from lti_pathing.api.fields import Description, Integer, Number, WebLink, WeeklyHours, in_bounds
 from lti_pathing.models import Activity, ActivityKind, Lms
-from lti_pathing.services.activities import ActivityChildren, ActivityService, CohortSpec
+from lti_pathing.models.limits import DURATION_WEEKS, SEATS, SKILL_LEVEL
+from lti_pathing.services.activities import (
+    ActivityChildren,
+    ActivityService,
+    CohortSpec,
+    currency_problem,
+    window_problem,
+)
 
 activities = ApiBlueprint(
     "activities", __name__, url_prefix="/api/v1/activities",
@@ -36,7 +43,7 @@ class SkillLevelSchema(ma.Schema):
 
     skill_id = Integer(required=True)
     skill_name = ma.fields.String(dump_only=True, attribute="skill.name")
-    level = Integer(required=True, validate=ma.validate.Range(min=1))
+    level = Integer(required=True, validate=in_bounds(SKILL_LEVEL))
 
 
 class CohortSchema(ma.Schema):
@@ -44,7 +51,7 @@ class CohortSchema(ma.Schema):
 
     external_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     starts_on = ma.fields.Date(required=True)
-    seats = Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    seats = Integer(allow_none=True, validate=in_bounds(SEATS))
 
 
 class LinkSchema(ma.Schema):
@@ -64,17 +71,13 @@ class ActivityIn(ma.Schema):
     description = Description(allow_none=True)
     provider = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
     url = WebLink(allow_none=True)
-    duration_weeks = Integer(required=True, validate=ma.validate.Range(min=1, max=104))
-    hours_per_week = Number(
-        required=True,
-        validate=ma.validate.Range(min=0, max=40, min_inclusive=False),
-        metadata={"description": "a multiple of 0.25"},
-    )
+    duration_weeks = Integer(required=True, validate=in_bounds(DURATION_WEEKS))
+    hours_per_week = WeeklyHours(required=True)
     cost = Number(validate=ma.validate.Range(min=0))
-    currency = ma.fields.String(allow_none=True, validate=ma.validate.Length(equal=3))
+    currency = ma.fields.String(allow_none=True)
     earliest_start = ma.fields.Date(allow_none=True)
     latest_end = ma.fields.Date(allow_none=True)
-    seats = Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    seats = Integer(allow_none=True, validate=in_bounds(SEATS))
     outcomes = ma.fields.List(ma.fields.Nested(SkillLevelSchema))
     skill_prereqs = ma.fields.List(ma.fields.Nested(SkillLevelSchema))
     prereqs = ma.fields.List(Integer(), metadata={"description": "activity ids"})
@@ -82,16 +85,18 @@ class ActivityIn(ma.Schema):
     mentors = ma.fields.List(Integer(), metadata={"description": "mentor ids"})
     lms_links = ma.fields.List(ma.fields.Nested(LinkSchema))
 
-    @ma.validates_schema
+    @ma.validates_schema(skip_on_field_errors=False)
     def check(self, data: dict[str, Any], **kwargs: Any) -> None:
-        """Hours in quarter hours; a window that ends after it starts."""
+        """A window that holds the activity; a currency code (beside any field's own error)."""
         errors: dict[str, list[str]] = {}
-        hours = data.get("hours_per_week")
-        if hours is not None and (hours * 4) % 1 != 0:
-            errors["hours_per_week"] = ["must be a multiple of 0.25 hours"]
-        start, end = data.get("earliest_start"), data.get("latest_end")
-        if start is not None and end is not None and start >= end:
-            errors["latest_end"] = ["must be after earliest_start"]
+        window = window_problem(
+            data.get("earliest_start"), data.get("latest_end"), data.get("duration_weeks")
+        )
+        if window is not None:
+            errors["latest_end"] = [window]
+        currency = currency_problem(data.get("currency"))
+        if currency is not None:
+            errors["currency"] = [currency]
         if errors:
             raise ma.ValidationError(errors)
 

@@ -13,6 +13,7 @@ from typing import Any
 import marshmallow as ma
 
 from lti_pathing.db import INT_MAX, INT_MIN
+from lti_pathing.models.limits import HOURS_MAX, HOURS_MESSAGE, HOURS_STEP, Bounds
 from lti_pathing.services.text_rules import DESCRIPTION_MAX, LINK_MAX, not_a_web_link
 
 
@@ -76,3 +77,25 @@ class Description(ma.fields.String):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators.append(ma.validate.Length(max=DESCRIPTION_MAX))
+
+
+def in_bounds(bounds: Bounds) -> ma.validate.Range:
+    """The validator of a number the records bound (models/limits.py), with their message."""
+    return ma.validate.Range(bounds.low, bounds.high, error=bounds.message)
+
+
+def _quarter_hours(value: Decimal) -> None:
+    if value % HOURS_STEP != 0:
+        raise ma.ValidationError(HOURS_MESSAGE)
+
+
+class WeeklyHours(Number):
+    """Weekly hours: quarters of an hour, more than 0, at most 40 (as every door takes them)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"description": "a multiple of 0.25, at most 40"})
+        super().__init__(digits=4, places=2, **kwargs)
+        self.validators += [
+            ma.validate.Range(0, HOURS_MAX, min_inclusive=False, error=HOURS_MESSAGE),
+            _quarter_hours,
+        ]

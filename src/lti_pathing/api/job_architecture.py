@@ -20,8 +20,9 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
-from lti_pathing.api.fields import Description, Integer, Number
+from lti_pathing.api.fields import Description, Integer, Number, in_bounds
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Track
+from lti_pathing.models.limits import LEVEL_RANK
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
 from lti_pathing.services.listing import ListQuery
 
@@ -87,7 +88,7 @@ class RoleIn(ma.Schema):
     family_id = Integer(required=True)
     track = ma.fields.Enum(Track, by_value=True, required=True)
     level = ma.fields.Enum(RoleLevel, by_value=True, required=True)
-    level_rank = Integer(required=True, validate=ma.validate.Range(min=0, max=99))
+    level_rank = Integer(required=True, validate=in_bounds(LEVEL_RANK))
     critical = ma.fields.Boolean()
     description = Description(allow_none=True)
     skills = ma.fields.List(ma.fields.Nested(RoleSkillSchema))

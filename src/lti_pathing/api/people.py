@@ -19,8 +19,9 @@ from lti_pathing.api.core import (
     patch_schema,
     service,
 )
-from lti_pathing.api.fields import Integer, Number
+from lti_pathing.api.fields import Integer, Number, in_bounds
 from lti_pathing.models import Lms, Mentor, Person
+from lti_pathing.models.limits import MENTOR_CAPACITY
 from lti_pathing.services.people import IDENTITY_FIELDS, PeopleService
 
 people = ApiBlueprint(
@@ -122,14 +123,14 @@ class MentorIn(ma.Schema):
     """Make a person a mentor."""
 
     person_id = Integer(required=True)
-    capacity = Integer(required=True, validate=ma.validate.Range(min=0, max=20))
+    capacity = Integer(required=True, validate=in_bounds(MENTOR_CAPACITY))
 
 
 class MentorUpdate(ma.Schema):
     """A mentor change with the version read."""
 
     version = Integer(required=True, validate=ma.validate.Range(min=1))
-    capacity = Integer(validate=ma.validate.Range(min=0, max=20))
+    capacity = Integer(validate=in_bounds(MENTOR_CAPACITY))
     active = ma.fields.Boolean()
 
 

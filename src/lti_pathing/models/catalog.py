@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_pathing.db import Base, Description, ExternalId, Flag, Hours, Money, Name, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
+from lti_pathing.models.limits import DURATION_WEEKS, HOURS_SQL
 from lti_pathing.models.people import Lms, Mentor
 from lti_pathing.models.skills import Skill
 
@@ -32,12 +33,8 @@ class Activity(TenantOwned, Versioned, Timestamped, Base):
     __tablename__ = "activity"
     __table_args__ = (
         UniqueConstraint("tenant_id", "external_id"),
-        CheckConstraint("duration_weeks BETWEEN 1 AND 104", name="duration_range"),
-        CheckConstraint(
-            "hours_per_week > 0 AND hours_per_week <= 40 "
-            "AND hours_per_week * 4 = CAST(hours_per_week * 4 AS INTEGER)",
-            name="hours_quarters",
-        ),
+        CheckConstraint(DURATION_WEEKS.sql("duration_weeks"), name="duration_range"),
+        CheckConstraint(HOURS_SQL, name="hours_quarters"),
         CheckConstraint("cost >= 0", name="cost_not_negative"),
         CheckConstraint("seats IS NULL OR seats >= 1", name="seats_positive"),
         CheckConstraint(

@@ -11,6 +11,7 @@ from sqlalchemy.sql.expression import false
 
 from lti_pathing.db import Base, ExternalId, Flag, Hours, Name, ShortText, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
+from lti_pathing.models.limits import MENTOR_CAPACITY
 from lti_pathing.models.roles import Role
 
 
@@ -84,7 +85,7 @@ class Mentor(TenantOwned, Versioned, Timestamped, Base):
     """A person who takes mentees (mentorships, shadowing), up to a capacity at once."""
 
     __tablename__ = "mentor"
-    __table_args__ = (CheckConstraint("capacity BETWEEN 0 AND 20", name="capacity_range"),)
+    __table_args__ = (CheckConstraint(MENTOR_CAPACITY.sql("capacity"), name="capacity_range"),)
 
     id: Mapped[intpk]
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)

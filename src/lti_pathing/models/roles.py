@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_pathing.db import Base, Description, ExternalId, Flag, Name, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
+from lti_pathing.models.limits import LEVEL_RANK
 from lti_pathing.models.skills import Skill
 
 
@@ -59,7 +60,7 @@ class Role(TenantOwned, Versioned, Timestamped, Base):
     __tablename__ = "role"
     __table_args__ = (
         UniqueConstraint("tenant_id", "external_id"),
-        CheckConstraint("level_rank BETWEEN 0 AND 99", name="level_rank_range"),
+        CheckConstraint(LEVEL_RANK.sql("level_rank"), name="level_rank_range"),
     )
 
     id: Mapped[intpk]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_pathing.db import Base, Description, ExternalId, Flag, Name, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned
+from lti_pathing.models.limits import SKILL_LEVEL
 
 
 class SkillCategory(TenantOwned, Versioned, Timestamped, Base):
@@ -52,7 +53,7 @@ class SkillLevel(TenantOwned, Base):
     __tablename__ = "skill_level"
     __table_args__ = (
         UniqueConstraint("skill_id", "level"),
-        CheckConstraint("level BETWEEN 1 AND 10", name="level_range"),
+        CheckConstraint(SKILL_LEVEL.sql("level"), name="level_range"),
     )
 
     id: Mapped[intpk]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -31,6 +32,8 @@ from lti_pathing.models import (
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.listing import ListQuery, Page, filtered, paginate
 from lti_pathing.services.plan_life import HELD
+
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 ACTIVITY_FIELDS = frozenset(
     {
@@ -247,13 +250,34 @@ class ActivityService(TenantService):
         errors: dict[str, list[str]] = {}
         if activity.kind == ActivityKind.mentorship and not activity.mentors:
             errors["mentors"] = ["a mentorship needs at least one mentor"]
+        currency = currency_problem(activity.currency)
+        if currency is not None:
+            errors["currency"] = [currency]
         if activity.cost and activity.cost > 0 and not activity.currency:
             errors["currency"] = ["required when cost > 0"]
-        start, end = activity.earliest_start, activity.latest_end
-        if start is not None and end is not None and start >= end:  # a change + stored values
-            errors["latest_end"] = [f"must be after earliest_start ({start.isoformat()})"]
+        window = window_problem(
+            activity.earliest_start, activity.latest_end, activity.duration_weeks
+        )
+        if window is not None:  # a change with stored values
+            errors["latest_end"] = [window]
         if errors:
             raise Invalid("invalid activity", errors)
+
+
+def window_problem(start: dt.date | None, end: dt.date | None, weeks: int | None) -> str | None:
+    """Why an activity's window is wrong (it must hold the activity's weeks); None when right."""
+    if start is None or end is None:
+        return None
+    if end < start + dt.timedelta(weeks=max(weeks or 0, 0)) or end <= start:
+        return f"must be at least {weeks or 0} weeks after earliest_start ({start.isoformat()})"
+    return None
+
+
+def currency_problem(currency: str | None) -> str | None:
+    """Why `currency` is not an ISO 4217 code (three capital letters); None when it is one."""
+    if currency is not None and not CURRENCY_CODE.fullmatch(currency):
+        return f"{currency!r:.20} is not an ISO 4217 code like EUR"
+    return None
 
 
 def _replace(rows: list[Any], current: dict[int, Any], wanted: dict[int, Any]) -> bool:

@@ -15,6 +15,7 @@ from lti_pathing.db import utcnow
 from lti_pathing.errors import Conflict, Invalid, NotFound, Reference, Referenced, StaleEdit
 from lti_pathing.models import Tenant
 from lti_pathing.models.base import TenantOwned
+from lti_pathing.models.limits import DURATION_WEEKS, HOURS_MESSAGE, LEVEL_RANK, MENTOR_CAPACITY
 
 M = TypeVar("M", bound=TenantOwned)
 
@@ -22,15 +23,15 @@ M = TypeVar("M", bound=TenantOwned)
 # name, and what to say, when the database refuses one the services did not catch first.
 CHECKS = {
     "window_order": ("latest_end", "must be after earliest_start"),
-    "duration_range": ("duration_weeks", "must be from 1 to 104 weeks"),
-    "hours_quarters": ("hours_per_week", "must be a multiple of 0.25 hours, at most 40"),
+    "duration_range": ("duration_weeks", DURATION_WEEKS.message),
+    "hours_quarters": ("hours_per_week", HOURS_MESSAGE),
     "cost_not_negative": ("cost", "must not be negative"),
     "seats_positive": ("seats", "must be at least 1"),
     "not_own_manager": ("manager_id", "a person cannot be their own manager"),
     "hours_positive": ("hours_per_week", "must be more than 0"),
     "no_self_edge": ("to_role_id", "a career path must lead to another role"),
-    "level_rank_range": ("level_rank", "must be from 0 to 99"),
-    "capacity_range": ("capacity", "must be from 0 to 20"),
+    "level_rank_range": ("level_rank", LEVEL_RANK.message),
+    "capacity_range": ("capacity", MENTOR_CAPACITY.message),
 }
 
 

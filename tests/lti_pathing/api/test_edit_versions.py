@@ -63,7 +63,8 @@ def test_a_patch_that_breaks_a_rule_with_stored_values_is_a_422_naming_the_field
 
     late_start = ok(api.patch(path, json={"version": 1, "earliest_start": "2027-07-01"}), 422)
     assert late_start["code"] == "invalid"
-    assert late_start["errors"] == {"latest_end": ["must be after earliest_start (2027-07-01)"]}
+    message = "must be at least 4 weeks after earliest_start (2027-07-01)"
+    assert late_start["errors"] == {"latest_end": [message]}
     early_end = ok(api.patch(path, json={"version": 1, "latest_end": "2027-01-04"}), 422)
     assert "latest_end" in early_end["errors"]
     assert ok(api.get(path))["earliest_start"] == "2027-01-04"  # nothing written

@@ -15,12 +15,21 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from lti_pathing.models import ActivityKind, Lms, PathKind, RoleLevel, Track
+from lti_pathing.models.limits import (
+    DURATION_WEEKS,
+    HOURS_MAX,
+    HOURS_STEP,
+    LEVEL_RANK,
+    MENTOR_CAPACITY,
+    SEATS,
+    SKILL_LEVEL,
+)
+from lti_pathing.services.activities import currency_problem, window_problem
 from lti_pathing.services.text_rules import DESCRIPTION_MAX, NAME_MAX, not_a_web_link, too_long
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 INT_PATTERN = re.compile(r"-?[0-9]+")
 DECIMAL_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
 MESSAGES: dict[str, str | list[Any] | dict[Any, Any]] = {
     "required": "required column is missing",
     "null": "required value is empty",
@@ -188,12 +197,12 @@ class Email(Text):
         return text
 
 
-LEVEL: dict[str, Any] = {"low": 1, "high": 10}
+LEVEL: dict[str, Any] = {"low": SKILL_LEVEL.low, "high": SKILL_LEVEL.high}
 HOURS: dict[str, Any] = {
-    "low": Decimal("0.25"),
-    "high": Decimal("40"),
+    "low": HOURS_STEP,
+    "high": HOURS_MAX,
     "places": 2,
-    "step": Decimal("0.25"),
+    "step": HOURS_STEP,
 }
 
 
@@ -229,7 +238,7 @@ class RoleRow(Schema):
     family = Id(required=True)
     track = Choice(Track, required=True)
     level = Choice(RoleLevel, required=True)
-    level_rank = Int(0, 99, required=True)
+    level_rank = Int(LEVEL_RANK.low, LEVEL_RANK.high, required=True)
     critical = Bool()
     description = Text(DESCRIPTION_MAX)
 
@@ -259,13 +268,13 @@ class ActivityRow(Schema):
     kind = Choice(ActivityKind, required=True)
     provider = Text()
     url = Uri()
-    duration_weeks = Int(1, 104, required=True)
+    duration_weeks = Int(DURATION_WEEKS.low, DURATION_WEEKS.high, required=True)
     hours_per_week = Dec(**HOURS, required=True)
     cost = Dec(Decimal(0), None, 2)
     currency = Text(3)
     earliest_start = Date()
     latest_end = Date()
-    seats = Int(1, 1_000_000)
+    seats = Int(SEATS.low, SEATS.high)
     active = Bool()
     description = Text(DESCRIPTION_MAX)
 
@@ -273,19 +282,16 @@ class ActivityRow(Schema):
     def consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Currency with a price; a window long enough for the activity."""
         currency = data.get("currency")
-        if currency is not None and not CURRENCY_PATTERN.fullmatch(currency):
-            raise ValidationError(f"{currency!r} is not an ISO 4217 code like EUR", "currency")
+        problem = currency_problem(currency)
+        if problem is not None:
+            raise ValidationError(problem, "currency")
         if data.get("cost") and currency is None:
             raise ValidationError("required when cost > 0", "currency")
-        start, end, weeks = (
-            data.get("earliest_start"),
-            data.get("latest_end"),
-            data.get("duration_weeks"),
+        window = window_problem(
+            data.get("earliest_start"), data.get("latest_end"), data.get("duration_weeks")
         )
-        if start and end and weeks and end < start + dt.timedelta(weeks=weeks):
-            raise ValidationError(
-                f"must be at least {weeks} weeks after earliest_start", "latest_end"
-            )
+        if window is not None:
+            raise ValidationError(window, "latest_end")
 
 
 class ActivitySkillRow(Schema):
@@ -309,7 +315,7 @@ class CohortRow(Schema):
     activity = Id(required=True)
     id = Id(required=True)
     starts_on = Date(required=True)
-    seats = Int(1, 1_000_000)
+    seats = Int(SEATS.low, SEATS.high)
 
 
 class ActivityMentorRow(Schema):
@@ -325,7 +331,7 @@ class LmsLinkRow(Schema):
 
 class MentorRow(Schema):
     person = Id(required=True)
-    capacity = Int(1, 20, required=True)
+    capacity = Int(MENTOR_CAPACITY.low, MENTOR_CAPACITY.high, required=True)
     active = Bool()
 
 

@@ -13,11 +13,17 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
 )
 
 from lti_pathing.models import Activity, ActivityKind, Lms
-from lti_pathing.services.activities import ActivityChildren, ActivityService, CohortSpec
+from lti_pathing.models.limits import DURATION_WEEKS
+from lti_pathing.services.activities import (
+    ActivityChildren,
+    ActivityService,
+    CohortSpec,
+    currency_problem,
+    window_problem,
+)
 from lti_pathing.services.listing import ListQuery, Page
 from lti_pathing.services.overview import OverviewService
 from lti_pathing.services.scales import Scale, ScaleService
@@ -35,11 +41,13 @@ from lti_pathing.web.admin.forms import (
     external_id_field,
     filled,
     hours_field,
+    in_range,
     level_hints,
     levels_on_scale,
     opt_int,
     pairs,
     row_list,
+    rule,
     set_choices,
     web_link,
 )
@@ -98,11 +106,11 @@ class ActivityForm(AdminForm):
     url = StringField("Link", [Optional(), web_link],
                       filters=[blank_to_none])  # fmt: skip
     description = description_field()
-    duration_weeks = IntegerField("Duration (weeks)", [InputRequired(), NumberRange(1, 104)])
+    duration_weeks = IntegerField("Duration (weeks)", [InputRequired(), in_range(DURATION_WEEKS)])
     hours_per_week = hours_field("Effort (hours per week)")
     cost = DecimalField("Cost", [Optional(), NumberRange(min=0)], places=None, default=0)
     currency = StringField(
-        "Currency", [Optional(), Regexp("^[A-Z]{3}$", message="a 3-letter code such as EUR")],
+        "Currency", [Optional(), rule(currency_problem)],
         filters=[blank_to_none, lambda v: v.upper() if isinstance(v, str) else v],
     )  # fmt: skip
     earliest_start = DateField("Window: earliest start", [Optional()])
@@ -137,9 +145,11 @@ class ActivityForm(AdminForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks, then the window order and levels within each skill's scale."""
         ok = bool(super().validate(extra_validators))
-        start, end = self.earliest_start.data, self.latest_end.data
-        if start and end and start >= end:
-            self.latest_end.errors = [*self.latest_end.errors, "must be after the earliest start"]
+        window = window_problem(
+            self.earliest_start.data, self.latest_end.data, self.duration_weeks.data
+        )
+        if window is not None:
+            self.latest_end.errors = [*self.latest_end.errors, window]
             ok = False
         for rows in (self.outcomes, self.skill_prereqs):
             ok = levels_on_scale(rows, self._scales) and ok

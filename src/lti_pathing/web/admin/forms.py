@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lti_pathing.models.limits import HOURS_MAX, HOURS_MESSAGE, HOURS_STEP, SKILL_LEVEL, Bounds
 from lti_pathing.services.scales import Scale
 from lti_pathing.services.text_rules import DESCRIPTION_MAX, not_a_web_link
 
@@ -64,17 +65,30 @@ def external_id_field(label: str = "External id") -> StringField:
     )
 
 
+def in_range(bounds: Bounds) -> NumberRange:
+    """The form validator of a number the records bound (models/limits.py), with their message."""
+    return NumberRange(bounds.low, bounds.high, message=bounds.message)
+
+
 def quarter_hours(form: Any, field: Field) -> None:
     """Hours per week come in quarters of an hour (the planner's unit)."""
-    if field.data is not None and (Decimal(field.data) * 4) % 1 != 0:
-        raise ValidationError("must be a multiple of 0.25 hours")
+    if field.data is not None and Decimal(field.data) % HOURS_STEP != 0:
+        raise ValidationError(HOURS_MESSAGE)
 
 
-def web_link(form: Any, field: Field) -> None:
-    """The catalog's link rule, as the API and imports apply it: an absolute http(s) URL."""
-    problem = not_a_web_link(field.data) if field.data else None
-    if problem is not None:
-        raise ValidationError(problem)
+def rule(check: Callable[[Any], str | None]) -> Callable[[Any, Field], None]:
+    """A form validator from a service's rule (`check` says why a value is wrong, or None)."""
+
+    def validate(form: Any, field: Field) -> None:
+        problem = check(field.data) if field.data else None
+        if problem is not None:
+            raise ValidationError(problem)
+
+    return validate
+
+
+# The catalog's link rule, as the API and imports apply it: an absolute http(s) URL.
+web_link = rule(not_a_web_link)
 
 
 def description_field(label: str = "Description") -> TextAreaField:
@@ -86,7 +100,9 @@ def hours_field(label: str, required: bool = True) -> DecimalField:
     """Weekly hours, 0.25 to 40 in quarters."""
     first = InputRequired() if required else Optional()
     return DecimalField(
-        label, [first, NumberRange(min=Decimal("0.25"), max=40), quarter_hours], places=None
+        label,
+        [first, NumberRange(min=HOURS_STEP, max=HOURS_MAX, message=HOURS_MESSAGE), quarter_hours],
+        places=None,
     )
 
 
@@ -101,7 +117,7 @@ class SkillLevelRow(Form):  # type: ignore[misc]
     """One (skill, level) pair: an outcome, a prerequisite or a role requirement."""
 
     skill_id = SelectField("Skill", coerce=opt_int, validate_choice=True)
-    level = IntegerField("Level", [Optional(), NumberRange(min=1, max=10)])
+    level = IntegerField("Level", [Optional(), in_range(SKILL_LEVEL)])
 
     def is_blank(self) -> bool:
         """No skill chosen: the row is ignored."""

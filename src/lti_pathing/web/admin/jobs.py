@@ -11,6 +11,7 @@ from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lti_pathing.models import CareerPath, JobFamily, PathKind, Role, RoleLevel, Skill, Track
+from lti_pathing.models.limits import LEVEL_RANK, SKILL_LEVEL
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
 from lti_pathing.services.listing import ListQuery, Page
 from lti_pathing.services.scales import Scale, ScaleService
@@ -24,6 +25,7 @@ from lti_pathing.web.admin.forms import (
     description_field,
     external_id_field,
     filled,
+    in_range,
     level_hints,
     levels_on_scale,
     opt_int,
@@ -79,7 +81,7 @@ class RoleSkillRow(Form):  # type: ignore[misc]
     """A required skill: level and importance weight."""
 
     skill_id = SelectField("Skill", coerce=opt_int)
-    level = IntegerField("Level", [Optional(), NumberRange(min=1, max=10)])
+    level = IntegerField("Level", [Optional(), in_range(SKILL_LEVEL)])
     weight = DecimalField(
         "Weight", [Optional(), NumberRange(min=Decimal("0.001"), max=10)], places=None
     )
@@ -107,7 +109,7 @@ class RoleForm(AdminForm):
     level = SelectField("Level", choices=pairs((lv.value, lv.value) for lv in RoleLevel))
     level_rank = IntegerField(
         "Seniority rank",
-        [InputRequired(), NumberRange(min=0, max=99)],
+        [InputRequired(), in_range(LEVEL_RANK)],
         description="Orders roles across families: 0 (entry) to 99.",
     )
     critical = BooleanField("Critical role (succession planning)")

@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from lti_pathing.auth import require
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Mentor, Person, Role
+from lti_pathing.models.limits import MENTOR_CAPACITY
 from lti_pathing.services.identities import COLUMNS, IdentityService
 from lti_pathing.services.listing import ListQuery, Page
 from lti_pathing.services.people import PeopleService
@@ -26,6 +27,7 @@ from lti_pathing.web.admin.forms import (
     blank_to_none,
     external_id_field,
     hours_field,
+    in_range,
     opt_int,
     set_choices,
 )
@@ -140,8 +142,8 @@ class MentorForm(AdminForm):
     """A mentor's capacity of concurrent mentees."""
 
     capacity = IntegerField(
-        "Capacity", [InputRequired(), NumberRange(min=0, max=20)],
-        description="How many mentees at once (0 to 20).",
+        "Capacity", [InputRequired(), in_range(MENTOR_CAPACITY)],
+        description=f"How many mentees at once ({MENTOR_CAPACITY.low} to {MENTOR_CAPACITY.high}).",
     )  # fmt: skip
 
 
