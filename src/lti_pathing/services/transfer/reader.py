@@ -22,6 +22,7 @@ from lti_pathing.services.transfer.schemas import ROW_SCHEMAS
 # Child tables: (parent table, parent column, nested JSON key, column of a bare-string element).
 CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
     "skill_levels": ("skills", "skill", "levels", None),
+    "skill_relations": ("skills", "skill", "relations", None),
     "role_skills": ("roles", "role", "skills", None),
     "career_paths": ("roles", "from_role", "", None),  # top level in JSON, not nested
     "activity_outcomes": ("activities", "activity", "outcomes", None),
@@ -37,7 +38,7 @@ CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
 MERGED_WHEN_PARTIAL = frozenset({"lms_links"})
 KEYS: dict[str, tuple[str, ...]] = {
     "skill_categories": ("id",), "skills": ("id",), "skill_levels": ("skill", "level"),
-    "job_families": ("id",), "roles": ("id",), "role_skills": ("role", "skill"),
+    "skill_relations": ("skill", "related"), "job_families": ("id",), "roles": ("id",), "role_skills": ("role", "skill"),
     "career_paths": ("from_role", "to_role"), "activities": ("id",),
     "activity_outcomes": ("activity", "skill"), "activity_skill_prereqs": ("activity", "skill"),
     "activity_prereqs": ("activity", "requires"), "cohorts": ("activity", "id"),
