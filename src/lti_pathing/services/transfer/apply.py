@@ -102,6 +102,8 @@ class ImportReport:
     dry_run: bool = False
     # One line per child row the import removes, e.g. "activity JS-101: LMS link canvas 1187".
     removals: list[str] = field(default_factory=list)
+    # What each item of another format became (interop), e.g. "Moodle competency 'X' ... → skill".
+    notes: list[str] = field(default_factory=list)
 
     def count(self, entity: str, outcome: str) -> None:
         """Add one created / updated / unchanged entity."""

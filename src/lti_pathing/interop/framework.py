@@ -1,0 +1,180 @@
+"""A framework read from another format, and how it becomes rows of the import.
+
+Every reader (Moodle, Canvas, ...) produces a `Framework`: categories and skills, each with its
+identifier in the source. `to_document` turns it into the import's `Document`, whose `prepare`
+step runs once the tenant's stored entities are loaded: an item an earlier import of the same
+source made keeps its external id (updated in place, never duplicated), and an item of that
+source the file no longer holds is retired (`active = false`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lti_pathing.services.transfer.reader import CHILDREN, Document, Problem, Row
+from lti_pathing.services.transfer.schemas import ID_PATTERN
+from lti_pathing.services.transfer.stored import Stored
+
+ID_MAX = 64
+_NOT_ID = re.compile(r"[^A-Za-z0-9._:-]+")
+
+
+@dataclass
+class Level:
+    """One step of a source scale: its name and what the source calls it (value, points)."""
+
+    name: str
+    source_value: str
+    description: str | None = None
+
+
+@dataclass
+class Item:
+    """A category or a skill of the framework, located at its line in the file."""
+
+    kind: str  # "category" or "skill"
+    source_id: str
+    name: str
+    line: int
+    description: str | None = None
+    category: str | None = None  # source id of the category (skills)
+    levels: list[Level] = field(default_factory=list)
+    proficient_level: int | None = None
+    related: list[tuple[str, str]] = field(default_factory=list)  # (source id, kind)
+    retired: bool = False  # the source says it is deleted
+    note: str = ""  # what the source called it, e.g. "Moodle competency 'X' (idnumber Y)"
+
+
+@dataclass
+class Framework:
+    """What a reader found in one file: its items and problems, named by `source`."""
+
+    file: str
+    source: str  # e.g. "moodle:OECD-CORE", "canvas"
+    labels: dict[str, str]  # import column -> the column the source file calls it
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def problem(self, line: int | None, column: str | None, message: str) -> None:
+        """Record a problem at a line (and column) of the source file."""
+        self.problems.append(Problem(self.file, message, row=line, column=column))
+
+
+def to_document(framework: Framework) -> Document:
+    """The import document of a framework; ids are settled by `prepare` against the tenant."""
+    doc = Document("csv", framework.file, problems=list(framework.problems))
+    doc.notes = list(framework.notes)
+    doc.prepare = lambda stored: _prepare(doc, framework, stored)
+    return doc
+
+
+def _prepare(doc: Document, framework: Framework, stored: Stored) -> None:
+    ids = {
+        "category": _settle(framework, "category", stored.skill_categories),
+        "skill": _settle(framework, "skill", stored.skills),
+    }
+    rows: dict[str, list[Row]] = {
+        table: [] for table in ("skill_categories", "skills", "skill_levels", "skill_relations")
+    }
+    for item in framework.items:
+        table = "skills" if item.kind == "skill" else "skill_categories"
+        known = ids[item.kind][item.source_id] in stored.of(table)
+        if item.retired and not known:
+            doc.notes.append(f"{item.note}: deleted in the source and never imported: skipped")
+        else:
+            _item_rows(framework, item, ids, rows)
+    for table, kind in (("skill_categories", "category"), ("skills", "skill")):
+        doc.notes += _retire(framework, table, stored.of(table), ids[kind], rows)
+    doc.rows = {table: found for table, found in rows.items() if found}
+    parents = {row.raw["id"] for row in rows["skills"] if "source" in row.raw}
+    doc.given = {"skill_levels": parents, "skill_relations": parents}
+
+
+def _settle(framework: Framework, kind: str, stored: dict[str, Any]) -> dict[str, str]:
+    """Source id -> external id: the stored item's of the same source, else a new free one."""
+    mine = {
+        item.source_id: key
+        for key, item in stored.items()
+        if item.source == framework.source and item.source_id is not None
+    }
+    taken = set(stored)
+    settled: dict[str, str] = {}
+    for item in framework.items:
+        if item.kind != kind or item.source_id in settled:
+            continue
+        key = mine.get(item.source_id) or _free_id(item.source_id, taken)
+        settled[item.source_id] = key
+        taken.add(key)
+    return settled
+
+
+def _free_id(source_id: str, taken: set[str]) -> str:
+    """An external id like the source's identifier, made valid and unique (hashed when not)."""
+    slug = _NOT_ID.sub("-", source_id).strip("-._:")[:ID_MAX]
+    if slug and ID_PATTERN.fullmatch(slug) and slug not in taken:
+        return slug
+    digest = hashlib.sha256(source_id.encode("utf-8")).hexdigest()
+    for length in (8, 16, 40):
+        candidate = f"{slug[: ID_MAX - length - 1]}-{digest[:length]}".lstrip("-._:")
+        if candidate not in taken:
+            return candidate
+    raise ValueError(source_id)  # pragma: no cover - a sha256 clash
+
+
+def _row(framework: Framework, table: str, item: Item, raw: dict[str, Any]) -> Row:
+    return Row(table, framework.file, raw, line=item.line, labels=framework.labels)
+
+
+def _active(item: Item) -> str:
+    return "false" if item.retired else "true"
+
+
+def _item_rows(
+    framework: Framework, item: Item, ids: dict[str, dict[str, str]], rows: dict[str, list[Row]]
+) -> None:
+    source = {"source": framework.source, "source_id": item.source_id}
+    if item.kind == "category":
+        key = ids["category"][item.source_id]
+        raw = {"id": key, "name": item.name, **source, "active": _active(item)}
+        rows["skill_categories"].append(_row(framework, "skill_categories", item, raw))
+        return
+    key = ids["skill"][item.source_id]
+    category = ids["category"].get(item.category) if item.category is not None else None
+    level = str(item.proficient_level) if item.proficient_level is not None else None
+    raw = {
+        "id": key, "name": item.name, "category": category, "description": item.description,
+        **source, "proficient_level": level, "active": _active(item),
+    }  # fmt: skip
+    rows["skills"].append(_row(framework, "skills", item, raw))
+    for number, step in enumerate(item.levels, start=1):
+        level_raw = {"skill": key, "level": str(number), "name": step.name,
+                     "description": step.description, "source_value": step.source_value}  # fmt: skip
+        rows["skill_levels"].append(_row(framework, "skill_levels", item, level_raw))
+    for related, kind in item.related:
+        if related in ids["skill"] and related != item.source_id:
+            relation = {"skill": key, "related": ids["skill"][related], "kind": kind}
+            rows["skill_relations"].append(_row(framework, "skill_relations", item, relation))
+
+
+def _retire(
+    framework: Framework, table: str, stored: dict[str, Any], ids: dict[str, str],
+    rows: dict[str, list[Row]],
+) -> list[str]:  # fmt: skip
+    """Retire what an earlier import of this source made and this file no longer holds."""
+    noun = "skill" if table == "skills" else "category"
+    notes = []
+    settled = set(ids.values())
+    for key in sorted(stored):
+        item = stored[key]
+        if item.source != framework.source or key in settled or not item.active:
+            continue
+        raw = {"id": key, "name": item.name, "active": "false"}
+        rows[table].append(Row(table, framework.file, raw))
+        notes.append(
+            f"{noun} '{item.name}' ({item.source_id}) is no longer in {framework.source}: retired"
+        )
+    return notes
