@@ -9,6 +9,7 @@ from flask import Response, jsonify, request
 
 from lti_pathing.api.core import ApiBlueprint, needs_scope, service
 from lti_pathing.api.fields import Integer
+from lti_pathing.interop.formats import AUTO, CHOICES, read_any
 from lti_pathing.services.transfer.apply import ImportReport
 from lti_pathing.services.transfer.export import ExportService
 from lti_pathing.services.transfer.importer import ImportService
@@ -30,6 +31,11 @@ class ImportArgs(ma.Schema):
     dry_run = ma.fields.Boolean(
         load_default=False, metadata={"description": "check and count, write nothing"}
     )
+    format = ma.fields.String(
+        load_default=AUTO, validate=ma.validate.OneOf(CHOICES),
+        metadata={"description": "auto (told by the content), native (the JSON document), "
+                  "moodle-csv or canvas-csv (docs/interop.md)"},
+    )  # fmt: skip
 
 
 class CountsSchema(ma.Schema):
@@ -50,6 +56,11 @@ class ImportReportSchema(ma.Schema):
         ma.fields.String(),
         metadata={"description": "each child row removed, e.g. 'activity A1: cohort C1 removed'"},
     )
+    notes = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "what each item of a framework file became, e.g. \"Moodle "
+                  "competency 'X' (idnumber Y) → skill 'X', in category 'Z', levels: ...\""},
+    )  # fmt: skip
 
 
 class ExportArgs(ma.Schema):
@@ -61,14 +72,19 @@ class ExportArgs(ma.Schema):
 @transfer.route("/import", methods=["POST"])
 @needs_scope("import")
 @transfer.arguments(ImportArgs, location="query")
-@transfer.doc(requestBody={"required": True, "content": {"application/json": {"schema": DOCUMENT}}})
+@transfer.doc(requestBody={"required": True, "content": {
+    "application/json": {"schema": DOCUMENT},
+    "text/csv": {"schema": {"type": "string", "description": "a Moodle or Canvas framework CSV"}},
+}})  # fmt: skip
 @transfer.response(200, ImportReportSchema)
 def import_document(args: dict[str, Any]) -> ImportReport:
-    """Import a JSON document: all or nothing; any bad row is a 422 listing every problem.
+    """Import a JSON document or a framework CSV: all or nothing; any bad row is a 422 listing
+    every problem.
 
     Needs a token with the `import` scope (a dry run too).
     """
-    document = read_json("request", request.get_data(cache=False))
+    data = request.get_data(cache=False)
+    document = read_any("request", data, args["format"], lambda: read_json("request", data))
     return service(ImportService).import_document(document, dry_run=args["dry_run"])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -146,7 +147,8 @@ def _ratings(
         return [], None
     while cells and not cells[-1]:
         cells = cells[:-1]
-    pairs = [(cells[i], cells[i + 1] if i + 1 < len(cells) else "") for i in range(0, len(cells), 2)]
+    cells = [*cells, ""] if len(cells) % 2 else cells
+    pairs = list(zip(cells[::2], cells[1::2], strict=True))
     tiers: list[tuple[Decimal, str]] = []
     for index, (points, description) in enumerate(pairs, start=1):
         if not _NUMBER.fullmatch(points):
@@ -220,8 +222,9 @@ def write(categories: Iterable[Any], skills: Iterable[Any]) -> str:
         ratings: list[str] = []
         for level, value in reversed(list(zip(skill.levels, points, strict=True))):
             ratings += [value, level.name]
+        parent = group_guids.get(skill.category_id, "")
         cells = [_guid(skill, "skill"), "outcome", skill.name, skill.description or "", "",
-                 "", "", "active", group_guids.get(skill.category_id, ""), mastery, *ratings]  # fmt: skip
+                 "", "", "active", parent, mastery, *ratings]  # fmt: skip
         writer.writerow([cell_out(c) for c in cells])
     return out.getvalue()
 
@@ -231,7 +234,7 @@ def _rating_points(skill: Any) -> list[str]:
     own = [level.source_value for level in skill.levels]
     if skill.source == SOURCE and all(v and _NUMBER.fullmatch(v) for v in own):
         values = [Decimal(v) for v in own]
-        if all(a < b for a, b in zip(values, values[1:], strict=False)):
+        if all(a < b for a, b in itertools.pairwise(values)):
             return [v for v in own if v is not None]
     return [str(level.level) for level in skill.levels]
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lti_pathing.services.transfer.reader import CHILDREN, Document, Problem, Row
+from lti_pathing.services.transfer.reader import Document, Problem, Row
 from lti_pathing.services.transfer.schemas import ID_PATTERN
 from lti_pathing.services.transfer.stored import Stored
 
@@ -54,7 +54,7 @@ class Framework:
 
     file: str
     source: str  # e.g. "moodle:OECD-CORE", "canvas"
-    labels: dict[str, str]  # import column -> the column the source file calls it
+    labels: dict[str, dict[str, str]]  # table -> import column -> the source file's column
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -126,7 +126,8 @@ def _free_id(source_id: str, taken: set[str]) -> str:
 
 
 def _row(framework: Framework, table: str, item: Item, raw: dict[str, Any]) -> Row:
-    return Row(table, framework.file, raw, line=item.line, labels=framework.labels)
+    labels = framework.labels.get(table, {})
+    return Row(table, framework.file, raw, line=item.line, labels=labels)
 
 
 def _active(item: Item) -> str:
@@ -136,23 +137,23 @@ def _active(item: Item) -> str:
 def _item_rows(
     framework: Framework, item: Item, ids: dict[str, dict[str, str]], rows: dict[str, list[Row]]
 ) -> None:
-    source = {"source": framework.source, "source_id": item.source_id}
+    raw: dict[str, str | None] = {
+        "name": item.name, "source": framework.source, "source_id": item.source_id,
+        "active": _active(item),
+    }  # fmt: skip
     if item.kind == "category":
-        key = ids["category"][item.source_id]
-        raw = {"id": key, "name": item.name, **source, "active": _active(item)}
+        raw["id"] = ids["category"][item.source_id]
         rows["skill_categories"].append(_row(framework, "skill_categories", item, raw))
         return
     key = ids["skill"][item.source_id]
     category = ids["category"].get(item.category) if item.category is not None else None
     level = str(item.proficient_level) if item.proficient_level is not None else None
-    raw = {
-        "id": key, "name": item.name, "category": category, "description": item.description,
-        **source, "proficient_level": level, "active": _active(item),
-    }  # fmt: skip
+    raw.update(id=key, category=category, description=item.description, proficient_level=level)
     rows["skills"].append(_row(framework, "skills", item, raw))
     for number, step in enumerate(item.levels, start=1):
         level_raw = {"skill": key, "level": str(number), "name": step.name,
-                     "description": step.description, "source_value": step.source_value}  # fmt: skip
+                     "description": step.description,
+                     "source_value": step.source_value}  # fmt: skip
         rows["skill_levels"].append(_row(framework, "skill_levels", item, level_raw))
     for related, kind in item.related:
         if related in ids["skill"] and related != item.source_id:

@@ -147,9 +147,9 @@ class _Builder:
     def _item(self, line: int, cells: list[str], default: tuple[list[Level], int | None]) -> Item:
         idnumber, parent = cells[IDNUMBER], cells[PARENT] or None
         kind = "category" if self.children[idnumber] else "skill"
-        item = Item(kind, idnumber, cells[SHORTNAME], line, description=cells[DESCRIPTION] or None,
-                    category=parent,
-                    note=f"Moodle competency '{cells[SHORTNAME]}' (idnumber {idnumber})")  # fmt: skip
+        note = f"Moodle competency '{cells[SHORTNAME]}' (idnumber {idnumber})"
+        item = Item(kind, idnumber, cells[SHORTNAME], line,
+                    description=cells[DESCRIPTION] or None, category=parent, note=note)  # fmt: skip
         if kind == "skill":
             levels, proficient = self._scale(line, cells) if cells[SCALE] else default
             item.levels, item.proficient_level = levels, proficient
@@ -263,7 +263,7 @@ def _config(size: int, proficient: int | None) -> str:
 def _idnumber(item: Any, used: set[str], prefix: str) -> str:
     """The item's Moodle id number: its own from Moodle, else its external id (unique)."""
     own = item.source_id if (item.source or "").startswith(SOURCE_PREFIX) else None
-    idnumber = own or item.external_id
+    idnumber = str(own or item.external_id)
     if idnumber in used:
         idnumber = f"{prefix}{item.external_id}"
     used.add(idnumber)

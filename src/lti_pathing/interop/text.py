@@ -64,7 +64,9 @@ def records(name: str, text: str, delimiter: str = ",") -> Iterator[tuple[int, l
             yield start, [cell_text(cell) for cell in record]
     except csv.Error as error:
         line = reader.line_num
-        raise Unreadable([Problem(name, f"not valid CSV: {error}", row=line, code="syntax")]) from None
+        raise Unreadable(
+            [Problem(name, f"not valid CSV: {error}", row=line, code="syntax")]
+        ) from None
 
 
 def cell_text(cell: str) -> str:

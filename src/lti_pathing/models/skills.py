@@ -89,9 +89,7 @@ class SkillRelation(TenantOwned, Base):
 
     id: Mapped[intpk]
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), index=True)
-    related_id: Mapped[int] = mapped_column(
-        ForeignKey("skill.id", ondelete="CASCADE"), index=True
-    )
+    related_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(64))  # "related" (Moodle), a CASE association type
 
     skill: Mapped[Skill] = relationship(foreign_keys=[skill_id], back_populates="relations")

@@ -39,7 +39,8 @@ CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
 MERGED_WHEN_PARTIAL = frozenset({"lms_links"})
 KEYS: dict[str, tuple[str, ...]] = {
     "skill_categories": ("id",), "skills": ("id",), "skill_levels": ("skill", "level"),
-    "skill_relations": ("skill", "related"), "job_families": ("id",), "roles": ("id",), "role_skills": ("role", "skill"),
+    "skill_relations": ("skill", "related"), "job_families": ("id",), "roles": ("id",),
+    "role_skills": ("role", "skill"),
     "career_paths": ("from_role", "to_role"), "activities": ("id",),
     "activity_outcomes": ("activity", "skill"), "activity_skill_prereqs": ("activity", "skill"),
     "activity_prereqs": ("activity", "requires"), "cohorts": ("activity", "id"),

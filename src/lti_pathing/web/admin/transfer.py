@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -29,6 +30,8 @@ from wtforms import SelectField
 
 from lti_pathing.auth import require
 from lti_pathing.errors import Conflict, Invalid
+from lti_pathing.interop.export import WRITERS, FrameworkExportService
+from lti_pathing.interop.formats import NAMES, READERS, read_any
 from lti_pathing.services.transfer.export import ExportService, csv_columns
 from lti_pathing.services.transfer.importer import ImportRejected, ImportService
 from lti_pathing.services.transfer.reader import (
@@ -45,10 +48,11 @@ STASH_KEY = "admin_import"
 STASH_FOLDER = "admin-imports"
 STASH_MAX_AGE_S = 24 * 3600  # a checked file nobody imported within a day is deleted
 KINDS = [
-    ("auto", "Tell from the file name (.json, .zip, .csv)"),
+    ("auto", "Tell from the content (Moodle, Canvas) or the file name (.json, .zip, .csv)"),
     ("json", "JSON document"),
     ("zip", "ZIP archive of CSV files"),
     ("people", "People CSV (HRIS export)"),
+    *NAMES.items(),
 ]
 
 
@@ -65,6 +69,12 @@ class ApplyForm(FlaskForm):  # type: ignore[misc]
 
 def read_upload(name: str, data: bytes, kind: str) -> Document:
     """Turn uploaded bytes into the importer's document, as the import command reads files."""
+    if kind == "auto" or kind in READERS:
+        return read_any(name, data, kind, lambda: _read_native(name, data, "auto"))
+    return _read_native(name, data, kind)
+
+
+def _read_native(name: str, data: bytes, kind: str) -> Document:
     lower = name.lower()
     if kind == "auto":
         kind = "json" if lower.endswith(".json") else "zip" if lower.endswith(".zip") else "csv"
@@ -210,6 +220,21 @@ def export_zip() -> Response:
     return send_file(
         buffer, mimetype="application/zip", as_attachment=True,
         download_name=f"lti-pathing-{ctx.tenant.slug}-csv.zip",
+    )  # fmt: skip
+
+
+@bp.get("/export-<fmt>.csv")
+@require("admin")
+def export_framework(fmt: str) -> Response:
+    """The tenant's skills as a Moodle competency framework or Canvas outcomes CSV."""
+    ctx = admin_context()
+    if fmt not in WRITERS:
+        abort(404)
+    service = ctx.service(FrameworkExportService)
+    body = service.write(fmt).encode("utf-8")
+    return send_file(
+        io.BytesIO(body), mimetype="text/csv", as_attachment=True,
+        download_name=service.file_name(fmt),
     )  # fmt: skip
 
 
