@@ -109,14 +109,14 @@ def _record(
     elif kind != "outcome":
         found.problem(line, "object_type", f"{kind!r} is not outcome or group")
     levels, proficient = _ratings(found, line, ratings, row.get("mastery_points", ""), kind)
-    if len(found.problems) > problems:
-        return
     item = Item("category" if kind == "group" else "skill", guid, title, line,
                 description=row.get("description") or None,
                 category=parents[0] if parents else None, retired=state == "deleted",
                 note=f"Canvas {kind} '{title}' (vendor_guid {guid})")  # fmt: skip
     if kind == "group":
-        groups[guid] = item
+        groups[guid] = item  # even a faulty group: its children's rows are judged on their own
+        return
+    if len(found.problems) > problems:
         return
     item.levels, item.proficient_level = levels, proficient
     outcomes[guid] = item
