@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lti_pathing.interop import text
 from lti_pathing.models import Skill, SkillCategory, SkillRelation, Tenant
 from lti_pathing.services.transfer.importer import ImportRejected
-from tests.lti_pathing.interop.conftest import categories_of, count, fixture_bytes, skills_of
+from tests.lti_pathing.interop.conftest import count, fixture_bytes, skills_of
 
 HEADER = (
     '"Parent id number","Id number",Shortname,Description,"Description format","Scale values",'
@@ -52,7 +52,9 @@ def test_moodles_own_fixture_becomes_categories_and_skills(
         (1, "Not yet competent", "1"), (2, "Competent", "2"),
     ]  # fmt: skip
     assert level.proficient_level == 2
-    drafting = skills["Tailors communication (e.g. content, style and medium) to diverse audiences."]
+    drafting = skills[
+        "Tailors communication (e.g. content, style and medium) to diverse audiences."
+    ]
     assert drafting.category is not None and drafting.category.name == "Drafting Skills"
     # The multi-line HTML description is stored as the text it is (CRLF inside, as Moodle wrote).
     assert drafting.description == (
