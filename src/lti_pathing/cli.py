@@ -139,13 +139,13 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
 @click.option("--dry-run", is_flag=True, help="Check and count, but write nothing.")
 @click.option(
     "--format", "fmt", default="auto",
-    type=click.Choice(["auto", "native", "moodle-csv", "canvas-csv"]),
+    type=click.Choice(["auto", "native", "moodle-csv", "canvas-csv", "case-json"]),
     help="auto (default): told by the content; native: the lti-pathing format; moodle-csv, "
-    "canvas-csv: read as that framework format (docs/interop.md).",
+    "canvas-csv, case-json: read as that framework format (docs/interop.md).",
 )  # fmt: skip
 def import_(path: Path, slug: str | None, dry_run: bool, fmt: str) -> None:
     """Import a JSON document, a CSV file, a folder or ZIP of CSV files, or a framework file
-    (Moodle competency framework CSV, Canvas outcomes CSV): all or nothing."""
+    (Moodle competency framework CSV, Canvas outcomes CSV, CASE package): all or nothing."""
     from lti_pathing.interop.formats import read_any
     from lti_pathing.services.transfer.reader import read_path
 
@@ -154,7 +154,7 @@ def import_(path: Path, slug: str | None, dry_run: bool, fmt: str) -> None:
             if path.is_file() and path.suffix != ".zip":
                 return read_any(path.name, path.read_bytes(), fmt, lambda: read_path(path))
             if fmt not in ("auto", "native"):
-                raise click.ClickException(f"{path}: a {fmt} framework is one CSV file")
+                raise click.ClickException(f"{path}: a {fmt} framework is one file")
             return read_path(path)
         except (OSError, zipfile.BadZipFile) as error:
             raise click.ClickException(f"cannot read {path}: {error}") from None

@@ -34,7 +34,7 @@ class ImportArgs(ma.Schema):
     format = ma.fields.String(
         load_default=AUTO, validate=ma.validate.OneOf(CHOICES),
         metadata={"description": "auto (told by the content), native (the JSON document), "
-                  "moodle-csv or canvas-csv (docs/interop.md)"},
+                  "moodle-csv, canvas-csv or case-json (docs/interop.md)"},
     )  # fmt: skip
 
 

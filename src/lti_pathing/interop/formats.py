@@ -1,8 +1,9 @@
 """The one entry point of every import: which format a file is in (by its content), and its reader.
 
-`read_any` recognises a Moodle framework or a Canvas outcomes CSV by its header, and hands
-anything else to the native reader (JSON document, CSV files, ZIP), as before. A format named
-by the caller (`--format`, the admin page's choice, the API's `format`) is read as that format.
+`read_any` recognises a Moodle framework or a Canvas outcomes CSV by its header, a CASE package
+by its CFDocument, and hands anything else to the native reader (JSON document, CSV files, ZIP),
+as before. A format named by the caller (`--format`, the admin page's choice, the API's
+`format`) is read as that format.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from lti_pathing.interop import canvas, moodle
+from lti_pathing.interop import canvas, case, moodle
 from lti_pathing.interop.framework import to_document
 from lti_pathing.interop.text import Unreadable, decode, first_record
 from lti_pathing.services.transfer.reader import Document
 
-READERS: dict[str, ModuleType] = {"moodle-csv": moodle, "canvas-csv": canvas}
-NAMES = {"moodle-csv": "Moodle competency framework CSV", "canvas-csv": "Canvas outcomes CSV"}
+CSV_READERS: dict[str, ModuleType] = {"moodle-csv": moodle, "canvas-csv": canvas}
+READERS: dict[str, ModuleType] = {**CSV_READERS, "case-json": case}
+NAMES = {"moodle-csv": "Moodle competency framework CSV", "canvas-csv": "Canvas outcomes CSV",
+         "case-json": "CASE v1.1 package (CFPackage JSON)"}  # fmt: skip
 AUTO, NATIVE = "auto", "native"
 CHOICES = (AUTO, NATIVE, *READERS)
 SNIFF_BYTES = 64 * 1024  # the header row of any framework file fits in this
@@ -25,10 +28,12 @@ SNIFF_BYTES = 64 * 1024  # the header row of any framework file fits in this
 def detect(data: bytes) -> str | None:
     """The framework format of a file, told by its header row; None for anything else."""
     head = data[:SNIFF_BYTES].decode("utf-8-sig", errors="replace")
+    if case.looks_like(head):
+        return "case-json"
     if head.lstrip().startswith(("{", "[")):
         return None
     header = first_record(head.split("\n", 1)[0] + "\n")
-    for name, reader in READERS.items():
+    for name, reader in CSV_READERS.items():
         if reader.looks_like(header):
             return name
     return None

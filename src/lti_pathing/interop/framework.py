@@ -45,6 +45,7 @@ class Item:
     proficient_level: int | None = None
     related: list[tuple[str, str]] = field(default_factory=list)  # (source id, kind)
     retired: bool = False  # the source says it is deleted
+    pointer: str | None = None  # a JSON source: where the item is (instead of a line)
     note: str = ""  # what the source called it, e.g. "Moodle competency 'X' (idnumber Y)"
 
 
@@ -62,6 +63,10 @@ class Framework:
     def problem(self, line: int | None, column: str | None, message: str) -> None:
         """Record a problem at a line (and column) of the source file."""
         self.problems.append(Problem(self.file, message, row=line, column=column))
+
+    def problem_at(self, pointer: str, message: str) -> None:
+        """Record a problem at a JSON pointer of the source document."""
+        self.problems.append(Problem(self.file, message, path=pointer))
 
 
 def to_document(framework: Framework) -> Document:
@@ -127,6 +132,9 @@ def _free_id(source_id: str, taken: set[str]) -> str:
 
 def _row(framework: Framework, table: str, item: Item, raw: dict[str, Any]) -> Row:
     labels = framework.labels.get(table, {})
+    if item.pointer is not None:
+        pointers = {column: f"{item.pointer}/{label}" for column, label in labels.items()}
+        return Row(table, framework.file, raw, pointer=item.pointer, pointers=pointers)
     return Row(table, framework.file, raw, line=item.line, labels=labels)
 
 
