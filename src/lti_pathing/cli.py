@@ -139,20 +139,26 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
 @click.option("--dry-run", is_flag=True, help="Check and count, but write nothing.")
 @click.option(
     "--format", "fmt", default="auto",
-    type=click.Choice(["auto", "native", "moodle-csv", "canvas-csv", "case-json"]),
+    type=click.Choice(["auto", "native", "moodle-csv", "canvas-csv", "case-json", "onet-text"]),
     help="auto (default): told by the content; native: the lti-pathing format; moodle-csv, "
-    "canvas-csv, case-json: read as that framework format (docs/interop.md).",
+    "canvas-csv, case-json, onet-text (a folder or ZIP): read as that framework format "
+    "(docs/interop.md).",
 )  # fmt: skip
 def import_(path: Path, slug: str | None, dry_run: bool, fmt: str) -> None:
     """Import a JSON document, a CSV file, a folder or ZIP of CSV files, or a framework file
     (Moodle competency framework CSV, Canvas outcomes CSV, CASE package): all or nothing."""
-    from lti_pathing.interop.formats import read_any
+    from lti_pathing.interop import onet
+    from lti_pathing.interop.formats import read_any, read_onet_folder
     from lti_pathing.services.transfer.reader import read_path
 
     def read() -> Any:
         try:
-            if path.is_file() and path.suffix != ".zip":
+            if path.is_file():
                 return read_any(path.name, path.read_bytes(), fmt, lambda: read_path(path))
+            if path.is_dir() and fmt in ("auto", "onet-text"):
+                names = [child.name for child in path.iterdir()]
+                if fmt == "onet-text" or onet.looks_like(names):
+                    return read_onet_folder(path)
             if fmt not in ("auto", "native"):
                 raise click.ClickException(f"{path}: a {fmt} framework is one file")
             return read_path(path)

@@ -8,25 +8,34 @@ as before. A format named by the caller (`--format`, the admin page's choice, th
 
 from __future__ import annotations
 
+import io
+import zipfile
+import zlib
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
-from lti_pathing.interop import canvas, case, moodle
+from lti_pathing.interop import canvas, case, moodle, onet
 from lti_pathing.interop.framework import to_document
 from lti_pathing.interop.text import Unreadable, decode, first_record
-from lti_pathing.services.transfer.reader import Document
+from lti_pathing.services.transfer.archive import ZipTooLarge, inflate_csv_files
+from lti_pathing.services.transfer.reader import Document, Problem
 
 CSV_READERS: dict[str, ModuleType] = {"moodle-csv": moodle, "canvas-csv": canvas}
 READERS: dict[str, ModuleType] = {**CSV_READERS, "case-json": case}
 NAMES = {"moodle-csv": "Moodle competency framework CSV", "canvas-csv": "Canvas outcomes CSV",
-         "case-json": "CASE v1.1 package (CFPackage JSON)"}  # fmt: skip
+         "case-json": "CASE v1.1 package (CFPackage JSON)",
+         "onet-text": "O*NET database text files (ZIP or folder)"}  # fmt: skip
+ZIP_MAGIC = b"PK\x03\x04"
 AUTO, NATIVE = "auto", "native"
-CHOICES = (AUTO, NATIVE, *READERS)
+CHOICES = (AUTO, NATIVE, *NAMES)
 SNIFF_BYTES = 64 * 1024  # the header row of any framework file fits in this
 
 
 def detect(data: bytes) -> str | None:
     """The framework format of a file, told by its header row; None for anything else."""
+    if data.startswith(ZIP_MAGIC):
+        return "onet-text" if onet.looks_like(_zip_names(data)) else None
     head = data[:SNIFF_BYTES].decode("utf-8-sig", errors="replace")
     if case.looks_like(head):
         return "case-json"
@@ -39,12 +48,43 @@ def detect(data: bytes) -> str | None:
     return None
 
 
+def _zip_names(data: bytes) -> list[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, EOFError):
+        return []
+
+
 def read_framework(name: str, data: bytes, fmt: str) -> Document:
     """A framework file of a known format as the import's document."""
+    if fmt == "onet-text":
+        return read_onet_zip(name, data)
     try:
         return to_document(READERS[fmt].read(name, decode(name, data)))
     except Unreadable as error:
         return Document("csv", name, problems=error.problems)
+
+
+def read_onet_zip(name: str, data: bytes) -> Document:
+    """A ZIP archive of O*NET database text files as the import's document."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files = inflate_csv_files(archive, suffix=".txt")
+    except ZipTooLarge as error:
+        return Document("csv", name, problems=[Problem(name, str(error), code="too_large")])
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        # RuntimeError: encrypted members; NotImplementedError: an unknown compression.
+        return Document(
+            "csv", name, problems=[Problem(name, "not a ZIP archive, or a damaged one")]
+        )
+    return to_document(onet.read_files(name, files))
+
+
+def read_onet_folder(folder: Path) -> Document:
+    """A folder of O*NET database text files as the import's document."""
+    files = {path.name: path.read_bytes() for path in folder.iterdir() if path.suffix == ".txt"}
+    return to_document(onet.read_files(folder.name, files))
 
 
 def read_any(name: str, data: bytes, fmt: str, native: Callable[[], Document]) -> Document:

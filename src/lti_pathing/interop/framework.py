@@ -19,6 +19,10 @@ from lti_pathing.services.transfer.schemas import ID_PATTERN
 from lti_pathing.services.transfer.stored import Stored
 
 ID_MAX = 64
+TABLES_OF = {"category": "skill_categories", "skill": "skills", "family": "job_families",
+             "role": "roles"}  # fmt: skip
+TABLES = ("skill_categories", "skills", "skill_levels", "skill_relations", "job_families",
+          "roles", "role_skills")  # fmt: skip
 _NOT_ID = re.compile(r"[^A-Za-z0-9._:-]+")
 
 
@@ -35,7 +39,7 @@ class Level:
 class Item:
     """A category or a skill of the framework, located at its line in the file."""
 
-    kind: str  # "category" or "skill"
+    kind: str  # "category", "skill", "family" (job family) or "role"
     source_id: str
     name: str
     line: int
@@ -46,6 +50,8 @@ class Item:
     related: list[tuple[str, str]] = field(default_factory=list)  # (source id, kind)
     retired: bool = False  # the source says it is deleted
     pointer: str | None = None  # a JSON source: where the item is (instead of a line)
+    extra: dict[str, str] = field(default_factory=dict)  # a role's family, track, level, rank
+    required: list[tuple[str, int, str]] = field(default_factory=list)  # (skill, level, weight)
     note: str = ""  # what the source called it, e.g. "Moodle competency 'X' (idnumber Y)"
 
 
@@ -59,6 +65,9 @@ class Framework:
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Whether items of this source the file no longer holds are retired (a framework file is
+    # whole; O*NET slices are not).
+    retire_vanished: bool = True
 
     def problem(self, line: int | None, column: str | None, message: str) -> None:
         """Record a problem at a line (and column) of the source file."""
@@ -81,22 +90,28 @@ def _prepare(doc: Document, framework: Framework, stored: Stored) -> None:
     ids = {
         "category": _settle(framework, "category", stored.skill_categories),
         "skill": _settle(framework, "skill", stored.skills),
+        "role": _settle(framework, "role", stored.roles),
+        # Job families keep no source: a reader names them by a stable external id.
+        "family": {i.source_id: i.source_id for i in framework.items if i.kind == "family"},
     }
-    rows: dict[str, list[Row]] = {
-        table: [] for table in ("skill_categories", "skills", "skill_levels", "skill_relations")
-    }
+    rows: dict[str, list[Row]] = {table: [] for table in TABLES}
     for item in framework.items:
-        table = "skills" if item.kind == "skill" else "skill_categories"
+        table = TABLES_OF[item.kind]
         known = ids[item.kind][item.source_id] in stored.of(table)
         if item.retired and not known:
             doc.notes.append(f"{item.note}: deleted in the source and never imported: skipped")
+        elif item.kind in ("family", "role"):
+            _job_rows(framework, item, ids, rows)
         else:
             _item_rows(framework, item, ids, rows)
     for table, kind in (("skill_categories", "category"), ("skills", "skill")):
-        doc.notes += _retire(framework, table, stored.of(table), ids[kind], rows)
+        if framework.retire_vanished:
+            doc.notes += _retire(framework, table, stored.of(table), ids[kind], rows)
     doc.rows = {table: found for table, found in rows.items() if found}
     parents = {row.raw["id"] for row in rows["skills"] if "source" in row.raw}
     doc.given = {"skill_levels": parents, "skill_relations": parents}
+    if rows["roles"]:
+        doc.given["role_skills"] = {row.raw["id"] for row in rows["roles"]}
 
 
 def _settle(framework: Framework, kind: str, stored: dict[str, Any]) -> dict[str, str]:
@@ -167,6 +182,26 @@ def _item_rows(
         if related in ids["skill"] and related != item.source_id:
             relation = {"skill": key, "related": ids["skill"][related], "kind": kind}
             rows["skill_relations"].append(_row(framework, "skill_relations", item, relation))
+
+
+def _job_rows(
+    framework: Framework, item: Item, ids: dict[str, dict[str, str]], rows: dict[str, list[Row]]
+) -> None:
+    """A job family, or a role with the skill levels it requires."""
+    if item.kind == "family":
+        raw = {"id": item.source_id, "name": item.name, "description": item.description}
+        rows["job_families"].append(_row(framework, "job_families", item, raw))
+        return
+    key = ids["role"][item.source_id]
+    role: dict[str, str | None] = {
+        "id": key, "title": item.name, "description": item.description,
+        "source": framework.source, "source_id": item.source_id, **item.extra,
+    }  # fmt: skip
+    rows["roles"].append(_row(framework, "roles", item, role))
+    for skill, level, weight in item.required:
+        required = {"role": key, "skill": ids["skill"][skill], "level": str(level),
+                    "weight": weight}  # fmt: skip
+        rows["role_skills"].append(_row(framework, "role_skills", item, required))
 
 
 def _retire(

@@ -31,7 +31,7 @@ from wtforms import SelectField
 from lti_pathing.auth import require
 from lti_pathing.errors import Conflict, Invalid
 from lti_pathing.interop.export import WRITERS, FrameworkExportService
-from lti_pathing.interop.formats import NAMES, READERS, read_any
+from lti_pathing.interop.formats import NAMES, read_any
 from lti_pathing.services.transfer.export import ExportService, csv_columns
 from lti_pathing.services.transfer.importer import ImportRejected, ImportService
 from lti_pathing.services.transfer.reader import (
@@ -69,7 +69,7 @@ class ApplyForm(FlaskForm):  # type: ignore[misc]
 
 def read_upload(name: str, data: bytes, kind: str) -> Document:
     """Turn uploaded bytes into the importer's document, as the import command reads files."""
-    if kind == "auto" or kind in READERS:
+    if kind == "auto" or kind in NAMES:
         return read_any(name, data, kind, lambda: _read_native(name, data, "auto"))
     return _read_native(name, data, kind)
 
