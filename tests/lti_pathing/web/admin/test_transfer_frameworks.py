@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from lti_pathing.interop import moodle
-from lti_pathing.models import Skill, Tenant
+from lti_pathing.models import Role, Skill, Tenant
 from tests.lti_pathing.web.admin.test_transfer_and_tokens import count, upload
 from tests.lti_pathing.web.conftest import Browser
 
@@ -73,3 +74,20 @@ def test_the_skills_download_as_moodle_and_canvas_files(
     canvas = admin.get("/admin/transfer/export-canvas-csv.csv").get_data(as_text=True)
     assert canvas.splitlines()[-1].startswith("c,outcome,Learning Standard,outcome description,")
     assert admin.get("/admin/transfer/export-excel.csv").status_code == 404
+
+
+def test_from_an_empty_tenant_to_a_job_architecture_in_the_admin_pages(
+    admin: Browser, tenant: Tenant, session: Session
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("Occupation Data.txt", "Skills.txt", "Knowledge.txt"):
+            archive.write(FIXTURES / "onet" / name, name)
+    for name, data in (("OECD.csv", (FIXTURES / "moodle" / "example.csv").read_bytes()),
+                       ("onet-slice.zip", buffer.getvalue())):  # fmt: skip
+        checked = upload(admin, name, data).get_data(as_text=True)
+        assert f"{name} is valid (dry run: nothing written yet)" in checked
+        assert "Imported" in admin.post("/admin/transfer/apply").get_data(as_text=True)
+    assert "O*NET occupation &#39;Chief Executives&#39; (11-1011.00) → role" in checked
+    session.expire_all()
+    assert count(session, Skill, tenant) == 44 + 6 and count(session, Role, tenant) == 6
