@@ -75,6 +75,8 @@ class ExportArgs(ma.Schema):
 @transfer.doc(requestBody={"required": True, "content": {
     "application/json": {"schema": DOCUMENT},
     "text/csv": {"schema": {"type": "string", "description": "a Moodle or Canvas framework CSV"}},
+    "application/zip": {"schema": {"type": "string", "format": "binary",
+                                   "description": "O*NET database text files"}},
 }})  # fmt: skip
 @transfer.response(200, ImportReportSchema)
 def import_document(args: dict[str, Any]) -> ImportReport:
