@@ -144,17 +144,23 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
     "canvas-csv, case-json, onet-text (a folder or ZIP): read as that framework format "
     "(docs/interop.md).",
 )  # fmt: skip
-def import_(path: Path, slug: str | None, dry_run: bool, fmt: str) -> None:
+@click.option(
+    "--map", "maps", multiple=True, metavar="SOURCE_ID=SKILL_ID",
+    help="A framework's skill (its id there) is this skill of the tenant; repeatable.",
+)  # fmt: skip
+def import_(path: Path, slug: str | None, dry_run: bool, fmt: str, maps: tuple[str, ...]) -> None:
     """Import a JSON document, a CSV file, a folder or ZIP of CSV files, or a framework file
     (Moodle competency framework CSV, Canvas outcomes CSV, CASE package): all or nothing."""
     from lti_pathing.interop import onet
-    from lti_pathing.interop.formats import read_any, read_onet_folder
+    from lti_pathing.interop.formats import parse_mapping, read_any, read_onet_folder
     from lti_pathing.services.transfer.reader import read_path
 
     def read() -> Any:
         try:
             if path.is_file():
-                return read_any(path.name, path.read_bytes(), fmt, lambda: read_path(path))
+                mapping = parse_mapping(",".join(maps))
+                native = lambda: read_path(path)  # noqa: E731 - read only if not a framework
+                return read_any(path.name, path.read_bytes(), fmt, native, mapping)
             if path.is_dir() and fmt in ("auto", "onet-text"):
                 names = [child.name for child in path.iterdir()]
                 if fmt == "onet-text" or onet.looks_like(names):

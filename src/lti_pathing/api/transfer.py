@@ -9,7 +9,7 @@ from flask import Response, jsonify, request
 
 from lti_pathing.api.core import ApiBlueprint, needs_scope, service
 from lti_pathing.api.fields import Integer
-from lti_pathing.interop.formats import AUTO, CHOICES, read_any
+from lti_pathing.interop.formats import AUTO, CHOICES, parse_mapping, read_any
 from lti_pathing.services.transfer.apply import ImportReport
 from lti_pathing.services.transfer.export import ExportService
 from lti_pathing.services.transfer.importer import ImportService
@@ -35,6 +35,11 @@ class ImportArgs(ma.Schema):
         load_default=AUTO, validate=ma.validate.OneOf(CHOICES),
         metadata={"description": "auto (told by the content), native (the JSON document), "
                   "moodle-csv, canvas-csv or case-json (docs/interop.md)"},
+    )  # fmt: skip
+    map = ma.fields.String(
+        load_default="",
+        metadata={"description": "a framework's skills onto the tenant's: "
+                  "`SOURCE_ID=SKILL_ID` pairs separated by commas"},
     )  # fmt: skip
 
 
@@ -86,7 +91,9 @@ def import_document(args: dict[str, Any]) -> ImportReport:
     Needs a token with the `import` scope (a dry run too).
     """
     data = request.get_data(cache=False)
-    document = read_any("request", data, args["format"], lambda: read_json("request", data))
+    mapping = parse_mapping(args["map"])
+    native = lambda: read_json("request", data)  # noqa: E731 - read only if not a framework
+    document = read_any("request", data, args["format"], native, mapping)
     return service(ImportService).import_document(document, dry_run=args["dry_run"])
 
 

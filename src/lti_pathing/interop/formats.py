@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from lti_pathing.interop import canvas, case, moodle, onet
-from lti_pathing.interop.framework import to_document
+from lti_pathing.interop.framework import parse_mapping, to_document
 from lti_pathing.interop.text import Unreadable, decode, first_record
 from lti_pathing.services.transfer.archive import ZipTooLarge, inflate_csv_files
 from lti_pathing.services.transfer.reader import Document, Problem
@@ -27,6 +27,7 @@ NAMES = {"moodle-csv": "Moodle competency framework CSV", "canvas-csv": "Canvas 
          "case-json": "CASE v1.1 package (CFPackage JSON)",
          "onet-text": "O*NET database text files (ZIP or folder)"}  # fmt: skip
 ZIP_MAGIC = b"PK\x03\x04"
+__all__ = ["parse_mapping", "read_any", "read_onet_folder"]
 AUTO, NATIVE = "auto", "native"
 CHOICES = (AUTO, NATIVE, *NAMES)
 SNIFF_BYTES = 64 * 1024  # the header row of any framework file fits in this
@@ -56,12 +57,15 @@ def _zip_names(data: bytes) -> list[str]:
         return []
 
 
-def read_framework(name: str, data: bytes, fmt: str) -> Document:
-    """A framework file of a known format as the import's document."""
+def read_framework(
+    name: str, data: bytes, fmt: str, mapping: dict[str, str] | None = None
+) -> Document:
+    """A framework file of a known format as the import's document (`mapping`: source ids of
+    its skills onto skills the tenant has)."""
     if fmt == "onet-text":
         return read_onet_zip(name, data)
     try:
-        return to_document(READERS[fmt].read(name, decode(name, data)))
+        return to_document(READERS[fmt].read(name, decode(name, data)), mapping)
     except Unreadable as error:
         return Document("csv", name, problems=error.problems)
 
@@ -87,9 +91,12 @@ def read_onet_folder(folder: Path) -> Document:
     return to_document(onet.read_files(folder.name, files))
 
 
-def read_any(name: str, data: bytes, fmt: str, native: Callable[[], Document]) -> Document:
+def read_any(
+    name: str, data: bytes, fmt: str, native: Callable[[], Document],
+    mapping: dict[str, str] | None = None,
+) -> Document:  # fmt: skip
     """The document of an uploaded or named file: a framework format, or the native reader's."""
     chosen = detect(data) if fmt == AUTO else None if fmt == NATIVE else fmt
     if chosen is None:
         return native()
-    return read_framework(name, data, chosen)
+    return read_framework(name, data, chosen, mapping)

@@ -68,6 +68,9 @@ class Framework:
     # Whether items of this source the file no longer holds are retired (a framework file is
     # whole; O*NET slices are not).
     retire_vanished: bool = True
+    # Source id -> the external id of a skill the tenant already has, chosen by the admin: that
+    # skill becomes the item (keeps its name and description, takes the source and its scale).
+    mapping: dict[str, str] = field(default_factory=dict)
 
     def problem(self, line: int | None, column: str | None, message: str) -> None:
         """Record a problem at a line (and column) of the source file."""
@@ -78,8 +81,9 @@ class Framework:
         self.problems.append(Problem(self.file, message, path=pointer))
 
 
-def to_document(framework: Framework) -> Document:
+def to_document(framework: Framework, mapping: dict[str, str] | None = None) -> Document:
     """The import document of a framework; ids are settled by `prepare` against the tenant."""
+    framework.mapping = dict(mapping or {})
     doc = Document("csv", framework.file, problems=list(framework.problems))
     doc.notes = list(framework.notes)
     doc.prepare = lambda stored: _prepare(doc, framework, stored)
@@ -87,6 +91,7 @@ def to_document(framework: Framework) -> Document:
 
 
 def _prepare(doc: Document, framework: Framework, stored: Stored) -> None:
+    doc.problems += _check_mapping(framework, stored)
     ids = {
         "category": _settle(framework, "category", stored.skill_categories),
         "skill": _settle(framework, "skill", stored.skills),
@@ -102,6 +107,12 @@ def _prepare(doc: Document, framework: Framework, stored: Stored) -> None:
             doc.notes.append(f"{item.note}: deleted in the source and never imported: skipped")
         elif item.kind in ("family", "role"):
             _job_rows(framework, item, ids, rows)
+        elif item.kind == "skill" and item.source_id in framework.mapping:
+            skill = stored.skills[ids["skill"][item.source_id]]
+            doc.notes.append(
+                f"{item.note} → mapped onto skill '{skill.name}' ({skill.external_id})"
+            )
+            _item_rows(framework, item, ids, rows, skill.name)
         else:
             _item_rows(framework, item, ids, rows)
     for table, kind in (("skill_categories", "category"), ("skills", "skill")):
@@ -112,6 +123,28 @@ def _prepare(doc: Document, framework: Framework, stored: Stored) -> None:
     doc.given = {"skill_levels": parents, "skill_relations": parents}
     if rows["roles"]:
         doc.given["role_skills"] = {row.raw["id"] for row in rows["roles"]}
+
+
+def _check_mapping(framework: Framework, stored: Stored) -> list[Problem]:
+    """Each mapping names a skill of the file and a skill of the tenant; bad ones are dropped."""
+    skills = {item.source_id for item in framework.items if item.kind == "skill"}
+    problems = []
+    for source_id, key in sorted(framework.mapping.items()):
+        if source_id not in skills:
+            message = f"map: {source_id!r} is not a skill of this file"
+        elif key not in stored.skills:
+            message = f"map: no skill {key!r} in this tenant"
+        else:
+            continue
+        problems.append(Problem(framework.file, message, code="unknown_reference"))
+        del framework.mapping[source_id]
+    return problems
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """`source-id=skill-id` pairs, separated by commas or new lines, as a mapping."""
+    pairs = [part.split("=", 1) for part in text.replace("\n", ",").split(",") if "=" in part]
+    return {source.strip(): key.strip() for source, key in pairs if source.strip()}
 
 
 def _settle(framework: Framework, kind: str, stored: dict[str, Any]) -> dict[str, str]:
@@ -126,7 +159,8 @@ def _settle(framework: Framework, kind: str, stored: dict[str, Any]) -> dict[str
     for item in framework.items:
         if item.kind != kind or item.source_id in settled:
             continue
-        key = mine.get(item.source_id) or _free_id(item.source_id, taken)
+        mapped = framework.mapping.get(item.source_id) if kind == "skill" else None
+        key = mapped or mine.get(item.source_id) or _free_id(item.source_id, taken)
         settled[item.source_id] = key
         taken.add(key)
     return settled
@@ -158,8 +192,9 @@ def _active(item: Item) -> str:
 
 
 def _item_rows(
-    framework: Framework, item: Item, ids: dict[str, dict[str, str]], rows: dict[str, list[Row]]
-) -> None:
+    framework: Framework, item: Item, ids: dict[str, dict[str, str]], rows: dict[str, list[Row]],
+    stored_name: str | None = None,
+) -> None:  # fmt: skip
     raw: dict[str, str | None] = {
         "name": item.name, "source": framework.source, "source_id": item.source_id,
         "active": _active(item),
@@ -172,6 +207,9 @@ def _item_rows(
     category = ids["category"].get(item.category) if item.category is not None else None
     level = str(item.proficient_level) if item.proficient_level is not None else None
     raw.update(id=key, category=category, description=item.description, proficient_level=level)
+    if item.source_id in framework.mapping:  # the tenant's skill keeps its own words
+        raw["name"] = stored_name
+        del raw["description"]
     rows["skills"].append(_row(framework, "skills", item, raw))
     for number, step in enumerate(item.levels, start=1):
         level_raw = {"skill": key, "level": str(number), "name": step.name,

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from lti_pathing.interop import text
+from lti_pathing.interop.formats import read_any
 from lti_pathing.models import Skill, SkillCategory, SkillRelation, Tenant
-from lti_pathing.services.transfer.importer import ImportRejected
-from tests.lti_pathing.interop.conftest import count, fixture_bytes, skills_of
+from lti_pathing.services.transfer.importer import ImportRejected, ImportService
+from lti_pathing.services.transfer.reader import Document
+from tests.lti_pathing.interop.conftest import count, fixture_bytes, no_native, skills_of
 
 HEADER = (
     '"Parent id number","Id number",Shortname,Description,"Description format","Scale values",'
@@ -187,3 +189,33 @@ def test_a_50000_row_file_is_refused_before_anything_is_checked(
         f"big.csv:{text.MAX_RECORDS + 2}: more than 20,000 records: split the framework into files"
     ]
     assert count(session, Skill, tenant) == 0
+
+
+def test_a_competency_is_mapped_onto_a_skill_the_tenant_already_has(
+    session: Session, tenant: Tenant, make_skill: Callable[..., Any]
+) -> None:
+    ours = make_skill(tenant, "listening", name="Listening well")
+    data = framework(",listen,Listening,<p>Hear</p>,1,,,,0,null,,1,,\n")
+    service = ImportService(session, tenant)
+
+    def read(mapping: dict[str, str]) -> Document:
+        return read_any("fw.csv", data, "auto", no_native, mapping)
+
+    report = service.import_document(read({"listen": "listening"}), dry_run=True)
+    assert (
+        "Moodle competency 'Listening' (idnumber listen) → mapped onto skill 'Listening well' "
+        "(listening)"
+    ) in report.notes
+    service.import_document(read({"listen": "listening"}))
+    session.expire_all()
+    skill = session.get(Skill, ours.id)
+    assert skill is not None and skill.name == "Listening well"  # the tenant's own words stay
+    assert (skill.source, skill.source_id) == ("moodle:FW", "listen")
+    assert [lv.name for lv in skill.levels] == ["Not yet competent", "Competent"]
+    assert count(session, Skill, tenant) == 1
+    with pytest.raises(ImportRejected) as error:
+        service.import_document(read({"nope": "x", "listen": "gone"}))
+    assert [str(p) for p in error.value.problems] == [
+        "fw.csv: map: no skill 'gone' in this tenant",
+        "fw.csv: map: 'nope' is not a skill of this file",
+    ]

@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -91,3 +92,20 @@ def test_from_an_empty_tenant_to_a_job_architecture_in_the_admin_pages(
     assert "O*NET occupation &#39;Chief Executives&#39; (11-1011.00) → role" in checked
     session.expire_all()
     assert count(session, Skill, tenant) == 44 + 6 and count(session, Role, tenant) == 6
+
+
+def test_the_dry_run_maps_a_framework_skill_onto_one_the_tenant_has(
+    admin: Browser, tenant: Tenant, session: Session, make_skill: Any
+) -> None:
+    make_skill(tenant, "lead", name="Leadership")
+    data = (FIXTURES / "canvas" / "documentation-sample.csv").read_bytes()
+    form = {"file": (io.BytesIO(data), "outcomes.csv"), "kind": "auto", "mapping": "c=lead"}
+    html = admin.post("/admin/transfer/check", form, content_type="multipart/form-data")
+    assert "Map framework skills onto skills you have (optional)" in html.get_data(as_text=True)
+    assert (
+        "Canvas outcome &#39;Learning Standard&#39; (vendor_guid c) → mapped onto skill "
+        "&#39;Leadership&#39; (lead)"
+    ) in html.get_data(as_text=True)
+    admin.post("/admin/transfer/apply")
+    session.expire_all()
+    assert count(session, Skill, tenant) == 1
