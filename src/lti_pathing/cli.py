@@ -57,12 +57,18 @@ def init_db() -> None:
 @main.command("export")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option(
+    "--format", "fmt", default="json",
+    type=click.Choice(["json", "csv", "moodle-csv", "canvas-csv"]),
+    help="json or csv: the whole tenant (docs/import-format.md); moodle-csv, canvas-csv: its "
+    "skills as a Moodle competency framework or Canvas outcomes (docs/interop.md).",
+)  # fmt: skip
 @click.option("--no-people", is_flag=True, help="Leave people out (catalog and roles only).")
 def export(path: Path, slug: str | None, fmt: str, no_people: bool) -> None:
     """Write the tenant's catalog, job architecture and people to PATH (file or CSV folder)."""
     from lti_pathing.db import transaction
     from lti_pathing.errors import LtiPathingError
+    from lti_pathing.interop.export import FrameworkExportService
     from lti_pathing.services.tenants import TenantService
     from lti_pathing.services.transfer.export import ExportService
 
@@ -71,6 +77,11 @@ def export(path: Path, slug: str | None, fmt: str, no_people: bool) -> None:
             tenant = TenantService(session).by_slug(slug or current_app.config["DEFAULT_TENANT"])
         except LtiPathingError as error:
             raise click.ClickException(error.message) from None
+        if fmt in ("moodle-csv", "canvas-csv"):
+            text = FrameworkExportService(session, tenant).write(fmt)
+            path.write_text(text, encoding="utf-8", newline="")
+            click.echo(f"wrote {path}")
+            return
         service = ExportService(session, tenant)
         if fmt == "csv":
             files = service.write_csv(path, people=not no_people)
@@ -100,6 +111,8 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
         raise click.ClickException(error.message) from None
     for line in report.lines():
         click.echo(line)
+    for note in report.notes:
+        click.echo(note)
     for removal in report.removals:
         click.echo(f"{'would be ' if dry_run else ''}removed: {removal.removesuffix(' removed')}")
     done = "would change" if dry_run else "changed"
@@ -112,12 +125,36 @@ def _run_import(slug: str | None, dry_run: bool, read: Any, create: bool = False
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--tenant", "slug", default=None, help="Tenant slug (default: DEFAULT_TENANT).")
 @click.option("--dry-run", is_flag=True, help="Check and count, but write nothing.")
-def import_(path: Path, slug: str | None, dry_run: bool) -> None:
-    """Import a JSON document, a CSV file, or a folder or ZIP of CSV files (all or nothing)."""
+@click.option(
+    "--format", "fmt", default="auto",
+    type=click.Choice(["auto", "native", "moodle-csv", "canvas-csv", "case-json", "onet-text"]),
+    help="auto (default): told by the content; native: the lti-pathing format; moodle-csv, "
+    "canvas-csv, case-json, onet-text (a folder or ZIP): read as that framework format "
+    "(docs/interop.md).",
+)  # fmt: skip
+@click.option(
+    "--map", "maps", multiple=True, metavar="SOURCE_ID=SKILL_ID",
+    help="A framework's skill (its id there) is this skill of the tenant; repeatable.",
+)  # fmt: skip
+def import_(path: Path, slug: str | None, dry_run: bool, fmt: str, maps: tuple[str, ...]) -> None:
+    """Import a JSON document, a CSV file, a folder or ZIP of CSV files, or a framework file
+    (Moodle competency framework CSV, Canvas outcomes CSV, CASE package): all or nothing."""
+    from lti_pathing.interop import onet
+    from lti_pathing.interop.formats import parse_mapping, read_any, read_onet_folder
     from lti_pathing.services.transfer.reader import read_path
 
     def read() -> Any:
         try:
+            if path.is_file():
+                mapping = parse_mapping(",".join(maps))
+                native = lambda: read_path(path)  # noqa: E731 - read only if not a framework
+                return read_any(path.name, path.read_bytes(), fmt, native, mapping)
+            if path.is_dir() and fmt in ("auto", "onet-text"):
+                names = [child.name for child in path.iterdir()]
+                if fmt == "onet-text" or onet.looks_like(names):
+                    return read_onet_folder(path)
+            if fmt not in ("auto", "native"):
+                raise click.ClickException(f"{path}: a {fmt} framework is one file")
             return read_path(path)
         except (OSError, zipfile.BadZipFile) as error:
             raise click.ClickException(f"cannot read {path}: {error}") from None

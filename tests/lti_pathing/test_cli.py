@@ -175,3 +175,33 @@ def test_the_registration_link_is_for_the_public_url(app: Flask, tenant: Any) ->
     result = run(app, "registration-link", "--tenant", "acme")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("https://tool.example.edu/lti/register?invite=")
+
+
+def test_import_a_framework_told_by_its_content_or_forced(
+    app: Flask, session: Session, tenant: Any, tmp_path: Path
+) -> None:
+    from lti_pathing.models import Skill
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "interop" / "canvas" / "demo.csv"
+    dry = run(app, "import", str(fixture), "--tenant", "acme", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Canvas outcome 'C' (vendor_guid c) → skill 'C', in category 'A', levels: " in (
+        dry.output
+    )
+    assert "would change 3 record(s) (dry run" in dry.output
+    assert session.scalars(select(Skill)).all() == []
+    forced = run(app, "import", str(fixture), "--tenant", "acme", "--format", "moodle-csv")
+    assert forced.exit_code == 2
+    assert "demo.csv:1: Is framework: no framework row (Is framework = 1)" in forced.stderr
+    assert run(app, "import", str(fixture), "--tenant", "acme").exit_code == 0
+    out = tmp_path / "outcomes.csv"
+    exported = run(app, "export", str(out), "--tenant", "acme", "--format", "canvas-csv")
+    assert exported.exit_code == 0
+    # Group B holds no outcome: a Canvas file without it reads back the same.
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == [
+        "a,group,A,,,,,active,,",
+        "c,outcome,C,CCC,,,,active,a,3,3,Betterest,2,Better,1,Good",
+    ]
+    moodle_out = tmp_path / "fw.csv"
+    run(app, "export", str(moodle_out), "--tenant", "acme", "--format", "moodle-csv")
+    assert moodle_out.read_text(encoding="utf-8").startswith("Parent id number,Id number,")

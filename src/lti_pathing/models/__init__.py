@@ -46,7 +46,7 @@ from lti_pathing.models.roles import (
     RoleSkill,
     Track,
 )
-from lti_pathing.models.skills import Skill, SkillCategory, SkillLevel
+from lti_pathing.models.skills import Skill, SkillCategory, SkillLevel, SkillRelation
 from lti_pathing.models.tenancy import Tenant, UnmatchedLaunch
 from lti_pathing.models.tokens import ApiToken
 
@@ -97,6 +97,7 @@ __all__ = [
     "Skill",
     "SkillCategory",
     "SkillLevel",
+    "SkillRelation",
     "SyncStatus",
     "Tenant",
     "ToolKey",

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from lti_pathing.db import Timestamp, utcnow
@@ -29,6 +29,17 @@ class TenantOwned:
     """Every row belongs to exactly one tenant; deleting the tenant deletes its rows."""
 
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+
+
+class FromSource:
+    """Where an imported item came from (a framework, a file kind) and its identifier there.
+
+    Unique per tenant with `source` (each model's table arguments say so): importing a newer
+    version of the same framework finds the item again by it, whatever its external id.
+    """
+
+    source: Mapped[str | None] = mapped_column(String(200))
+    source_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class Timestamped:

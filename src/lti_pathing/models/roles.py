@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_pathing.db import Base, Description, ExternalId, Flag, Name, intpk
-from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
+from lti_pathing.models.base import FromSource, TenantOwned, Timestamped, Versioned, enum_type
 from lti_pathing.models.limits import LEVEL_RANK
 from lti_pathing.models.skills import Skill
 
@@ -54,12 +54,13 @@ class JobFamily(TenantOwned, Versioned, Timestamped, Base):
     active: Mapped[Flag]
 
 
-class Role(TenantOwned, Versioned, Timestamped, Base):
+class Role(FromSource, TenantOwned, Versioned, Timestamped, Base):
     """A job: its family, track, level and the skill levels it requires."""
 
     __tablename__ = "role"
     __table_args__ = (
         UniqueConstraint("tenant_id", "external_id"),
+        UniqueConstraint("tenant_id", "source", "source_id"),
         CheckConstraint(LEVEL_RANK.sql("level_rank"), name="level_rank_range"),
     )
 

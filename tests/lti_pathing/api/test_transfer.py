@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from tests.lti_pathing.api.conftest import ApiClient, ok
@@ -60,3 +61,20 @@ def test_the_sample_organisation_imports_over_the_api(api: ApiClient) -> None:
     assert report["counts"]["people"]["created"] == 200
     response = api.get("people?page_size=50&page=4")
     assert len(ok(response)) == 50 and '"total": 200' in response.headers["X-Pagination"]
+
+
+def test_a_framework_csv_is_told_by_its_content_and_reported_item_by_item(
+    api: ApiClient,
+) -> None:
+    outcomes = (Path(__file__).parents[2] / "fixtures/interop/canvas/demo.csv").read_bytes()
+    dry = ok(api.post("import?dry_run=1", data=outcomes, content_type="text/csv"))
+    assert dry["counts"]["skills"]["created"] == 1 and ok(api.get("skills")) == []
+    assert "Canvas group 'A' (vendor_guid a) → category 'A'" in dry["notes"]
+    done = ok(api.post("import", data=outcomes, content_type="text/csv"))
+    assert done["changed"] == 3 and [s["name"] for s in ok(api.get("skills"))] == ["C"]
+    bad = ok(api.post("import?format=moodle-csv", data=outcomes, content_type="text/csv"), 422)
+    assert {"file": "request", "row": 4, "column": None, "code": "invalid",
+            "message": "18 cells; Moodle's export has 14"} in bad["errors"]  # fmt: skip
+    assert {"file": "request", "row": 1, "column": "Is framework", "code": "invalid",
+            "message": "no framework row (Is framework = 1)"} in bad["errors"]  # fmt: skip
+    assert ok(api.post("import?format=excel", data=outcomes), 422)["code"] == "invalid"

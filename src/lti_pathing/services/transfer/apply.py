@@ -35,12 +35,17 @@ from lti_pathing.services.transfer.stored import Stored
 # Parent tables in writing order: model, and column -> (attribute, referenced table or None).
 Columns = dict[str, tuple[str, str | None]]
 _plain: str | None = None  # a column that is a plain value, not a reference
+SOURCE_COLUMNS: Columns = {"source": ("source", None), "source_id": ("source_id", None)}
 ENTITIES: dict[str, tuple[type[Any], Columns]] = {
-    "skill_categories": (SkillCategory, {"id": ("external_id", None), "name": ("name", None)}),
+    "skill_categories": (SkillCategory, {
+        "id": ("external_id", None), "name": ("name", None), "active": ("active", None),
+        **SOURCE_COLUMNS,
+    }),
     "skills": (Skill, {
         "id": ("external_id", None), "name": ("name", None),
         "category": ("category", "skill_categories"), "description": ("description", None),
-        "source_uri": ("source_uri", None),
+        "source_uri": ("source_uri", None), "proficient_level": ("proficient_level", None),
+        "active": ("active", None), **SOURCE_COLUMNS,
     }),
     "job_families": (JobFamily, {
         "id": ("external_id", None), "name": ("name", None), "description": ("description", None),
@@ -49,6 +54,7 @@ ENTITIES: dict[str, tuple[type[Any], Columns]] = {
         "id": ("external_id", None), "title": ("title", None), "family": ("family", "job_families"),
         "track": ("track", None), "level": ("level", None), "level_rank": ("level_rank", None),
         "critical": ("critical", None), "description": ("description", None),
+        **SOURCE_COLUMNS,
     }),
     "people": (Person, {
         "employee_id": ("external_id", None), "name": ("name", None), "email": ("email", None),
@@ -75,6 +81,8 @@ SELF_REFERENCES: dict[str, dict[str, str]] = {"people": {"manager_employee_id": 
 # Collections a row created by the import cannot have yet (loaded as empty, without a query).
 NEW_AND_EMPTY: dict[str, tuple[str, ...]] = {"people": ("identities",)}
 DEFAULTS: dict[tuple[str, str], Any] = {
+    ("skill_categories", "active"): True,
+    ("skills", "active"): True,
     ("roles", "critical"): False,
     ("activities", "cost"): Decimal(0),
     ("activities", "active"): True,
@@ -94,6 +102,8 @@ class ImportReport:
     dry_run: bool = False
     # One line per child row the import removes, e.g. "activity JS-101: LMS link canvas 1187".
     removals: list[str] = field(default_factory=list)
+    # What each item of another format became (interop), e.g. "Moodle competency 'X' ... → skill".
+    notes: list[str] = field(default_factory=list)
 
     def count(self, entity: str, outcome: str) -> None:
         """Add one created / updated / unchanged entity."""

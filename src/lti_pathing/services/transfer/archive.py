@@ -17,11 +17,13 @@ class ZipTooLarge(Exception):
     """The archive holds more, or inflates to more, than an import may."""
 
 
-def inflate_csv_files(archive: zipfile.ZipFile) -> dict[str, bytes]:
-    """The CSV files of an archive by base name, raising ZipTooLarge past the limits."""
-    members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".csv")]
+def inflate_csv_files(archive: zipfile.ZipFile, suffix: str = ".csv") -> dict[str, bytes]:
+    """The CSV files (or others ending in `suffix`) of an archive by base name, raising
+    ZipTooLarge past the limits."""
+    members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(suffix)]
     if len(members) > MAX_ZIP_MEMBERS:
-        raise ZipTooLarge(f"{len(members)} CSV files; an import takes at most {MAX_ZIP_MEMBERS}")
+        kind = "CSV" if suffix == ".csv" else suffix
+        raise ZipTooLarge(f"{len(members)} {kind} files; an import takes at most {MAX_ZIP_MEMBERS}")
     files: dict[str, bytes] = {}
     total = 0
     for info in members:

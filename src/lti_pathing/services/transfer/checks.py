@@ -24,6 +24,7 @@ REFERENCES = [
     ("skills", "category", "skill_categories", "skill category"),
     ("roles", "family", "job_families", "job family"),
     ("role_skills", "skill", "skills", "skill"),
+    ("skill_relations", "related", "skills", "skill"),
     ("career_paths", "to_role", "roles", "role"),
     ("activity_outcomes", "skill", "skills", "skill"),
     ("activity_skill_prereqs", "skill", "skills", "skill"),
@@ -35,6 +36,7 @@ REFERENCES = [
     ("people", "target_role", "roles", "role"),
 ] + [(child, col, parent, parent.rstrip("s")) for child, (parent, col, _k, _s) in CHILDREN.items()]
 LEVEL_REFERENCES = ("role_skills", "activity_outcomes", "activity_skill_prereqs")
+SOURCED = ("skill_categories", "skills", "roles")  # tables whose items name their source
 
 
 def check(doc: Document, stored: Stored) -> list[Problem]:
@@ -63,6 +65,8 @@ class Checker:
         scales = self._scales()
         self._levels(scales)
         self._unique_names()
+        for table in SOURCED:
+            self._unique_source(table)
         self._activities()
         self._cycles("activity_prereqs", "prerequisite cycle", self._prereq_graph())
         self._cycles("people", "reporting cycle", self._manager_graph())
@@ -180,6 +184,12 @@ class Checker:
                         yield f"activity {key!r}", r.level, r.skill.external_id
 
     def _levels(self, scales: dict[str, int]) -> None:
+        for row in self.rows("skills"):
+            skill, level = row.get("id"), row.get("proficient_level")
+            top = scales.get(skill, 0)
+            if level is not None and top > 0 and level > top:
+                self.add(row, "proficient_level", f"skill {skill!r} has levels 1..{top}",
+                         "level_out_of_scale")  # fmt: skip
         for table in LEVEL_REFERENCES:
             for row in self.rows(table):
                 skill, level = row.get("skill"), row.get("level")
@@ -228,6 +238,25 @@ class Checker:
                 others = sorted(k for k in owners[value.lower()] if k != row.get(key_column))
                 if others:
                     self.add(row, column, f"{value!r} is also used by {others[0]!r}", "not_unique")
+
+    def _unique_source(self, table: str) -> None:
+        """(source, source_id) names one item per table in the tenant, after the import."""
+        final = {key: (item.source, item.source_id) for key, item in self.stored.of(table).items()}
+        for row in self.rows(table):
+            if "source" in row.present and row.get("id") is not None:
+                final[row.values["id"]] = (row.get("source"), row.get("source_id"))
+        owners: dict[tuple[Any, Any], list[str]] = defaultdict(list)
+        for key, pair in final.items():
+            if None not in pair:
+                owners[pair].append(key)
+        for row in self.rows(table):
+            pair = (row.get("source"), row.get("source_id"))
+            if None in pair or "source" not in row.present:
+                continue
+            others = sorted(k for k in owners[pair] if k != row.get("id"))
+            if others:
+                message = f"{pair[1]!r} of {pair[0]!r} is also the source of {others[0]!r}"
+                self.add(row, "source_id", message, "not_unique")
 
     def _final(self, table: str, key: str, column: str) -> Any:
         """A column's value after the import: this import's row, or the stored value."""

@@ -25,6 +25,7 @@ from lti_pathing.models import (
     RoleSkill,
     Skill,
     SkillLevel,
+    SkillRelation,
 )
 from lti_pathing.services.transfer.reader import Row
 
@@ -36,13 +37,26 @@ ROLE_SKILL_WEIGHT = Decimal(1)  # a required skill's weight when the import leav
 
 def _skill_levels(w: Writer, skill: Skill, rows: list[Row]) -> bool:
     wanted = {r.values["level"]: {"level": r.values["level"], "name": r.values["name"],
-              "description": r.values.get("description")} for r in rows}  # fmt: skip
+              "description": r.values.get("description"),
+              "source_value": r.values.get("source_value")} for r in rows}  # fmt: skip
     return w.sync(
         skill.levels,
         {lv.level: lv for lv in skill.levels},
         wanted,
         SkillLevel,
         lambda lv: f"level {lv.level}",
+    )
+
+
+def _skill_relations(w: Writer, skill: Skill, rows: list[Row]) -> bool:
+    wanted = {r.values["related"]: {"related": w.ref("skills", r.values["related"]),
+              "kind": r.values["kind"]} for r in rows}  # fmt: skip
+    return w.sync(
+        skill.relations,
+        {r.related.external_id: r for r in skill.relations},
+        wanted,
+        SkillRelation,
+        lambda r: f"relation {r.kind} to {r.related.external_id}",
     )
 
 
@@ -116,6 +130,7 @@ def _links(w: Writer, activity: Activity, rows: list[Row]) -> bool:
 
 SYNCS: dict[str, Callable[[Writer, Any, list[Row]], bool]] = {
     "skill_levels": _skill_levels,
+    "skill_relations": _skill_relations,
     "role_skills": _role_skills,
     "career_paths": _career_paths,
     "activity_outcomes": _skill_rows(ActivityOutcome, "outcomes", "outcome"),

@@ -38,7 +38,8 @@ class ExportService(TenantService):
         stored = load_stored(self.session, self.tenant)
         doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
         doc["skill_categories"] = [
-            {"id": c.external_id, "name": c.name} for c in _sorted(stored.skill_categories)
+            {"id": c.external_id, "name": c.name, **_source(c), "active": c.active}
+            for c in _sorted(stored.skill_categories)
         ]
         doc["skills"] = [self._skill(s) for s in _sorted(stored.skills)]
         doc["job_families"] = [
@@ -93,6 +94,7 @@ class ExportService(TenantService):
         for skill in doc["skills"]:
             rows["skills"].append(skill)
             rows["skill_levels"] += [{"skill": skill["id"], **lv} for lv in skill["levels"]]
+            rows["skill_relations"] += [{"skill": skill["id"], **r} for r in skill["relations"]]
         for role in doc["roles"]:
             rows["roles"].append(role)
             rows["role_skills"] += [{"role": role["id"], **rs} for rs in role["skills"]]
@@ -113,11 +115,17 @@ class ExportService(TenantService):
         return {
             "id": skill.external_id, "name": skill.name,
             "category": skill.category.external_id if skill.category else None,
-            "description": skill.description, "source_uri": skill.source_uri,
+            "description": skill.description, "source_uri": skill.source_uri, **_source(skill),
+            "proficient_level": skill.proficient_level, "active": skill.active,
             "levels": [
-                {"level": lv.level, "name": lv.name, "description": lv.description}
+                {"level": lv.level, "name": lv.name, "description": lv.description,
+                 "source_value": lv.source_value}
                 for lv in skill.levels
             ],
+            "relations": sorted(
+                ({"related": r.related.external_id, "kind": r.kind} for r in skill.relations),
+                key=lambda r: r["related"],
+            ),
         }  # fmt: skip
 
     def _role(self, role: Role) -> dict[str, Any]:
@@ -125,7 +133,7 @@ class ExportService(TenantService):
         return {
             "id": role.external_id, "title": role.title, "family": role.family.external_id,
             "track": role.track.value, "level": role.level.value, "level_rank": role.level_rank,
-            "critical": role.critical, "description": role.description,
+            "critical": role.critical, "description": role.description, **_source(role),
             "skills": [
                 {"skill": rs.skill.external_id, "level": rs.level, "weight": _plain(rs.weight)}
                 for rs in skills
@@ -174,6 +182,11 @@ class ExportService(TenantService):
         }  # fmt: skip
 
 
+def _source(item: Any) -> dict[str, Any]:
+    """Where an imported item came from (both None for one made here)."""
+    return {"source": item.source, "source_id": item.source_id}
+
+
 def _sorted(by_key: dict[str, Any]) -> list[Any]:
     return [by_key[key] for key in sorted(by_key)]
 
@@ -208,12 +221,17 @@ def restore_formula(cell: str) -> str:
 def csv_columns() -> dict[str, list[str]]:
     """Every CSV file of the format, in import order, with its full header."""
     return {
-        "skill_categories": ["id", "name"],
-        "skills": ["id", "name", "category", "description", "source_uri"],
-        "skill_levels": ["skill", "level", "name", "description"],
+        "skill_categories": ["id", "name", "source", "source_id", "active"],
+        "skills": [
+            "id", "name", "category", "description", "source_uri", "source", "source_id",
+            "proficient_level", "active",
+        ],
+        "skill_levels": ["skill", "level", "name", "description", "source_value"],
+        "skill_relations": ["skill", "related", "kind"],
         "job_families": ["id", "name", "description"],
         "roles": [
             "id", "title", "family", "track", "level", "level_rank", "critical", "description",
+            "source", "source_id",
         ],
         "role_skills": ["role", "skill", "level", "weight"],
         "career_paths": ["from_role", "to_role", "kind"],

@@ -42,6 +42,8 @@ class ImportService(TenantService):
         `keep_existing` only adds what is missing: stored entities keep their values (seeding).
         """
         stored = load_stored(self.session, self.tenant)
+        if doc.prepare is not None and not doc.problems:
+            doc.prepare(stored)
         problems = check(doc, stored)
         if problems:
             problems.sort(key=lambda p: (p.file, p.row or 0))
@@ -61,4 +63,5 @@ class ImportService(TenantService):
         else:
             savepoint.commit()
         report.dry_run = dry_run
+        report.notes = list(doc.notes)
         return report

@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +23,7 @@ from lti_pathing.services.transfer.schemas import ROW_SCHEMAS
 # Child tables: (parent table, parent column, nested JSON key, column of a bare-string element).
 CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
     "skill_levels": ("skills", "skill", "levels", None),
+    "skill_relations": ("skills", "skill", "relations", None),
     "role_skills": ("roles", "role", "skills", None),
     "career_paths": ("roles", "from_role", "", None),  # top level in JSON, not nested
     "activity_outcomes": ("activities", "activity", "outcomes", None),
@@ -37,7 +39,8 @@ CHILDREN: dict[str, tuple[str, str, str, str | None]] = {
 MERGED_WHEN_PARTIAL = frozenset({"lms_links"})
 KEYS: dict[str, tuple[str, ...]] = {
     "skill_categories": ("id",), "skills": ("id",), "skill_levels": ("skill", "level"),
-    "job_families": ("id",), "roles": ("id",), "role_skills": ("role", "skill"),
+    "skill_relations": ("skill", "related"), "job_families": ("id",), "roles": ("id",),
+    "role_skills": ("role", "skill"),
     "career_paths": ("from_role", "to_role"), "activities": ("id",),
     "activity_outcomes": ("activity", "skill"), "activity_skill_prereqs": ("activity", "skill"),
     "activity_prereqs": ("activity", "requires"), "cohorts": ("activity", "id"),
@@ -89,6 +92,8 @@ class Row:
     pointers: dict[str, str] = field(default_factory=dict)  # JSON: column -> pointer override
     values: dict[str, Any] = field(default_factory=dict)
     ok: bool = True
+    # A row read from another format (interop): column -> that format's name for it.
+    labels: dict[str, str] = field(default_factory=dict)
 
     def get(self, column: str) -> Any:
         """A typed value (None when empty, absent or invalid)."""
@@ -110,7 +115,8 @@ class Row:
                 column or "", f"{self.pointer}/{column}" if column else self.pointer
             )
             return Problem(self.file, message, path=path, code=code)
-        return Problem(self.file, message, row=self.line, column=column, code=code)
+        shown = self.labels.get(column, column) if column is not None else None
+        return Problem(self.file, message, row=self.line, column=shown, code=code)
 
 
 @dataclass
@@ -123,6 +129,11 @@ class Document:
     given: dict[str, set[str]] = field(default_factory=dict)  # child table -> parents it sets
     merged: set[str] = field(default_factory=set)  # child tables that add to a parent's set
     problems: list[Problem] = field(default_factory=list)
+    # What each item of another format became, for the report (interop readers fill it).
+    notes: list[str] = field(default_factory=list)
+    # Run on the tenant's stored entities before the checks: an interop reader matches items
+    # to what an earlier import of the same source made, and retires what vanished.
+    prepare: Callable[[Any], None] | None = None
 
     def where(self, table: str) -> str:
         """How a message names a table: its CSV file or the JSON section."""

@@ -198,6 +198,7 @@ class Email(Text):
 
 
 LEVEL: dict[str, Any] = {"low": SKILL_LEVEL.low, "high": SKILL_LEVEL.high}
+SOURCE_MAX, SOURCE_ID_MAX = 200, 255
 HOURS: dict[str, Any] = {
     "low": HOURS_STEP,
     "high": HOURS_MAX,
@@ -206,17 +207,34 @@ HOURS: dict[str, Any] = {
 }
 
 
-class SkillCategoryRow(Schema):
+class SourcedRow(Schema):
+    """Where an item came from: a framework (or file kind) and the item's identifier there."""
+
+    source = Text(SOURCE_MAX)
+    source_id = Text(SOURCE_ID_MAX)
+
+    @validates_schema
+    def both_or_neither(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A source names its item's identifier, and an identifier needs its source."""
+        if (data.get("source") is None) != (data.get("source_id") is None):
+            missing = "source_id" if data.get("source_id") is None else "source"
+            raise ValidationError("source and source_id are set together", missing)
+
+
+class SkillCategoryRow(SourcedRow):
     id = Id(required=True)
     name = Text(required=True)
+    active = Bool()
 
 
-class SkillRow(Schema):
+class SkillRow(SourcedRow):
     id = Id(required=True)
     name = Text(required=True)
     category = Id()  # a skill may stand outside every category (the admin form allows it)
     description = Text(DESCRIPTION_MAX)
     source_uri = Uri()
+    proficient_level = Int(**LEVEL)
+    active = Bool()
 
 
 class SkillLevelRow(Schema):
@@ -224,6 +242,19 @@ class SkillLevelRow(Schema):
     level = Int(**LEVEL, required=True)
     name = Text(required=True)
     description = Text(DESCRIPTION_MAX)
+    source_value = Text(64)
+
+
+class SkillRelationRow(Schema):
+    skill = Id(required=True)
+    related = Id(required=True)
+    kind = Text(64, required=True)
+
+    @validates_schema
+    def not_itself(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A skill is not related to itself."""
+        if data.get("skill") is not None and data.get("skill") == data.get("related"):
+            raise ValidationError("a skill cannot be related to itself", "related")
 
 
 class JobFamilyRow(Schema):
@@ -232,7 +263,7 @@ class JobFamilyRow(Schema):
     description = Text(DESCRIPTION_MAX)
 
 
-class RoleRow(Schema):
+class RoleRow(SourcedRow):
     id = Id(required=True)
     title = Text(required=True)
     family = Id(required=True)
@@ -359,6 +390,7 @@ ROW_SCHEMAS: dict[str, type[Schema]] = {
     "skill_categories": SkillCategoryRow,
     "skills": SkillRow,
     "skill_levels": SkillLevelRow,
+    "skill_relations": SkillRelationRow,
     "job_families": JobFamilyRow,
     "roles": RoleRow,
     "role_skills": RoleSkillRow,

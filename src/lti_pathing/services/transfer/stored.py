@@ -22,6 +22,7 @@ from lti_pathing.models import (
     RoleSkill,
     Skill,
     SkillCategory,
+    SkillRelation,
     Tenant,
 )
 
@@ -55,7 +56,11 @@ def load_stored(session: Session, tenant: Tenant) -> Stored:
     mentors = session.scalars(select(Mentor).where(Mentor.tenant_id == tenant.id))
     return Stored(
         skill_categories=by_id(SkillCategory),
-        skills=by_id(Skill, selectinload(Skill.levels)),
+        skills=by_id(
+            Skill,
+            selectinload(Skill.levels),
+            selectinload(Skill.relations).selectinload(SkillRelation.related),
+        ),
         job_families=by_id(JobFamily),
         roles=by_id(
             Role,

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -25,10 +26,12 @@ from flask import (
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
-from wtforms import SelectField
+from wtforms import SelectField, StringField
 
 from lti_pathing.auth import require
 from lti_pathing.errors import Conflict, Invalid
+from lti_pathing.interop.export import WRITERS, FrameworkExportService
+from lti_pathing.interop.formats import NAMES, parse_mapping, read_any
 from lti_pathing.services.transfer.export import ExportService, csv_columns
 from lti_pathing.services.transfer.importer import ImportRejected, ImportService
 from lti_pathing.services.transfer.reader import (
@@ -45,10 +48,11 @@ STASH_KEY = "admin_import"
 STASH_FOLDER = "admin-imports"
 STASH_MAX_AGE_S = 24 * 3600  # a checked file nobody imported within a day is deleted
 KINDS = [
-    ("auto", "Tell from the file name (.json, .zip, .csv)"),
+    ("auto", "Tell from the content (Moodle, Canvas) or the file name (.json, .zip, .csv)"),
     ("json", "JSON document"),
     ("zip", "ZIP archive of CSV files"),
     ("people", "People CSV (HRIS export)"),
+    *NAMES.items(),
 ]
 
 
@@ -57,14 +61,25 @@ class UploadForm(FlaskForm):  # type: ignore[misc]
 
     file = FileField("File to import", [FileRequired("choose a file")])
     kind = SelectField("What the file is", choices=pairs(KINDS), default="auto")
+    mapping = StringField(
+        "Map framework skills onto skills you have (optional)",
+        description="Id in the file = id of your skill, comma-separated, e.g. DR-AT1=analysis",
+    )
 
 
 class ApplyForm(FlaskForm):  # type: ignore[misc]
     """Confirm the import that was just checked (CSRF token only)."""
 
 
-def read_upload(name: str, data: bytes, kind: str) -> Document:
+def read_upload(name: str, data: bytes, kind: str, mapping: str = "") -> Document:
     """Turn uploaded bytes into the importer's document, as the import command reads files."""
+    if kind == "auto" or kind in NAMES:
+        native = lambda: _read_native(name, data, "auto")  # noqa: E731 - only if not a framework
+        return read_any(name, data, kind, native, parse_mapping(mapping))
+    return _read_native(name, data, kind)
+
+
+def _read_native(name: str, data: bytes, kind: str) -> Document:
     lower = name.lower()
     if kind == "auto":
         kind = "json" if lower.endswith(".json") else "zip" if lower.endswith(".zip") else "csv"
@@ -97,11 +112,12 @@ def sweep_stale_uploads(folder: Path, now: float | None = None) -> list[str]:
     return swept
 
 
-def _stash(tenant_id: int, name: str, kind: str, data: bytes) -> None:
+def _stash(tenant_id: int, name: str, kind: str, data: bytes, mapping: str) -> None:
     _drop_stash()
     token = secrets.token_hex(16)
     (_folder() / token).write_bytes(data)
-    session[STASH_KEY] = {"token": token, "tenant_id": tenant_id, "name": name, "kind": kind}
+    session[STASH_KEY] = {"token": token, "tenant_id": tenant_id, "name": name, "kind": kind,
+                          "mapping": mapping}  # fmt: skip
 
 
 def _drop_stash() -> None:
@@ -136,13 +152,13 @@ def check() -> tuple[str, int]:
     data = upload.file.data.read()
     try:
         report = ctx.service(ImportService).import_document(
-            read_upload(name, data, upload.kind.data), dry_run=True
+            read_upload(name, data, upload.kind.data, upload.mapping.data or ""), dry_run=True
         )
     except ImportRejected as rejected:
         return _page(422, upload=upload, name=name, problems=rejected.problems)
     except (Invalid, Conflict) as error:
         return _page(422, upload=upload, name=name, failure=error.message)
-    _stash(ctx.tenant_id, name, upload.kind.data, data)
+    _stash(ctx.tenant_id, name, upload.kind.data, data, upload.mapping.data or "")
     return _page(upload=upload, name=name, report=report, confirm=ApplyForm())
 
 
@@ -163,7 +179,9 @@ def apply() -> Response | tuple[str, int]:
         return redirect(url_for(".index"))
     name, doc = (
         str(stash["name"]),
-        read_upload(str(stash["name"]), path.read_bytes(), stash["kind"]),
+        read_upload(
+            str(stash["name"]), path.read_bytes(), stash["kind"], str(stash.get("mapping", ""))
+        ),
     )
     try:
         report = ctx.service(ImportService).import_document(doc)
@@ -210,6 +228,21 @@ def export_zip() -> Response:
     return send_file(
         buffer, mimetype="application/zip", as_attachment=True,
         download_name=f"lti-pathing-{ctx.tenant.slug}-csv.zip",
+    )  # fmt: skip
+
+
+@bp.get("/export-<fmt>.csv")
+@require("admin")
+def export_framework(fmt: str) -> Response:
+    """The tenant's skills as a Moodle competency framework or Canvas outcomes CSV."""
+    ctx = admin_context()
+    if fmt not in WRITERS:
+        abort(404)
+    service = ctx.service(FrameworkExportService)
+    body = service.write(fmt).encode("utf-8")
+    return send_file(
+        io.BytesIO(body), mimetype="text/csv", as_attachment=True,
+        download_name=service.file_name(fmt),
     )  # fmt: skip
 
 
