@@ -1,4 +1,5 @@
-"""Database: engine, one session per request (committed once at the edge), and the model base.
+"""Database: engine and one session per request (committed once at the edge); the model base and
+column types are in `columns` (no Flask).
 
 The engine and session factory live in `app.extensions`; `session()` returns the session of the
 current application context. Services receive that session as an argument and never commit.
@@ -6,32 +7,21 @@ current application context. Services receive that session as an argument and ne
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import (
-    Boolean,
-    DateTime,
-    Dialect,
     Engine,
-    MetaData,
-    Numeric,
-    String,
-    Text,
-    TypeDecorator,
     create_engine,
     event,
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.sql.expression import true
 
 from lti_pathing.error_responses import render_error
 from lti_pathing.errors import TEMPORARILY_UNAVAILABLE, Unavailable
@@ -43,60 +33,6 @@ WRITES = "lti_pathing_writes"
 # Requests that only read (and may therefore be run again when their connection dropped).
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_ATTEMPTS = 3
-
-# Constraint names are fixed so that migrations (and SQLite batch mode) can address them.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    """The current time, timezone-aware in UTC (the default clock of services)."""
-    return dt.datetime.now(dt.UTC)
-
-
-class UtcDateTime(TypeDecorator[dt.datetime]):
-    """Stores UTC instants; returns aware datetimes, also on SQLite (which drops the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime; use an aware UTC datetime")
-        return value.astimezone(dt.UTC) if value is not None else None
-
-    def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
-    ) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value
-
-
-# The range of PostgreSQL's INTEGER, the type of every id, version, level and count column.
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-
-# Reusable column types (SQLAlchemy 2.0 `Annotated` style).
-intpk = Annotated[int, mapped_column(primary_key=True)]
-ExternalId = Annotated[str, mapped_column(String(64))]
-Name = Annotated[str, mapped_column(String(200))]
-Description = Annotated[str | None, mapped_column(Text)]
-ShortText = Annotated[str, mapped_column(String(255))]
-Timestamp = Annotated[dt.datetime, mapped_column(UtcDateTime)]
-Hours = Annotated[Decimal, mapped_column(Numeric(6, 2))]
-Money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
-Flag = Annotated[bool, mapped_column(Boolean, default=True, server_default=true())]
-
-
-class Base(DeclarativeBase):
-    """Root of every model; shared metadata with the naming convention."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 @dataclass

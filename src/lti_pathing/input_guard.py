@@ -16,7 +16,7 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
-from lti_pathing.db import INT_MAX, INT_MIN
+from lti_pathing.columns import INT_MAX, INT_MIN
 from lti_pathing.errors import Invalid
 
 # Deeper than any document the tool reads (imports nest about five levels).

@@ -55,7 +55,7 @@ def test_audit_commands_export_set_retention_purge_and_erase(
 ) -> None:
     import datetime as dt
 
-    from lti_pathing.db import utcnow
+    from lti_pathing.columns import utcnow
     from lti_pathing.models import PlanEvent
 
     person = Person(

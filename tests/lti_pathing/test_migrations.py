@@ -8,7 +8,7 @@ from sqlalchemy import Connection, inspect
 
 import lti_pathing.models  # noqa: F401
 from lti_pathing import migrate
-from lti_pathing.db import Base
+from lti_pathing.columns import Base
 
 
 def test_migrated_schema_matches_the_models(connection: Connection) -> None:

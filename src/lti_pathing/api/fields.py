@@ -12,7 +12,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from lti_pathing.db import INT_MAX, INT_MIN
+from lti_pathing.columns import INT_MAX, INT_MIN
 from lti_pathing.models.limits import HOURS_MAX, HOURS_MESSAGE, HOURS_STEP, Bounds
 from lti_pathing.services.text_rules import DESCRIPTION_MAX, LINK_MAX, not_a_web_link
 

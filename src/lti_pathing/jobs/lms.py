@@ -20,7 +20,8 @@ import requests
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import database, transaction, utcnow
+from lti_pathing.columns import utcnow
+from lti_pathing.db import database, transaction
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.jobs.work import Retryable, complete
 from lti_pathing.lms.circuit import SKIPPED

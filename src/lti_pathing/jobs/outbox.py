@@ -27,7 +27,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import transaction, utcnow
+from lti_pathing.columns import utcnow
+from lti_pathing.db import transaction
 from lti_pathing.errors import Unavailable
 from lti_pathing.models import Job, JobDispatch, JobKind, JobStatus
 

@@ -17,7 +17,8 @@ from sqlalchemy import case, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import transaction, utcnow
+from lti_pathing.columns import utcnow
+from lti_pathing.db import transaction
 from lti_pathing.errors import LtiPathingError
 from lti_pathing.models import Job, JobDispatch, JobKind, JobStatus, Tenant
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.lms.errors import (
     LmsAccessError,
     LmsAuthError,

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import requests
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.lms.errors import (
     LmsError,
     LmsMalformedResponse,

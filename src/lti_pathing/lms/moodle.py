@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.lms.errors import (
     LmsAccessError,
     LmsAuthError,

@@ -25,7 +25,7 @@ import socket
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.lms.http import Clock
 from lti_pathing.models import Job, JobStatus, LmsSyncRun, SyncStatus
 

@@ -22,7 +22,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.lms.guard import SyncLimits
 from lti_pathing.lms.http import Clock
 from lti_pathing.lms.sync_run import SourceFactory, SyncOptions, source_for, start_run

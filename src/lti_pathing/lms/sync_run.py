@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_pathing import crypto
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.lms.canvas import CanvasClient, CanvasSource, canvas_http
 from lti_pathing.lms.circuit import SKIPPED, Breaker, BreakerState
 from lti_pathing.lms.errors import LmsConnectionBroken, LmsError, LmsSyncStopped

@@ -219,7 +219,7 @@ def _when(value: dt.datetime | None) -> str:
 @keys.command("list")
 def keys_list() -> None:
     """List keys: kid, state (signing, published, expired), created, retired."""
-    from lti_pathing.db import utcnow
+    from lti_pathing.columns import utcnow
     from lti_pathing.lti.keys import key_service
 
     with transaction(current_app) as session:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from lti_pathing import crypto, db
+from lti_pathing.columns import utcnow
 from lti_pathing.models import ToolKey
 from lti_pathing.services.base import Clock
 
@@ -67,7 +68,7 @@ def public_pem_of(jwk: dict[str, Any]) -> str:
 class KeyService:
     """Create, rotate, publish and prune the tool's keys (tool-wide, not per tenant)."""
 
-    def __init__(self, session: Session, overlap: dt.timedelta, clock: Clock = db.utcnow) -> None:
+    def __init__(self, session: Session, overlap: dt.timedelta, clock: Clock = utcnow) -> None:
         self.session = session
         self.overlap = overlap
         self.clock = clock

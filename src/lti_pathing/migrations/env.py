@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import lti_pathing.models  # noqa: F401  (registers every table on Base.metadata)
-from lti_pathing.db import Base
+from lti_pathing.columns import Base
 
 config = context.config
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from lti_pathing.db import Timestamp, utcnow
+from lti_pathing.columns import Timestamp, utcnow
 
 
 def enum_type(cls: type[enum.Enum], name: str) -> Enum:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_pathing.db import Base, Description, ExternalId, Flag, Hours, Money, Name, intpk
+from lti_pathing.columns import Base, Description, ExternalId, Flag, Hours, Money, Name, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
 from lti_pathing.models.limits import DURATION_WEEKS, HOURS_SQL
 from lti_pathing.models.people import Lms, Mentor

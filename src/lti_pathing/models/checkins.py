@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_pathing.db import Base, intpk
+from lti_pathing.columns import Base, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned
 from lti_pathing.models.people import Person
 

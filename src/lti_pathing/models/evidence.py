@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_pathing.db import Base, Timestamp, intpk, utcnow
+from lti_pathing.columns import Base, Timestamp, intpk, utcnow
 from lti_pathing.models.base import TenantOwned, enum_type
 from lti_pathing.models.catalog import Activity
 from lti_pathing.models.people import Person

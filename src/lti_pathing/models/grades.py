@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_pathing.db import Base, UtcDateTime, intpk
+from lti_pathing.columns import Base, UtcDateTime, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, enum_type
 from lti_pathing.models.lti import PlatformRegistration
 from lti_pathing.models.people import Person

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_pathing.db import Base, Timestamp, UtcDateTime, intpk
+from lti_pathing.columns import Base, Timestamp, UtcDateTime, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, enum_type
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
-from lti_pathing.db import Base, Flag, Timestamp, UtcDateTime, intpk, utcnow
+from lti_pathing.columns import Base, Flag, Timestamp, UtcDateTime, intpk, utcnow
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
 from lti_pathing.models.catalog import Activity
 from lti_pathing.models.people import Lms, Person

@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
-from lti_pathing.db import Base, Flag, Timestamp, intpk, utcnow
+from lti_pathing.columns import Base, Flag, Timestamp, intpk, utcnow
 from lti_pathing.models.base import TenantOwned, Timestamped, enum_type
 from lti_pathing.models.people import Lms
 

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
-from lti_pathing.db import Base, ExternalId, Flag, Hours, Name, ShortText, intpk
+from lti_pathing.columns import Base, ExternalId, Flag, Hours, Name, ShortText, intpk
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
 from lti_pathing.models.limits import MENTOR_CAPACITY
 from lti_pathing.models.roles import Role

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from lti_pathing.db import Base, Timestamp, intpk, utcnow
+from lti_pathing.columns import Base, Timestamp, intpk, utcnow
 from lti_pathing.models.base import TenantOwned, Timestamped, Versioned, enum_type
 from lti_pathing.models.catalog import Activity
 from lti_pathing.models.people import Person

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_pathing.db import Base, Description, ExternalId, Flag, Name, intpk
+from lti_pathing.columns import Base, Description, ExternalId, Flag, Name, intpk
 from lti_pathing.models.base import FromSource, TenantOwned, Timestamped, Versioned, enum_type
 from lti_pathing.models.limits import LEVEL_RANK
 from lti_pathing.models.skills import Skill

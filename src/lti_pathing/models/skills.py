@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_pathing.db import Base, Description, ExternalId, Flag, Name, intpk
+from lti_pathing.columns import Base, Description, ExternalId, Flag, Name, intpk
 from lti_pathing.models.base import FromSource, TenantOwned, Timestamped, Versioned
 from lti_pathing.models.limits import SKILL_LEVEL
 

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
-from lti_pathing.db import Base, Flag, Hours, Name, intpk
+from lti_pathing.columns import Base, Flag, Hours, Name, intpk
 from lti_pathing.models.base import Timestamped, Versioned
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_pathing.db import Base, Name, Timestamp, intpk, utcnow
+from lti_pathing.columns import Base, Name, Timestamp, intpk, utcnow
 from lti_pathing.models.base import TenantOwned
 
 # What a token may do: `read` (GET), `write` (every other call but the import), `import`.

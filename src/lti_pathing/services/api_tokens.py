@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.errors import Invalid, NotFound, PermissionDenied, Unauthenticated
 from lti_pathing.models import ApiToken, Tenant
 from lti_pathing.models.tokens import SCOPES

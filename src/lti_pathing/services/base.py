@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.errors import Conflict, Invalid, NotFound, Reference, Referenced, StaleEdit
 from lti_pathing.models import Tenant
 from lti_pathing.models.base import TenantOwned

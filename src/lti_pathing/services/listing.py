@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import INT_MAX
+from lti_pathing.columns import INT_MAX
 from lti_pathing.errors import Invalid
 
 T = TypeVar("T")

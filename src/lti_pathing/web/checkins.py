@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from lti_pathing import db
 from lti_pathing.auth import require
+from lti_pathing.columns import utcnow
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import CheckIn, PlanStatus
 from lti_pathing.services.calendar import checkin_times, checkin_to_ics
@@ -144,7 +144,7 @@ def invitation(check_in_id: int) -> Response:
     ):
         raise NotFound(f"no CheckIn with id {check_in_id}")
     # Stamped with the check-in's last change: both people get the same file, byte for byte.
-    body = checkin_to_ics(check_in, request.host, check_in.updated_at or db.utcnow())
+    body = checkin_to_ics(check_in, request.host, check_in.updated_at or utcnow())
     name = f"check-in-{check_in.scheduled_on.isoformat()}.ics"
     return Response(
         body, mimetype="text/calendar",

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from lti_pathing import db, jobs
 from lti_pathing.auth import require
+from lti_pathing.columns import utcnow
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.input_guard import db_int
 from lti_pathing.models import Person, Plan, Skill
@@ -278,7 +279,7 @@ def calendar(plan_id: int) -> Response:
     """My plan as an iCalendar file."""
     actor, tenant = acting()
     own = _own_plan(tenant, actor.person_id, plan_id)
-    body = plan_to_ics(own, request.host, db.utcnow())
+    body = plan_to_ics(own, request.host, utcnow())
     return Response(
         body, mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="plan-{own.id}.ics"'},

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from lti_pathing import db, jobs
 from lti_pathing.auth import require
+from lti_pathing.columns import utcnow
 from lti_pathing.errors import Invalid, NotFound
 from lti_pathing.models import Activity, Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService
@@ -221,7 +222,7 @@ def person(person_id: int) -> str:
     skills = service(AssessmentService, tenant).sheet(actor.person_id, report.id)
     return render_template(
         "manager/person.html", person=report, checkins=checkins, view=view, skills=skills,
-        today=db.utcnow().date(), zones=time_zones(), zone=diary.zone_of(actor.person_id),
+        today=utcnow().date(), zones=time_zones(), zone=diary.zone_of(actor.person_id),
         choices=diary.step_choices(report.id),
         steps={c.id: diary.next_steps(c) for c in checkins if c.held_on},
     )  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.models import ApiToken, SkillCategory
 from tests.lti_pathing.api.conftest import ApiClient, ok
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from lti_pathing import create_app, crypto, db, migrate
 from lti_pathing.cli import main
-from lti_pathing.db import database, make_engine, utcnow
+from lti_pathing.columns import utcnow
+from lti_pathing.db import database, make_engine
 from lti_pathing.lti.keys import KeyService
 from lti_pathing.models import ToolKey
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -30,8 +30,8 @@ def upgrade() -> None:
         sa.Column("default_hours_per_week", sa.Numeric(precision=6, scale=2), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("default_hours_per_week > 0", name=op.f("ck_tenant_default_hours")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tenant")),
         sa.UniqueConstraint("slug", name=op.f("uq_tenant_slug")),
@@ -70,8 +70,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("cost >= 0", name=op.f("ck_activity_cost_not_negative")),
         sa.CheckConstraint(
             "duration_weeks BETWEEN 1 AND 104", name=op.f("ck_activity_duration_range")
@@ -108,8 +108,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenant.id"],
@@ -132,8 +132,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenant.id"],
@@ -298,8 +298,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("level_rank BETWEEN 0 AND 99", name=op.f("ck_role_level_rank_range")),
         sa.ForeignKeyConstraint(
             ["family_id"], ["job_family.id"], name=op.f("fk_role_family_id_job_family")
@@ -325,8 +325,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["category_id"], ["skill_category.id"], name=op.f("fk_skill_category_id_skill_category")
         ),
@@ -480,8 +480,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "hours_per_week IS NULL OR hours_per_week > 0", name=op.f("ck_person_hours_positive")
         ),
@@ -583,9 +583,9 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["person.id"], name=op.f("fk_api_token_created_by_id_person")
@@ -630,7 +630,7 @@ def upgrade() -> None:
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("activity_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.CheckConstraint("level >= 0", name=op.f("ck_evidence_level_not_negative")),
         sa.ForeignKeyConstraint(
@@ -681,8 +681,8 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=255), nullable=True),
         sa.Column("lms_user_id", sa.String(length=64), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["person.id"],
@@ -723,8 +723,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("capacity BETWEEN 0 AND 20", name=op.f("ck_mentor_capacity_range")),
         sa.ForeignKeyConstraint(
             ["person_id"], ["person.id"], name=op.f("fk_mentor_person_id_person")
@@ -768,8 +768,8 @@ def upgrade() -> None:
         sa.Column("response", sa.JSON(), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["person.id"], name=op.f("fk_plan_person_id_person")
         ),
@@ -831,7 +831,7 @@ def upgrade() -> None:
         sa.Column("plan_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
@@ -879,8 +879,8 @@ def upgrade() -> None:
         sa.Column("completed_on", sa.Date(), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("start_week >= 0", name=op.f("ck_plan_item_start_not_negative")),
         sa.ForeignKeyConstraint(
             ["activity_id"], ["activity.id"], name=op.f("fk_plan_item_activity_id_activity")

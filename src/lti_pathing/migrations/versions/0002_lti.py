@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -27,9 +27,9 @@ def upgrade() -> None:
         sa.Column("kid", sa.String(length=64), nullable=False),
         sa.Column("private_key", sa.Text(), nullable=False),
         sa.Column("public_jwk", sa.Text(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("activated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("retired_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("activated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("retired_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_tool_key")),
         sa.UniqueConstraint("kid", name=op.f("uq_lti_tool_key_kid")),
     )
@@ -47,8 +47,8 @@ def upgrade() -> None:
         sa.Column("deployment_pending", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenant.id"],
@@ -72,8 +72,8 @@ def upgrade() -> None:
         sa.Column("deployment_id", sa.String(length=255), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["registration_id"],
             ["lti_registration.id"],

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -37,8 +37,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenant.id"],
@@ -76,10 +76,10 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("started_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("since", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("cursor", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("since", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("cursor", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
         sa.Column("people_total", sa.Integer(), nullable=False),
         sa.Column("people_synced", sa.Integer(), nullable=False),
         sa.Column("people_failed", sa.Integer(), nullable=False),
@@ -147,8 +147,8 @@ def upgrade() -> None:
         sa.Column("activity_id", sa.Integer(), nullable=True),
         sa.Column("connection_id", sa.Integer(), nullable=True),
         sa.Column("sync_run_id", sa.Integer(), nullable=True),
-        sa.Column("completed_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("fetched_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("fetched_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.Column("raw_status", sa.String(length=255), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -64,11 +64,11 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
-        sa.Column("started_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("progress BETWEEN 0 AND 100", name=op.f("ck_job_progress_range")),
         sa.ForeignKeyConstraint(
             ["requested_by_id"], ["person.id"], name=op.f("fk_job_requested_by_id_person")

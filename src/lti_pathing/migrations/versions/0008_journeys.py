@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0008"
 down_revision: str | None = "0004"
@@ -32,8 +32,8 @@ def upgrade() -> None:
         sa.Column("snapshot", sa.JSON(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["manager_id"], ["person.id"], name=op.f("fk_check_in_manager_id_person")
         ),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0010"
 down_revision: str | None = "0008"
@@ -29,8 +29,8 @@ def _in(kinds: Sequence[str]) -> str:
 def _stamps() -> list[sa.Column[object]]:
     return [
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
     ]
 
 
@@ -74,8 +74,8 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=255), nullable=False),
         sa.Column("score", sa.Numeric(precision=6, scale=2), nullable=True),
         sa.Column("plan_id", sa.Integer(), nullable=True),
-        sa.Column("sent_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("attempted_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("attempted_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         *_stamps(),
         sa.ForeignKeyConstraint(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -32,7 +32,7 @@ def upgrade() -> None:
         "lti_registration_invite",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("jti", sa.String(length=64), nullable=False),
-        sa.Column("used_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import lti_pathing.db
+import lti_pathing.columns
 
 revision: str = "0016"
 down_revision: str | None = "0015"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         "job_dispatch",
         sa.Column("job_id", sa.Integer(), nullable=False),
         sa.Column("tries", sa.Integer(), nullable=False),
-        sa.Column("due_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", lti_pathing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", lti_pathing.columns.UtcDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),

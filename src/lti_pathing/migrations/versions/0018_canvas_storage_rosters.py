@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from lti_pathing.db import UtcDateTime
+from lti_pathing.columns import UtcDateTime
 
 revision: str = "0018"
 down_revision: str | None = "0017"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.errors import Conflict, Invalid, LtiPathingError
 from lti_pathing.models import Activity, Person, Plan, PlanStatus, Role, Tenant
 from lti_pathing.services.base import Clock, TenantService

@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.models import Evidence, EvidenceSource, Person, Skill
 from lti_pathing.services.evidence import MANUAL_SOURCES, EvidenceService
 from lti_pathing.services.listing import ListQuery, Page

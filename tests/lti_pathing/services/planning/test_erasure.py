@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import lti_pathing.models  # noqa: F401 (every table on the metadata)
-from lti_pathing.db import Base
+from lti_pathing.columns import Base
 from lti_pathing.errors import Invalid
 from lti_pathing.models import (
     CheckIn,

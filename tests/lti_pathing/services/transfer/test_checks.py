@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import Base
+from lti_pathing.columns import Base
 from lti_pathing.models import Activity, Person, Tenant
 from lti_pathing.models.base import TenantOwned
 from lti_pathing.services.people import PeopleService

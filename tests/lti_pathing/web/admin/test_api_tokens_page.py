@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.models import ApiToken, Tenant
 from lti_pathing.services.api_tokens import ApiTokenService, authenticate
 from tests.lti_pathing.web.conftest import Browser

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lti_pathing.db import utcnow
+from lti_pathing.columns import utcnow
 from lti_pathing.models import Person, Tenant
 from lti_pathing.services.audit.trail import AuditService
 from tests.lti_pathing.web.conftest import Browser
