@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
 
     from lti_pathing import api, lti
+    from lti_pathing.jobs import notifications
     from lti_pathing.services.calendar import day_in_words
     from lti_pathing.web import (
         admin,
@@ -61,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     lti.init_app(app)
     api.init_app(app)
+    notifications.init_app(app)  # notifications go out after the commit that recorded them
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
     for blueprint in (home.bp, learner.bp, plan_choices.bp, manager.bp, team_planning.bp,

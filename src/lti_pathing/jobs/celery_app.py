@@ -22,6 +22,8 @@ CLAIM_RETRIES = 5  # a worker that cannot reach the database to start a job trie
 SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
 SWEEP = "lti_pathing.sweep_jobs"
 SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
+NOTIFY = "lti_pathing.deliver_notifications"
+NOTIFY_SWEEP = "lti_pathing.sweep_notifications"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -103,6 +105,13 @@ def _beat_schedule(app: Flask) -> dict[str, Any]:
         # Jobs the outbox holds (unsent, or sent and never started) are sent again.
         "job-sweep": {
             "task": SWEEP,
+            "schedule": float(app.config["JOB_SWEEP_SECONDS"]),
+            "options": {"queue": QUEUE, "expires": float(app.config["JOB_SWEEP_SECONDS"])},
+        },
+        # Notifications due later (quiet hours, digests, retries) and the daily look for plans
+        # behind schedule and check-ins coming up.
+        "notify-sweep": {
+            "task": NOTIFY_SWEEP,
             "schedule": float(app.config["JOB_SWEEP_SECONDS"]),
             "options": {"queue": QUEUE, "expires": float(app.config["JOB_SWEEP_SECONDS"])},
         },
@@ -197,6 +206,20 @@ def _register(celery: Celery, app: Flask) -> None:
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise
+
+    @celery.task(name=NOTIFY, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def deliver_notifications() -> dict[str, int]:
+        """After a commit that recorded notifications: send what is due (at most once each)."""
+        from lti_pathing.jobs import notifications
+
+        return notifications.deliver_due(app)
+
+    @celery.task(name=NOTIFY_SWEEP, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def sweep_notifications() -> dict[str, int]:
+        """Celery beat: notifications due now, and the look for time-based events."""
+        from lti_pathing.jobs import notifications
+
+        return notifications.sweep(app)
 
     @celery.task(name=SWEEP_SYNCS, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
     def sweep_lms_syncs() -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from lti_pathing.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
+from lti_pathing.notify import events as notify_events
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.team import TeamService
 
@@ -90,6 +91,7 @@ class ApprovalService(TenantService):
         plan.status = target
         self.flush()  # the version check against the database happens here
         self.log(plan, PAST_TENSE[action], actor_id, comment, {"from": before.value, "to": target})
+        notify_events.plan_acted(self.session, self.tenant, plan, action, actor_id, comment, before)
         return plan
 
     def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:
