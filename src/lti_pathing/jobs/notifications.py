@@ -78,7 +78,7 @@ def deliver_due(app: Flask) -> dict[str, int]:
 def deliver_one(app: Flask, delivery_id: int, settings: delivery.DeliverySettings) -> str:
     """Claim, send and record one delivery (with its digest siblings); the status it ends in."""
     with transaction(app, writes=True) as session:
-        claimed = delivery.claim(session, delivery_id, utcnow())
+        claimed = delivery.claim(session, delivery_id, utcnow(), bool(settings.smtp.host))
     if claimed is None:
         return "skipped"
     try:

@@ -118,7 +118,9 @@ def expire_stale(session: Session, now: dt.datetime, settings: DeliverySettings)
     return len(stale)
 
 
-def claim(session: Session, delivery_id: int, now: dt.datetime) -> Claimed | None:
+def claim(
+    session: Session, delivery_id: int, now: dt.datetime, email_ready: bool = True
+) -> Claimed | None:
     """Claim a due delivery (and, for a digest, the person's other due ones on that channel).
 
     None when it is not due or someone else has it; a person the channel cannot reach is
@@ -134,7 +136,7 @@ def claim(session: Session, delivery_id: int, now: dt.datetime) -> Claimed | Non
     tenant = session.get_one(Tenant, first.tenant_id)
     person = session.get_one(Person, first.person_id)
     lms = _lms_target(session, person) if first.channel is Channel.lms else None
-    why_not = _unreachable(first.channel, person, lms)
+    why_not = _unreachable(first.channel, person, lms, email_ready)
     for delivery in group:
         delivery.tries += 1
         delivery.claimed_at = now
@@ -224,7 +226,11 @@ def _lms_target(session: Session, person: Person) -> tuple[LmsTarget, str] | Non
     return None
 
 
-def _unreachable(channel: Channel, person: Person, lms: tuple[LmsTarget, str] | None) -> str | None:
+def _unreachable(
+    channel: Channel, person: Person, lms: tuple[LmsTarget, str] | None, email_ready: bool
+) -> str | None:
+    if channel is Channel.email and not email_ready:
+        return "e-mail is not set up on this lti-pathing (SMTP_HOST is empty)"
     if channel is Channel.email and not person.email:
         return "no e-mail address is known for this person"
     if channel is Channel.lms and lms is None:
