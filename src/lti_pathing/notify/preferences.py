@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.orm import selectinload
+
 from lti_pathing.errors import Invalid
-from lti_pathing.models import Channel, NotificationPreference
+from lti_pathing.models import Channel, Notification, NotificationPreference
 from lti_pathing.notify.timing import Timing
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.checkins import _zone_error
@@ -130,3 +132,18 @@ def _time(raw: str, name: str, errors: dict[str, list[str]]) -> dt.time | None:
 
 def _or(value: object, fallback: object) -> object:
     return fallback if value is None else value
+
+
+class NotificationListService(TenantService):
+    """A person's own notifications, what each was about and how each delivery went."""
+
+    def of_person(self, person_id: int, limit: int = 100) -> list[Notification]:
+        """Their newest notifications first, each with its deliveries."""
+        stmt = (
+            self.scoped(Notification)
+            .where(Notification.person_id == person_id)
+            .options(selectinload(Notification.deliveries))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
