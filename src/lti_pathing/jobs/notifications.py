@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from lti_pathing import jobs
 from lti_pathing.db import database, transaction, utcnow
-from lti_pathing.models import Tenant
+from lti_pathing.models import DeliveryStatus, Tenant
 from lti_pathing.notify import delivery
 from lti_pathing.notify.outbox import PENDING
 from lti_pathing.notify.scan import scan
+from lti_pathing.services.base import Clock
 
 log = logging.getLogger(__name__)
 TASK = "lti_pathing.deliver_notifications"  # jobs.celery_app.NOTIFY
@@ -59,28 +60,32 @@ def kick(app: Flask) -> None:
         log.warning("notifications not started after the commit; the sweep sends them")
 
 
-def deliver_due(app: Flask) -> dict[str, int]:
+def deliver_due(app: Flask, clock: Clock = utcnow) -> dict[str, int]:
     """Send every delivery due now; how many ended in each status."""
     settings = delivery.DeliverySettings.from_config(app.config)
-    now = utcnow()
+    now = clock()
     with transaction(app, writes=True) as session:
         stale = delivery.expire_stale(session, now, settings)
     with transaction(app) as session:
         due = delivery.due_ids(session, now)
     outcomes: Counter[str] = Counter({"expired": stale} if stale else {})
     for delivery_id in due:
-        outcomes[deliver_one(app, delivery_id, settings)] += 1
+        outcomes[deliver_one(app, delivery_id, settings, clock)] += 1
     if due or stale:
         log.info("notifications: %s", dict(outcomes))
     return dict(outcomes)
 
 
-def deliver_one(app: Flask, delivery_id: int, settings: delivery.DeliverySettings) -> str:
+def deliver_one(
+    app: Flask, delivery_id: int, settings: delivery.DeliverySettings, clock: Clock = utcnow
+) -> str:
     """Claim, send and record one delivery (with its digest siblings); the status it ends in."""
     with transaction(app, writes=True) as session:
-        claimed = delivery.claim(session, delivery_id, utcnow(), bool(settings.smtp.host))
+        claimed = delivery.claim(session, delivery_id, clock(), bool(settings.smtp.host))
     if claimed is None:
-        return "skipped"
+        return "taken"  # not due, or another sender has it
+    if isinstance(claimed, DeliveryStatus):
+        return claimed.value
     try:
         outcome: str | delivery.SendError = delivery.send(claimed, settings)
     except delivery.SendError as error:
@@ -90,7 +95,7 @@ def deliver_one(app: Flask, delivery_id: int, settings: delivery.DeliverySetting
         log.exception("notification delivery %s crashed", delivery_id)
         outcome = delivery.Unknown(f"internal error: {type(error).__name__}")
     with transaction(app, writes=True) as session:
-        return delivery.record(session, claimed, outcome, utcnow(), settings).value
+        return delivery.record(session, claimed, outcome, clock(), settings).value
 
 
 def sweep(app: Flask) -> dict[str, int]:
@@ -102,7 +107,7 @@ def sweep(app: Flask) -> dict[str, int]:
     return outcomes
 
 
-def scan_if_due(app: Flask, force: bool = False) -> int:
+def scan_if_due(app: Flask, force: bool = False, clock: Clock = utcnow) -> int:
     """Record behind-schedule and check-in notifications of every active tenant; how many."""
     every = 60.0 * app.config["NOTIFY_SCAN_MINUTES"]
     with _scan_lock:
@@ -110,7 +115,7 @@ def scan_if_due(app: Flask, force: bool = False) -> int:
         if not force and isinstance(last, float) and time.monotonic() - last < every:
             return 0
         app.extensions[LAST_SCAN] = time.monotonic()
-    now, told = utcnow(), 0
+    now, told = clock(), 0
     with transaction(app) as session:
         tenant_ids = list(session.scalars(select(Tenant.id).where(Tenant.active.is_(True))))
     for tenant_id in tenant_ids:

@@ -14,6 +14,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import Any
@@ -112,7 +113,7 @@ def send_email(settings: SmtpSettings, message: Message) -> str:
     with smtp:
         _envelope(smtp, settings, message.to_address)
         try:
-            smtp.data(mail.as_bytes())
+            smtp.data(mail.as_bytes(policy=policy.SMTP))  # CRLF line ends, as SMTP wants
         except smtplib.SMTPResponseException as error:
             raise _by_code(error.smtp_code, error.smtp_error) from None
         except (OSError, smtplib.SMTPException) as error:

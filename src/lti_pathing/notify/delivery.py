@@ -120,11 +120,11 @@ def expire_stale(session: Session, now: dt.datetime, settings: DeliverySettings)
 
 def claim(
     session: Session, delivery_id: int, now: dt.datetime, email_ready: bool = True
-) -> Claimed | None:
+) -> Claimed | DeliveryStatus | None:
     """Claim a due delivery (and, for a digest, the person's other due ones on that channel).
 
-    None when it is not due or someone else has it; a person the channel cannot reach is
-    marked `skipped` with the reason instead.
+    None when it is not due or someone else has it; `skipped` (marked so, with the reason) when
+    the channel cannot reach the person.
     """
     first = session.scalar(
         select(NotificationDelivery).where(NotificationDelivery.id == delivery_id)
@@ -143,7 +143,7 @@ def claim(
         delivery.status = DeliveryStatus.skipped if why_not else DeliveryStatus.sending
         delivery.last_error = why_not
     if why_not:
-        return None
+        return DeliveryStatus.skipped
     notes = [d.notification for d in sorted(group, key=lambda d: d.notification_id)]
     link = _link(session, tenant, person, notes)
     words = compose(notes, person.name, tenant.name, link, first.digest)
