@@ -61,7 +61,7 @@ def kick(app: Flask) -> None:
 
 
 def deliver_due(app: Flask, clock: Clock = utcnow) -> dict[str, int]:
-    """Send every delivery due now; how many ended in each status."""
+    """Send every delivery due now; how many messages ended in each status (a digest is one)."""
     settings = delivery.DeliverySettings.from_config(app.config)
     now = clock()
     with transaction(app, writes=True) as session:
@@ -69,23 +69,32 @@ def deliver_due(app: Flask, clock: Clock = utcnow) -> dict[str, int]:
     with transaction(app) as session:
         due = delivery.due_ids(session, now)
     outcomes: Counter[str] = Counter({"expired": stale} if stale else {})
+    carried: set[int] = set()  # deliveries a digest sent with another one
     for delivery_id in due:
-        outcomes[deliver_one(app, delivery_id, settings, clock)] += 1
+        if delivery_id not in carried:
+            outcomes[deliver_one(app, delivery_id, settings, clock, carried)] += 1
     if due or stale:
         log.info("notifications: %s", dict(outcomes))
     return dict(outcomes)
 
 
 def deliver_one(
-    app: Flask, delivery_id: int, settings: delivery.DeliverySettings, clock: Clock = utcnow
+    app: Flask,
+    delivery_id: int,
+    settings: delivery.DeliverySettings,
+    clock: Clock = utcnow,
+    carried: set[int] | None = None,
 ) -> str:
     """Claim, send and record one delivery (with its digest siblings); the status it ends in."""
-    with transaction(app, writes=True) as session:
+    # The app's context: an LMS token is decrypted with the app's keys.
+    with app.app_context(), transaction(app, writes=True) as session:
         claimed = delivery.claim(session, delivery_id, clock(), bool(settings.smtp.host))
     if claimed is None:
         return "taken"  # not due, or another sender has it
     if isinstance(claimed, DeliveryStatus):
         return claimed.value
+    if carried is not None:
+        carried.update(claimed.ids)
     try:
         outcome: str | delivery.SendError = delivery.send(claimed, settings)
     except delivery.SendError as error:

@@ -221,7 +221,10 @@ class LmsHttp:
             self.sleep(self._wait(wait))
             self._pause = max(0.0, self._pause - wait)  # that wait refilled the quota too
         assert failure is not None
-        raise type(failure)(f"{failure.message} (after {self.retry.attempts} attempts)")
+        # The last failure's details stay (its status; whether the request was never sent).
+        raise type(failure)(
+            f"{failure.message} (after {self.retry.attempts} attempts)", failure.errors
+        )
 
     def _attempt(
         self, method: str, url: str, shown: str, attempt: int, kwargs: dict[str, Any]
