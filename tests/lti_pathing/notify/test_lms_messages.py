@@ -145,8 +145,9 @@ def test_a_submission_reaches_the_manager_as_a_moodle_message(
     fake, url = lms
     fake.answers = [(200, SENT)]
     with app.app_context():
-        session.add(LmsConnection(tenant_id=tenant.id, kind=Lms.moodle, base_url=url,
-                                  token_encrypted=crypto.encrypt(TOKEN), token_hint="…6789"))  # fmt: skip
+        secret = crypto.encrypt(TOKEN)
+    session.add(LmsConnection(tenant_id=tenant.id, kind=Lms.moodle, base_url=url,
+                              token_encrypted=secret, token_hint="…6789"))  # fmt: skip
     session.add(LmsIdentity(tenant_id=tenant.id, person_id=org.maya.id, lms=Lms.moodle,
                             lms_user_id="2244"))  # fmt: skip
     PreferenceService(session, tenant).save(org.maya.id, {"lms": "on", "email": "off"})
