@@ -42,8 +42,8 @@ def test_each_step_of_a_plan_tells_the_right_person(
     assert event == "plan_submitted" and f"{learner.name} submitted their plan" in text
 
     db.refresh(plan)
-    post(boss, f"/team/plans/{plan.id}/decide",
-         {"action": "approve", "version": plan.version, "comment": "Go for it"}, "/me/plan")  # fmt: skip
+    decision = {"action": "approve", "version": plan.version, "comment": "Go for it"}
+    post(boss, f"/team/plans/{plan.id}/decide", decision, "/me/plan")
     assert told(db, learner)[-1] == (
         "plan_approved",
         f"{manager.name} approved your plan towards {plan.target_role.title}."  # type: ignore[union-attr]
