@@ -6,14 +6,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 
 class Inbox:
@@ -44,6 +53,17 @@ class Inbox:
         return [m for m in self.messages if address in str(m["To"])]
 
 
+USERNAME, PASSWORD = "lti", "secret"  # the one login the server accepts (AUTH over TLS only)
+
+
+def _login(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    good = isinstance(data, LoginPassword) and (data.login, data.password) == (
+        USERNAME.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=good)
+
+
 def free_port() -> int:
     """A port nothing listens on right now."""
     with socket.socket() as probe:
@@ -51,11 +71,48 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), PEM files in `folder`; trust it as a CA."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_file, key_file = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    return cert_file, key_file
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """Run the server on a free loopback port: (its inbox, its port)."""
+def smtp_server(
+    tls: str = "none", cert: tuple[Path, Path] | None = None
+) -> Iterator[tuple[Inbox, int]]:
+    """Run the server on a free loopback port: (its inbox, its port).
+
+    `tls`: "starttls" (STARTTLS offered and required before MAIL), "ssl" (implicit TLS), or
+    "none"; `cert` is the (certificate, key) the server presents.
+    """
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    options: dict[str, Any] = {}
+    if tls != "none":
+        assert cert is not None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*cert)
+        # aiosmtpd only counts STARTTLS as TLS for AUTH; an implicit-TLS socket is TLS already.
+        options = ({"tls_context": context, "require_starttls": True} if tls == "starttls"
+                   else {"ssl_context": context, "auth_require_tls": False})  # fmt: skip
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                            authenticator=_login, **options)  # fmt: skip
     controller.start()
     try:
         yield inbox, controller.port
