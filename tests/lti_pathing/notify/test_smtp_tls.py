@@ -1,4 +1,4 @@
-"""SMTP_TLS: STARTTLS and implicit TLS against a real server on loopback, its certificate checked."""
+"""SMTP_TLS: STARTTLS and implicit TLS against a real server on loopback, certificate checked."""
 
 from __future__ import annotations
 
