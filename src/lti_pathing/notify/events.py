@@ -41,12 +41,13 @@ def plan_acted(
         notify(session, tenant, learner.manager_id, "plan_submitted",
                f"{learner.name} submitted a development plan for your approval",
                f"{learner.name} submitted their plan{role} and waits for your decision."
-               + _said(learner.name, comment), data=_plan_data(plan))  # fmt: skip
+               + _said(learner.name, comment),
+               data={**_plan_data(plan), "by": learner.name})  # fmt: skip
     elif action in DECIDED:
         event, verb = DECIDED[action]
         notify(session, tenant, learner.id, event, f"{by} {verb} your development plan",
                f"{by} {verb} your plan{role}." + _said(by, comment),
-               data=_plan_data(plan))  # fmt: skip
+               data={**_plan_data(plan), "by": by})  # fmt: skip
     bookings_moved(session, tenant, plan, before, plan.status)
 
 
@@ -166,7 +167,7 @@ def proposal_accepted(
     notify(session, tenant, proposal.person_id, "plan_approved",
            f"{by} accepted a re-plan of your development plan",
            f"{by} accepted the re-plan proposal: it is now your approved plan{_role(proposal)}."
-           + _said(by, comment), data=_plan_data(proposal))  # fmt: skip
+           + _said(by, comment), data={**_plan_data(proposal), "by": by})  # fmt: skip
     before = set(_mentors(session, old)) if old is not None else set()
     after = _mentors(session, proposal)
     for mentor, titles in after.items():

@@ -70,6 +70,6 @@ def test_each_step_of_a_plan_tells_the_right_person(
     page = me.get("/me/notifications/").get_data(as_text=True)
     assert page.count('data-event="plan_approved"') == 2 and "Re-plan proposed" in page
     assert "E-mail: skipped — e-mail is not set up on this lti-pathing" in page
-    assert "Go for it" in page
+    assert "Go for it" in page and f'<td class="from">{manager.name}</td>' in page
     theirs = boss.get("/me/notifications/").get_data(as_text=True)
     assert 'data-event="plan_submitted"' in theirs and "Go for it" not in theirs
