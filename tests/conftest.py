@@ -123,8 +123,9 @@ def session(connection: Connection) -> Iterator[Session]:
 def app(connection: Connection, database_url: str, tmp_path: Path) -> Flask:
     """The app, its sessions bound to the test's connection (so requests see test data)."""
     # The test platforms serve over http on 127.0.0.1, as only development allows.
+    # Notifications are delivered by the tests that want it (no thread on the test's connection).
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-" * 8,
-                      "DEV_LOOPBACK_PLATFORMS": True})  # fmt: skip
+                      "DEV_LOOPBACK_PLATFORMS": True, "NOTIFY_AFTER_COMMIT": False})  # fmt: skip
     app.instance_path = str(tmp_path)
     database(app).sessions.configure(bind=connection, join_transaction_mode="create_savepoint")
     return app

@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
 
     from lti_pathing import api, lti
+    from lti_pathing.jobs import notifications as notification_jobs
     from lti_pathing.services.calendar import day_in_words
     from lti_pathing.web import (
         admin,
@@ -55,16 +56,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         job_status,
         learner,
         manager,
+        notifications,
         plan_choices,
         team_planning,
     )
 
     lti.init_app(app)
     api.init_app(app)
+    notification_jobs.init_app(app)  # notifications go out after the commit that recorded them
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
     for blueprint in (home.bp, learner.bp, plan_choices.bp, manager.bp, team_planning.bp,
-                      checkins.bp, dashboard.bp, job_status.bp):  # fmt: skip
+                      checkins.bp, dashboard.bp, job_status.bp, notifications.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     # Dates in words ("3 May 2027") in every template, imported macros included.
     app.add_template_global(day_in_words, "day_words")

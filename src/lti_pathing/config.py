@@ -12,6 +12,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -155,6 +156,21 @@ def _jwks_url(value: Any) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("must be the https URL of a JSON Web Key Set")
     return str(url)
+
+
+def _smtp_tls(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ("starttls", "ssl", "none"):
+        raise ValueError("must be starttls, ssl (implicit TLS, port 465) or none")
+    return text
+
+
+def _mail_from(value: Any) -> str:
+    text = str(value).strip()
+    address = parseaddr(text)[1]
+    if "@" not in address or any(c in text for c in "\r\n"):
+        raise ValueError("must be an address such as 'lti-pathing <no-reply@example.com>'")
+    return text
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -348,6 +364,50 @@ SETTINGS: tuple[Setting, ...] = (
         "Instructure one by default",
     ),
     Setting("JOB_THREADS", 2, _int_between(1, 64), "in-process job threads when no broker is set"),
+    Setting("SMTP_HOST", None, _optional_str, "mail server for notifications (empty: no e-mail)"),
+    Setting("SMTP_PORT", 587, _int_between(1, 65535), "mail server port (465 with SMTP_TLS=ssl)"),
+    Setting("SMTP_USERNAME", None, _optional_str, "mail server login (empty: no login)"),
+    Setting("SMTP_PASSWORD", None, _optional_str, "mail server password"),
+    Setting("SMTP_TLS", "starttls", _smtp_tls, "starttls (port 587), ssl (port 465) or none"),
+    Setting("SMTP_TIMEOUT_S", 10.0, _number_between(0.1, 300), "seconds a mail server may take"),
+    Setting(
+        "MAIL_FROM",
+        "lti-pathing <no-reply@localhost>",
+        _mail_from,
+        "sender of notification e-mails (its domain also names their Message-ID)",
+    ),
+    Setting(
+        "NOTIFY_AFTER_COMMIT",
+        True,
+        _bool,
+        "send notifications right after the change that caused them commits (else: next sweep)",
+    ),
+    Setting("NOTIFY_MAX_TRIES", 6, _int_between(1, 100), "tries of a delivery before it is failed"),
+    Setting(
+        "NOTIFY_RETRY_BASE_S",
+        60,
+        _int_between(1, 86400),
+        "seconds before a delivery is tried again; doubled after each try (at most 6 h)",
+    ),
+    Setting(
+        "NOTIFY_SEND_TIMEOUT_S",
+        600,
+        _int_between(10, 86400),
+        "seconds after which a delivery whose sender vanished mid-send is failed (never resent)",
+    ),
+    Setting(
+        "NOTIFY_SCAN_MINUTES",
+        60,
+        _int_between(1, 24 * 60),
+        "minutes between looks for plans behind schedule and check-ins coming up",
+    ),
+    Setting(
+        "NOTIFY_BEHIND_GRACE_DAYS",
+        7,
+        _int_between(0, 365),
+        "days a plan stays behind schedule after the learner was told before their manager is",
+    ),
+    Setting("NOTIFY_CHECKIN_DAYS", 3, _int_between(0, 60), "days ahead a check-in is announced"),
     Setting(
         "REPLAN_CHUNK", 20, _int_between(1, 1000), "learners per task in an organisation re-plan"
     ),

@@ -13,7 +13,7 @@ from lti_pathing.devplatform.config import PlatformConfig
 
 def create_platform_app(config: PlatformConfig) -> Flask:
     """Build the platform app: LMS pages, OIDC login and auth, token, AGS, NRPS, registration."""
-    from lti_pathing.devplatform import dynreg, services, views
+    from lti_pathing.devplatform import dynreg, messaging, services, views
     from lti_pathing.devplatform.state import EXTENSION, PlatformState
 
     app = Flask(__name__)
@@ -29,6 +29,7 @@ def create_platform_app(config: PlatformConfig) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(services.bp)
     app.register_blueprint(dynreg.bp)
+    app.register_blueprint(messaging.bp)
     return app
 
 

@@ -105,3 +105,25 @@ def devplatform(port: int, tool_url: str, slug: str | None, register: bool) -> N
     from werkzeug.serving import run_simple
 
     run_simple("127.0.0.1", port, create_platform_app(config), threaded=True)
+
+
+def connect_messaging(app: Flask, issuer: str, token: str, tenant_slug: str) -> None:
+    """Make the platform's Moodle-style web services the tenant's Moodle connection (idempotent),
+    so notifications reach the demo people as LMS messages (its Messages page shows them)."""
+    # Imported here, as in `register_with_tool`: the platform alone never loads the tool's models.
+    from lti_pathing import crypto
+    from lti_pathing.db import transaction
+    from lti_pathing.models import Lms, LmsConnection
+    from lti_pathing.services.tenants import TenantService
+
+    with transaction(app) as session:
+        tenant = TenantService(session).get_or_create(tenant_slug)
+        row = session.scalar(
+            select(LmsConnection).where(
+                LmsConnection.tenant_id == tenant.id, LmsConnection.base_url == issuer
+            )
+        )
+        if row is None:
+            row = LmsConnection(tenant_id=tenant.id, kind=Lms.moodle, base_url=issuer, active=True)
+            session.add(row)
+        row.token_encrypted, row.token_hint = crypto.encrypt(token), crypto.mask(token)

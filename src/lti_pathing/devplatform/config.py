@@ -6,6 +6,7 @@ Everything is plain data so tests and the `lti-pathing devplatform` command buil
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -94,6 +95,7 @@ class PlatformPerson:
     canvas_user_id: str | None = None
     label: str = ""  # what the home page says about them ("learner", "their manager", ...)
     sourcedid: str | None = None  # the SIS user id (`lis.person_sourcedid`, NRPS)
+    moodle_user_id: str | None = None  # the id its Moodle-style web services know them by
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class PlatformConfig:
     # but leaves the frame out, as a platform whose frame never answers.
     storage_target: str | None = None
     storage_answers: bool = True
+    # The token of its Moodle-style web services (`/webservice/rest/server.php`): messages.
+    ws_token: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")
@@ -197,15 +201,15 @@ def demo_people(product: str = "canvas") -> list[PlatformPerson]:
     return [
         PlatformPerson(
             "dev-user-73566", "Kenji Mwangi", "kenji.mwangi@example.com",
-            roles["student"], "73566", "learner (software engineer II)", "E1029",
+            roles["student"], "73566", "learner (software engineer II)", "E1029", "2782",
         ),
         PlatformPerson(
             "dev-user-20478", "Aisha Okafor", "aisha.okafor@example.com",
-            roles["student"], "20478", "their manager (engineering manager)", "E1011",
+            roles["student"], "20478", "their manager (engineering manager)", "E1011", "2244",
         ),
         PlatformPerson(
             "dev-user-75924", "Kwame Asante", "kwame.asante@example.com",
-            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)", "E1182",
+            roles["site_admin"], "75924", "L&D admin (site admin of the LMS)", "E1182", "3401",
         ),
         PlatformPerson(
             "dev-user-30201", "Nadia Lopez", "nadia.lopez@example.com", roles["student"],

@@ -32,7 +32,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from lti_pathing.devplatform.cli import KEY_FILE, register_with_tool
+from lti_pathing.devplatform.cli import KEY_FILE, connect_messaging, register_with_tool
 from lti_pathing.devplatform.config import demo_config, stored_private_key
 
 LOCK_FILE = "demo.lock"
@@ -200,6 +200,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
         config.secure_cookies = True
         try:
             register_with_tool(app, config, slug)
+            connect_messaging(app, issuer, config.ws_token, slug)  # notifications as LMS messages
         except OperationalError as error:
             raise (_locked(error) or error) from None
         app.config["SECURE_COOKIES"] = True  # this process only: see the module docstring
@@ -218,6 +219,7 @@ def run_demo(app: Flask, port: int, slug: str, verbose: bool = False) -> None:
                 f"\n  lti-pathing demo: open {issuer}/\n\n"
                 "  Pick a person (a learner, their manager, an L&D admin), then 'Career plan':\n"
                 f"  the tool ({tool_url}) opens inside the page through a real LTI 1.3 launch.\n"
+                f"  Notifications it sends arrive on the LMS's Messages page: {issuer}/messages\n"
                 "  Press Ctrl-C to stop.\n"
             )
             try:

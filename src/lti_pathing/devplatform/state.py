@@ -68,6 +68,18 @@ class Registration:
     request: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """A private message a tool sent a user through the Moodle-style web service."""
+
+    id: int
+    to_sub: str
+    to_name: str
+    html: str
+    client_msg_id: str | None
+    at: float
+
+
 class PlatformState:
     """Mutable platform data; every method takes the lock."""
 
@@ -82,6 +94,7 @@ class PlatformState:
         self.registration_tokens: dict[str, str] = {}  # token -> flavour
         self.registrations: list[Registration] = []
         self.deep_link_data: dict[str, str] = {}  # opaque `data` -> sub
+        self.messages: list[ReceivedMessage] = []  # what tools sent through its messaging
         for client in config.clients:
             self.add_link("Career plan", client.client_id)
 

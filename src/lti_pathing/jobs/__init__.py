@@ -226,6 +226,19 @@ def _executor(app: Flask) -> ThreadPoolExecutor:
     return executor
 
 
+def run_in_background(app: Flask, work: Callable[[], object]) -> None:
+    """Run `work` on this process's job threads, in the app's context (errors are logged)."""
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # nobody waits for it: logged, and the next sweep tries again
+                log.exception("background work failed")
+
+    _executor(app).submit(run)
+
+
 def submit(app: Flask, job_id: int) -> None:
     """Run a job on this process's threads (the in-process broker)."""
     _submit(app, job_id, 0, uuid.uuid4().hex)

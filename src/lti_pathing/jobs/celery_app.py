@@ -23,6 +23,8 @@ SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
 PURGE_AUDIT = "lti_pathing.purge_audit"
 SWEEP = "lti_pathing.sweep_jobs"
 SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
+NOTIFY = "lti_pathing.deliver_notifications"
+NOTIFY_SWEEP = "lti_pathing.sweep_notifications"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -105,6 +107,13 @@ def _beat_schedule(app: Flask) -> dict[str, Any]:
         # Jobs the outbox holds (unsent, or sent and never started) are sent again.
         "job-sweep": {
             "task": SWEEP,
+            "schedule": float(app.config["JOB_SWEEP_SECONDS"]),
+            "options": {"queue": QUEUE, "expires": float(app.config["JOB_SWEEP_SECONDS"])},
+        },
+        # Notifications due later (quiet hours, digests, retries) and the daily look for plans
+        # behind schedule and check-ins coming up.
+        "notify-sweep": {
+            "task": NOTIFY_SWEEP,
             "schedule": float(app.config["JOB_SWEEP_SECONDS"]),
             "options": {"queue": QUEUE, "expires": float(app.config["JOB_SWEEP_SECONDS"])},
         },
@@ -212,6 +221,20 @@ def _register(celery: Celery, app: Flask) -> None:
         from lti_pathing.jobs.retention import purge_all
 
         return purge_all(app)
+
+    @celery.task(name=NOTIFY, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def deliver_notifications() -> dict[str, int]:
+        """After a commit that recorded notifications: send what is due (at most once each)."""
+        from lti_pathing.jobs import notifications
+
+        return notifications.deliver_due(app)
+
+    @celery.task(name=NOTIFY_SWEEP, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def sweep_notifications() -> dict[str, int]:
+        """Celery beat: notifications due now, and the look for time-based events."""
+        from lti_pathing.jobs import notifications
+
+        return notifications.sweep(app)
 
     @celery.task(name=SWEEP_SYNCS, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
     def sweep_lms_syncs() -> int:

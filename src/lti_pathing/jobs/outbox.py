@@ -194,7 +194,7 @@ def start_sweeper(app: Flask) -> None:
 
     The thread holds the app weakly: it ends with the app, or with `stop_sweeper`.
     """
-    from lti_pathing.jobs import uses_celery
+    from lti_pathing.jobs import notifications, uses_celery
 
     if uses_celery(app) or app.extensions.get(SWEEPER) is not None:
         return
@@ -210,6 +210,7 @@ def start_sweeper(app: Flask) -> None:
             try:
                 with found.app_context():
                     sweep(found)
+                    notifications.sweep(found)
             except Exception:  # a database that is down now may be back at the next sweep
                 log.exception("job sweep failed")
             del found

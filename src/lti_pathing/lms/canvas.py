@@ -113,7 +113,7 @@ class CanvasClient:
     def refusal(self, response: requests.Response) -> LmsError:
         """The error a non-200 Canvas answer means (see the module docstring)."""
         status, message = response.status_code, _message(response)
-        shown = self.http.mask(f"GET {response.url}")
+        shown = self.http.mask(f"{response.request.method or 'GET'} {response.url}")
         if status == 401 and "WWW-Authenticate" in response.headers:
             why = TOKEN_REFUSED.get(message, message)
             return LmsAuthError(
@@ -128,6 +128,23 @@ class CanvasClient:
         if status == 400 and message.startswith(NO_PROGRESS):
             return LmsNotApplicable(f"{shown}: {message}", "progress_unavailable")
         return LmsRemoteError(f"{shown} answered {status} ({message})", _reason(response))
+
+    def send_conversation(self, user_id: str, subject: str, body: str) -> str:
+        """Start a private conversation from the token's user with one user; its id.
+
+        `POST /api/v1/conversations` (conversations_controller.rb#create) answers 201 with a list
+        of conversations; a refusal is 400 with `[{"attribute", "message"}]` (no such recipient:
+        attribute "recipients", message "invalid") or a 401/403 for the token.
+        """
+        data = {"recipients[]": [user_id], "subject": subject, "body": body,
+                "force_new": "true", "group_conversation": "false", "mode": "sync"}  # fmt: skip
+        response = self.http.request("POST", "/api/v1/conversations", data=data)
+        if response.status_code not in (200, 201):
+            raise self.refusal(response)
+        found = self.http.json(response)
+        if not isinstance(found, list) or not found or not isinstance(found[0], dict):
+            raise LmsMalformedResponse("Canvas POST /api/v1/conversations: expected a list")
+        return str(found[0].get("id"))
 
     def get_all(self, path: str, params: Any = None) -> list[Any]:
         """Every item of a paginated list, following `Link: <…>; rel="next"`."""
@@ -209,11 +226,14 @@ def _roster_refused(user_id: str, error: LmsRemoteError) -> LmsError:
 
 
 def _message(response: requests.Response) -> str:
-    """Canvas's own words: `errors[0].message`, `error.message`, or a plain-text body."""
+    """Canvas's own words: `errors[0].message`, `error.message`, `[0].attribute` and `message`
+    (conversations' `render_error`), or a plain-text body."""
     try:
         body = response.json()
     except ValueError:
         return response.text.strip()[:120] or str(response.reason)
+    if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
+        return f"{body[0].get('attribute', '')}: {body[0]['message']}".lstrip(": ")
     if isinstance(body, dict):
         errors, error = body.get("errors"), body.get("error")
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import requests
+import urllib3
 
 from lti_pathing.columns import utcnow
 from lti_pathing.lms.errors import (
@@ -90,6 +91,19 @@ class CallGuard(Protocol):
 
     def after_call(self, answered: bool, failure: LmsError | None) -> None:
         """Whether the LMS answered the attempt (and its failure, if any)."""
+
+
+def never_sent(error: requests.ConnectionError) -> bool:
+    """True when the connection was never made (refused, no route, no such host): the LMS
+    cannot have received the request. A connection reset later may have delivered it."""
+    cause = error.args[0] if error.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
+def unsent(failure: LmsError) -> bool:
+    """True when the failed request certainly never reached the LMS (safe to send again)."""
+    return isinstance(failure.errors, dict) and failure.errors.get("unsent") is True
 
 
 def answered(failure: LmsError | None) -> bool:
@@ -207,7 +221,10 @@ class LmsHttp:
             self.sleep(self._wait(wait))
             self._pause = max(0.0, self._pause - wait)  # that wait refilled the quota too
         assert failure is not None
-        raise type(failure)(f"{failure.message} (after {self.retry.attempts} attempts)")
+        # The last failure's details stay (its status; whether the request was never sent).
+        raise type(failure)(
+            f"{failure.message} (after {self.retry.attempts} attempts)", failure.errors
+        )
 
     def _attempt(
         self, method: str, url: str, shown: str, attempt: int, kwargs: dict[str, Any]
@@ -216,13 +233,17 @@ class LmsHttp:
         timeout = self.guard.timeout(self.timeout) if self.guard is not None else self.timeout
         try:
             response = self.session.request(method, url, timeout=timeout, **kwargs)
+        except requests.ConnectTimeout:  # before `Timeout`: it is one, and nothing was sent
+            gone = LmsTimeout(f"{shown} could not connect (timed out)", {"unsent": True})
+            return None, gone, self.retry.wait(attempt)
         except requests.Timeout:
             return None, LmsTimeout(f"{shown} timed out"), self.retry.wait(attempt)
         except requests.ConnectionError as error:
             reason = self.mask(type(error).__name__)
+            unsent = {"unsent": True} if never_sent(error) else None
             return (
                 None,
-                LmsTimeout(f"{shown} could not connect ({reason})"),
+                LmsTimeout(f"{shown} could not connect ({reason})", unsent),
                 self.retry.wait(attempt),
             )
         except requests.RequestException as error:

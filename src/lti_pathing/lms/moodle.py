@@ -67,6 +67,7 @@ EXPLAINED = {
         "webservice/rest:use, or the service is limited to authorised users"
     ),
 }
+FORMAT_HTML = 1  # Moodle's FORMAT_HTML (textformat of a message)
 STATES = {0: "incomplete", 1: "complete", 2: "complete-pass", 3: "complete-fail"}
 DONE_STATES = {1, 2}
 
@@ -78,7 +79,7 @@ class MoodleClient:
         self.http = http
         self.token = token
 
-    def call(self, function: str, **params: str) -> Any:
+    def call(self, function: str, **params: str | int) -> Any:
         """Call one function; its JSON answer, or the typed error Moodle's errorcode means."""
         form = {"wstoken": self.token, "wsfunction": function, "moodlewsrestformat": "json"}
         response = self.http.request("POST", ENDPOINT, data={**form, **params})
@@ -129,6 +130,29 @@ class MoodleClient:
         statuses = _expect(body, dict, "core_completion_get_activities_completion_status")
         found: list[dict[str, Any]] = _expect(statuses.get("statuses"), list, "statuses")
         return found
+
+    def send_instant_message(self, user_id: str, html: str, client_id: str) -> int:
+        """Send one private message (HTML) from the token's user; Moodle's message id.
+
+        `core_message_send_instant_messages` answers a list with one result per message: `msgid`
+        -1 and `errormessage` when that message was refused (the user does not exist or cannot
+        be messaged), which raises LmsRemoteError("messagenotsent"). `client_id` is echoed back
+        as `clientmsgid` (letters, digits, `-` and `_`).
+        """
+        function = "core_message_send_instant_messages"
+        message: dict[str, str | int] = {
+            "messages[0][touserid]": user_id, "messages[0][text]": html,
+            "messages[0][textformat]": FORMAT_HTML, "messages[0][clientmsgid]": client_id,
+        }  # fmt: skip
+        body = self.call(function, **message)
+        results: list[Any] = _expect(body, list, function)
+        result = results[0] if results and isinstance(results[0], dict) else None
+        if result is None or not isinstance(result.get("msgid"), int):
+            raise LmsMalformedResponse(f"Moodle {function}: no msgid in the answer")
+        if result["msgid"] < 0:
+            why = str(result.get("errormessage") or "the message was not sent")
+            raise LmsRemoteError(f"Moodle {function}: {why}", "messagenotsent")
+        return int(result["msgid"])
 
 
 def missing_capability(message: str) -> str | None:

@@ -30,6 +30,7 @@ from lti_pathing.lms.moodle import MoodleClient, MoodleSource, moodle_http
 from lti_pathing.lms.recovery import owner, recover_stale_runs
 from lti_pathing.lms.source import CompletionSource, PersonFetch
 from lti_pathing.models import Lms, LmsConnection, LmsSyncRun, Person, SyncStatus, Tenant
+from lti_pathing.notify import events as notify_events
 from lti_pathing.services.completions import Applied, CompletionService
 
 log = logging.getLogger("lti_pathing.lms")
@@ -318,6 +319,8 @@ def _finish(runner: _Runner, status: SyncStatus, message: str | None) -> LmsSync
         run.id, run.connection.kind, run.connection.base_url, status, run.people_synced,
         run.people_total, run.fetched, run.recorded, len(runner.failures),
     )  # fmt: skip
+    if status in (SyncStatus.failed, SyncStatus.aborted):
+        notify_events.sync_failed(runner.session, runner.service.tenant, run, runner.clock().date())
     runner.save()
     return run
 

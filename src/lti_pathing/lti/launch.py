@@ -31,6 +31,8 @@ from lti_pathing.lti.identity import CLAIM, LaunchIdentityService, LaunchUser
 from lti_pathing.lti.roles import granting_roles, is_test_user, tool_roles
 from lti_pathing.lti.rosters import RosterService
 from lti_pathing.models import Lms, Person, PlatformDeployment, PlatformRegistration, Tenant
+from lti_pathing.notify.links import launch_url
+from lti_pathing.notify.preferences import PreferenceService
 from lti_pathing.services.completions.connections import LmsConnectionService
 from lti_pathing.services.grades import GradeService
 
@@ -196,6 +198,9 @@ def after_launch(
     """
     GradeService(session, tenant).remember_launch(registration, claims, person)
     RosterService(session, tenant).remember(registration, claims)
+    PreferenceService(session, tenant).remember_launch(
+        person.id, launch_url(registration.issuer, claims)
+    )  # what notifications link back to
     active = LmsConnectionService(session, tenant).active()
     custom = claims.get(CLAIM + "custom") or {}
     canvas = [c.base_url for c in active if c.kind == Lms.canvas]

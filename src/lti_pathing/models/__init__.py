@@ -28,6 +28,13 @@ from lti_pathing.models.lti import (
     RegistrationInvite,
     ToolKey,
 )
+from lti_pathing.models.notifications import (
+    Channel,
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+)
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -60,11 +67,13 @@ __all__ = [
     "ApiToken",
     "AppendOnlyViolation",
     "CareerPath",
+    "Channel",
     "CheckIn",
     "Cohort",
     "CompletionChannel",
     "CompletionRecord",
     "CourseRoster",
+    "DeliveryStatus",
     "Evidence",
     "EvidenceSource",
     "GradePassback",
@@ -82,6 +91,9 @@ __all__ = [
     "LmsSyncRun",
     "LtiContext",
     "Mentor",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
     "PathKind",
     "Person",
     "Plan",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from lti_pathing.errors import Invalid, NotFound, PermissionDenied
 from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
+from lti_pathing.notify import events as notify_events
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.plan_life import AWAITING_MANAGER, DECISIONS, Transition, transition
 from lti_pathing.services.team import TeamService
@@ -62,6 +63,7 @@ class ApprovalService(TenantService):
         plan.status = step.target
         self.flush()  # the version check against the database happens here
         self.log(plan, step.done, actor_id, comment, {"from": before.value, "to": step.target})
+        notify_events.plan_acted(self.session, self.tenant, plan, action, actor_id, comment, before)
         return plan
 
     def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:

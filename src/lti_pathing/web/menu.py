@@ -56,6 +56,8 @@ MENU = (
         MenuLink("Where I stand", "learner.index", "nav-stand"),
         MenuLink("Where I could go", "learner.paths", "nav-paths"),
         MenuLink("My plan", "learner.plan", "nav-plan"),
+        MenuLink("My notifications", "notifications.index", "nav-notifications"),
+        MenuLink("Notification settings", "notifications.settings", "nav-notify-settings"),
     )),
     MenuGroup("My team", "manager", (
         MenuLink("Team overview", "manager.index", "nav-team"),

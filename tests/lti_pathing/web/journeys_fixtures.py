@@ -57,7 +57,8 @@ def web(larkspur: Larkspur, database_url: str, tmp_path: Path) -> Iterator[Flask
     savepoint = larkspur.connection.begin_nested()
     app = create_app(
         {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-" * 8,
-         "SOLVER_TIME_LIMIT_S": 5, "QUICK_TIME_LIMIT_S": 2}
+         "SOLVER_TIME_LIMIT_S": 5, "QUICK_TIME_LIMIT_S": 2,
+         "NOTIFY_AFTER_COMMIT": False}  # delivered by the tests that want it
     )  # fmt: skip
     app.instance_path = str(tmp_path)
     database(app).sessions.configure(

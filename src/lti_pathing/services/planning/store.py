@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lti_pathing.models import ItemStatus, Plan, PlanEvent, PlanItem, PlanStatus, Tenant
+from lti_pathing.notify import events as notify_events
 from lti_pathing.services.audit.generation import generation_facts
 from lti_pathing.services.planning.changes import plan_change
 from lti_pathing.services.planning.request import BuiltRequest, Subject
@@ -168,6 +169,7 @@ class PlanWriter:
             )
         )
         self.session.flush()
+        notify_events.proposal_written(self.session, self.tenant, plan, change)
         return plan
 
     def _items(
