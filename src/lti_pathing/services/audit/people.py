@@ -33,6 +33,9 @@ from lti_pathing.models import (
     LmsIdentity,
     LmsSyncRun,
     Mentor,
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
     Person,
     Plan,
     PlanEvent,
@@ -56,6 +59,8 @@ SECTIONS: tuple[tuple[str, type[Any], tuple[str, ...]], ...] = (
     ("jobs", Job, ("requested_by_id",)),
     ("mentor", Mentor, ("person_id",)),
     ("api_tokens", ApiToken, ("created_by_id",)),
+    ("notifications", Notification, ("person_id",)),
+    ("notification_preferences", NotificationPreference, ("person_id",)),
 )
 
 
@@ -140,9 +145,16 @@ class PersonDataService(TenantService):
         return Scrubber.of(ids, [person.name, person.email], f"erased-{person.id}")
 
     def _forget_links(self, person: Person) -> dict[str, int]:
-        """LMS identities and grade-book links identify the person to their LMS: they go."""
+        """LMS identities and grade-book links identify the person to their LMS, and the messages
+        sent to them and their choices about messages are theirs alone: they go."""
         counts = {}
-        for name, model in (("lms_identity", LmsIdentity), ("grade_passback", GradePassback)):
+        for name, model in (
+            ("lms_identity", LmsIdentity),
+            ("grade_passback", GradePassback),
+            ("notification_delivery", NotificationDelivery),
+            ("notification", Notification),
+            ("notification_preference", NotificationPreference),
+        ):
             stmt = delete(model).where(model.tenant_id == self.tenant.id,
                                        model.person_id == person.id)  # fmt: skip
             counts[name] = _rowcount(self.session.execute(stmt))
@@ -175,6 +187,8 @@ class PersonDataService(TenantService):
             ("job", Job, ("params", "result", "message", "error")),
             ("lms_sync_run", LmsSyncRun, ("failures", "notes", "message")),
             ("lti_roster", CourseRoster, ("last_match",)),
+            ("notification_to_others", Notification, ("subject", "text", "link", "data")),
+            ("notification_delivery_error", NotificationDelivery, ("last_error",)),
         )
         return {name: self._scrub_table(model, columns, scrub) for name, model, columns in fields}
 
