@@ -56,6 +56,7 @@ MENU = (
         MenuLink("Where I stand", "learner.index", "nav-stand"),
         MenuLink("Where I could go", "learner.paths", "nav-paths"),
         MenuLink("My plan", "learner.plan", "nav-plan"),
+        MenuLink("My badges", "badges.index", "nav-badges"),
     )),
     MenuGroup("My team", "manager", (
         MenuLink("Team overview", "manager.index", "nav-team"),
@@ -73,6 +74,7 @@ MENU = (
         MenuLink("Mentors", "admin.mentors.index", "nav-admin-mentors"),
         MenuLink("People", "admin.people.index", "nav-admin-people"),
         MenuLink("Evidence", "admin.evidence.index", "nav-admin-evidence"),
+        MenuLink("Credentials", "admin.credentials.index", "nav-admin-credentials"),
         MenuLink("Import and export", "admin.transfer.index", "nav-admin-transfer"),
         MenuLink("API tokens", "admin.tokens.index", "nav-admin-tokens"),
         MenuLink("LMS connection", "admin.lms.index", "nav-admin-lms"),
