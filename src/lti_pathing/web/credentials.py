@@ -21,12 +21,13 @@ from lti_pathing.models import Credential, Tenant
 from lti_pathing.security import public_url
 from lti_pathing.services.credentials import (
     CredentialService,
+    Standing,
     public_credential,
     published_key,
     verify_stored,
 )
 from lti_pathing.services.credentials.document import Addresses, issuer_profile
-from lti_pathing.services.credentials.signing import Signer
+from lti_pathing.services.credentials.signing import Checked, Signer
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 JWT_TYPE = "application/jwt"  # RFC 7519's media type for a compact JWT
@@ -68,14 +69,36 @@ def _download(body: str, mimetype: str, name: str) -> Response:
     return response
 
 
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def verification(credential: Credential, checked: Checked, standing: Standing) -> dict[str, Any]:
+    """The verification as JSON: the signed credential (both forms), its status and why."""
+    return {
+        "credential": json.loads(credential.credential_json or "{}"),
+        "compactJwsString": credential.compact_jws,
+        "status": standing.value,
+        "revocationReason": credential.revoke_reason,
+        "signatureVerified": checked.verified,
+        "problem": checked.problem,
+    }
+
+
 @bp.get("/<uuid:public_id>")
-def verify(public_id: uuid.UUID) -> str:
-    """The verification page: who issued what to whom, when, its status and its signature."""
+def verify(public_id: uuid.UUID) -> str | Response:
+    """The verification page: who issued what to whom, when, its status and its signature.
+
+    A client asking for JSON (a verifier dereferencing the credential's id) gets the same as JSON.
+    """
     credential = _found(public_id)
     tenant = db.session().get_one(Tenant, credential.tenant_id)
     service = CredentialService(db.session(), tenant)
     checked = verify_stored(db.session(), credential, service.clock())
     standing = service.standing(credential)
+    if _wants_json():
+        return jsonify(verification(credential, checked, standing))
     document: dict[str, Any] = json.loads(credential.credential_json or "{}")
     return render_template(
         "credentials/verify.html", credential=credential, tenant=tenant, checked=checked,

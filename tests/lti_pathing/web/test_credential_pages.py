@@ -87,6 +87,17 @@ def test_downloads_carry_the_signed_credential(browser: Browser, earned: Credent
     )
 
 
+def test_a_verifier_asking_for_json_gets_the_signed_credential_and_its_status(
+    browser: Browser, earned: Credential
+) -> None:
+    url = f"/credentials/{earned.public_id}"
+    answer = browser.get(url, headers={"Accept": "application/json"}).get_json()
+    assert answer["status"] == "valid" and answer["signatureVerified"] is True
+    claims = jwt.decode(answer["compactJwsString"], options={"verify_signature": False})
+    assert answer["credential"]["id"] == claims["jti"]
+    assert "<h1>" in browser.get(url, headers={"Accept": "text/html"}).get_data(as_text=True)
+
+
 def test_an_unknown_credential_is_not_found(browser: Browser) -> None:
     assert browser.get("/credentials/6f0c1e52-3f1b-4d55-9a52-0d7c3b1f2a71").status_code == 404
     assert browser.get("/credentials/keys/no-such-key").status_code == 404
