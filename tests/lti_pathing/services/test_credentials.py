@@ -101,6 +101,19 @@ def test_assessed_levels_meeting_the_target_role_award_one_credential(
     assert len(credentials(session, tenant, org["learner"])) == 1
 
 
+def test_a_retired_role_or_person_earns_nothing(
+    session: Session, tenant: Tenant, org: dict[str, Any]
+) -> None:
+    org["role"].active = False
+    assess(session, tenant, org, "python", 2)
+    assess(session, tenant, org, "sql", 1)
+    assert credentials(session, tenant, org["learner"]) == []
+    org["role"].active, org["learner"].active = True, False
+    assert CredentialService(session, tenant, clock).award_due(org["learner"].id) == []
+    org["learner"].active = True
+    assert len(CredentialService(session, tenant, clock).award_due(org["learner"].id)) == 1
+
+
 def test_self_assessment_alone_never_earns_a_credential(
     session: Session, tenant: Tenant, org: dict[str, Any]
 ) -> None:

@@ -79,8 +79,10 @@ class CredentialService(TenantService):
     """Award, list, publish and revoke the acting tenant's credentials."""
 
     def award_due(self, person_id: int) -> list[Credential]:
-        """Award every credential the person has newly earned (none twice)."""
+        """Award every credential the person has newly earned (none twice; none once retired)."""
         person = self.get(Person, person_id)
+        if not person.active:
+            return []
         plans = list(self.session.scalars(
             self.scoped(Plan).where(Plan.person_id == person.id,
                                     Plan.status == PlanStatus.approved).order_by(Plan.id)
@@ -97,7 +99,7 @@ class CredentialService(TenantService):
             if self._held(person, f"role:{role_id}"):
                 continue
             role = pathways.role_with_skills(role_id)
-            if meets(role, levels):
+            if role.active and meets(role, levels):
                 plain = {sid: lv.level for sid, lv in levels.items()}
                 snap = document.snapshot_role(self.tenant, role, plain)
                 out.append(self._award(person, CredentialKind.role_ready, f"role:{role.id}",
