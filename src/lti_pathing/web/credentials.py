@@ -46,13 +46,20 @@ def published(credential: Credential) -> Credential:
         return credential
     tenant = db.session().get_one(Tenant, credential.tenant_id)
     key = signer()
-    urls = Addresses(
-        credential=public_url("credentials.verify", public_id=credential.public_id),
-        issuer=public_url("credentials.issuer", slug=tenant.slug),
-        key=public_url("credentials.key", kid=key.key_id),
-    )
+    urls = addresses(tenant, key, credential.public_id)
     days = current_app.config["CREDENTIAL_VALID_DAYS"]
     return CredentialService(db.session(), tenant).publish(credential, key, urls, days)
+
+
+def addresses(tenant: Tenant, key: Signer, public_id: str | None = None) -> Addresses:
+    """The public URLs a credential (or the issuer's revocation list) names."""
+    page = public_url("credentials.verify", public_id=public_id) if public_id else ""
+    return Addresses(
+        credential=page,
+        issuer=public_url("credentials.issuer", slug=tenant.slug),
+        key=public_url("credentials.key", kid=key.key_id),
+        status=public_url("credentials.revocations", slug=tenant.slug),
+    )
 
 
 def _found(public_id: uuid.UUID) -> Credential:
@@ -135,10 +142,26 @@ def key(kid: str) -> Response:
     return response
 
 
-@bp.get("/issuers/<slug>")
-def issuer(slug: str) -> Response:
-    """The issuing organisation's Open Badges Profile."""
+def _issuer(slug: str) -> Tenant:
     tenant = db.session().scalar(select(Tenant).where(Tenant.slug == slug[:64]))
     if tenant is None:
         raise NotFound("No issuer has this address.")
+    return tenant
+
+
+@bp.get("/issuers/<slug>")
+def issuer(slug: str) -> Response:
+    """The issuing organisation's Open Badges Profile."""
+    tenant = _issuer(slug)
     return jsonify(issuer_profile(tenant, public_url("credentials.issuer", slug=tenant.slug)))
+
+
+@bp.get("/issuers/<slug>/revocations")
+def revocations(slug: str) -> Response:
+    """The organisation's revocation list: a Bitstring Status List credential, as a VC-JWT."""
+    tenant = _issuer(slug)
+    key = signer()
+    token = CredentialService(db.session(), tenant).revocation_list(key, addresses(tenant, key))
+    response = Response(token, mimetype=JWT_TYPE)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+from flask import Flask
 from jwcrypto.common import JWException, base64url_decode, base64url_encode
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
@@ -23,6 +24,7 @@ from lti_pathing import create_app, migrate
 from lti_pathing.db import database, transaction
 from lti_pathing.models import EvidenceSource, Person, RoleLevel, Track
 from lti_pathing.services.credentials import CredentialService
+from lti_pathing.services.credentials.status import is_set
 from lti_pathing.services.evidence import EvidenceService, EvidenceSpec
 from lti_pathing.services.job_architecture import JobArchitectureService, RoleSkillSpec
 from lti_pathing.services.skills import LevelSpec, SkillService
@@ -31,8 +33,8 @@ from tests.support.servers import LiveServer
 
 
 @pytest.fixture(scope="module")
-def tool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
-    """The tool on 127.0.0.1, and the public id of a credential it awarded."""
+def tool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str, Flask]]:
+    """The tool on 127.0.0.1, the public id of a credential it awarded, and the tool's app."""
     folder: Path = tmp_path_factory.mktemp("credential-tool")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'tool.sqlite3'}",
                       "SECRET_KEY": "credentials-" * 4})  # fmt: skip
@@ -59,7 +61,7 @@ def tool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer,
         public_id = CredentialService(session, tenant).of_person(lee.id)[0].public_id
     server = LiveServer("127.0.0.1").start(app)
     try:
-        yield server, public_id
+        yield server, public_id, app
     finally:
         server.stop()
         database(app).engine.dispose()
@@ -86,9 +88,9 @@ def verified_payload(token: str, key: JWK) -> dict[str, Any]:
 
 
 def test_the_credential_verifies_with_the_published_key_and_tampering_fails(
-    tool: tuple[LiveServer, str],
+    tool: tuple[LiveServer, str, Flask],
 ) -> None:
-    server, public_id = tool
+    server, public_id, _app = tool
     page = fetch(f"{server.url}/credentials/{public_id}")
     assert "Verified" in page.text
     token = fetch(f"{server.url}/credentials/{public_id}/credential.jwt").text
@@ -119,3 +121,28 @@ def test_the_credential_verifies_with_the_published_key_and_tampering_fails(
     flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
     with pytest.raises(JWException):
         verified_payload(f"{head}.{body}.{flipped}", from_set)
+
+
+def test_a_revocation_reaches_the_signed_revocation_list_a_wallet_checks(
+    tool: tuple[LiveServer, str, Flask],
+) -> None:
+    server, public_id, app = tool
+    token = fetch(f"{server.url}/credentials/{public_id}/credential.jwt").text
+    keys = fetch(f"{server.url}/.well-known/jwks.json").json()["keys"]
+    entry = verified_payload(token, JWK(**keys[0]))["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+
+    def revoked() -> bool:
+        listing = fetch(entry["statusListCredential"]).text
+        key_id = header_of(listing)["kid"].rsplit("/", 1)[1]
+        key = JWK(**next(k for k in keys if k["kid"] == key_id))
+        subject = verified_payload(listing, key)["credentialSubject"]
+        assert subject["statusPurpose"] == "revocation"
+        return is_set(subject["encodedList"], int(entry["statusListIndex"]))
+
+    assert revoked() is False
+    with transaction(app) as session:
+        tenant = TenantService(session).get_or_create("acme")
+        CredentialService(session, tenant).revoke(public_id, None, "issued in error")
+    assert revoked() is True
+    assert fetch(f"{server.url}/credentials/{public_id}").text.count("issued in error") == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import gzip
 import json
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +32,7 @@ from lti_pathing.models import (
     Tenant,
 )
 from lti_pathing.services.completions import CompletionService
-from lti_pathing.services.credentials import CredentialService, Standing, verify_stored
+from lti_pathing.services.credentials import CredentialService, Standing, status, verify_stored
 from lti_pathing.services.credentials.document import Addresses
 from lti_pathing.services.credentials.signing import Signer, check
 from lti_pathing.services.evidence import EvidenceService, EvidenceSpec
@@ -44,7 +46,8 @@ def urls(key: Signer) -> Addresses:
     """The addresses a credential names, its `kid` URL ending in the key's thumbprint."""
     return Addresses("https://tool.example/credentials/x",
                      "https://tool.example/credentials/issuers/acme",
-                     f"https://tool.example/credentials/keys/{key.key_id}")  # fmt: skip
+                     f"https://tool.example/credentials/keys/{key.key_id}",
+                     "https://tool.example/credentials/issuers/acme/revocations")  # fmt: skip
 
 
 def clock() -> dt.datetime:
@@ -215,6 +218,36 @@ def test_expiry_and_revocation_show_in_the_standing(
         service.revoke(badge.public_id, org["boss"].id, "again")
     assess(session, tenant, org, "python", 3)  # earned again: a revoked award is not re-issued
     assert len(credentials(session, tenant, org["learner"])) == 1
+
+
+def test_the_revocation_list_a_wallet_checks_sets_the_revoked_credentials_bit(
+    session: Session, tenant: Tenant, org: dict[str, Any]
+) -> None:
+    assess(session, tenant, org, "python", 2)
+    assess(session, tenant, org, "sql", 1)
+    [badge] = credentials(session, tenant, org["learner"])
+    key = signer()
+    service = CredentialService(session, tenant, clock)
+    service.publish(badge, key, urls(key), valid_days=0)
+    entry = json.loads(badge.credential_json or "")["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
+    assert entry["statusListCredential"] == urls(key).status
+    index = int(entry["statusListIndex"])
+
+    def listed() -> bool:
+        token = service.revocation_list(key, urls(key))
+        checked = check(token, key.public_jwk, NOW)
+        assert checked.verified and checked.document is not None
+        subject = checked.document["credentialSubject"]
+        assert subject["type"] == "BitstringStatusList"
+        assert len(gzip.decompress(base64.urlsafe_b64decode(subject["encodedList"][1:] + "==")))
+        return status.is_set(subject["encodedList"], index)
+
+    assert listed() is False
+    service.revoke(badge.public_id, None, "wrong person")
+    assert listed() is True
+    assert not status.is_set(status.encode([index]), index + 1)
+    assert len(status.encode([])) < 200  # 16 KB of zeros compress to little
 
 
 def test_another_tenant_never_reaches_a_credential(

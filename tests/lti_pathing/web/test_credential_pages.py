@@ -101,6 +101,7 @@ def test_a_verifier_asking_for_json_gets_the_signed_credential_and_its_status(
 def test_an_unknown_credential_is_not_found(browser: Browser) -> None:
     assert browser.get("/credentials/6f0c1e52-3f1b-4d55-9a52-0d7c3b1f2a71").status_code == 404
     assert browser.get("/credentials/keys/no-such-key").status_code == 404
+    assert browser.get("/credentials/issuers/nobody/revocations").status_code == 404
 
 
 def test_the_admin_revokes_with_a_reason_and_the_public_page_says_so(

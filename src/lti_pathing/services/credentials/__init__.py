@@ -37,7 +37,7 @@ from lti_pathing.models import (
     ToolKey,
 )
 from lti_pathing.services.base import TenantService
-from lti_pathing.services.credentials import document
+from lti_pathing.services.credentials import document, status
 from lti_pathing.services.credentials.signing import Checked, Signer, check, key_id_of, sign
 from lti_pathing.services.levels import CurrentLevel, LevelService
 from lti_pathing.services.listing import ListQuery, Page, contains_text, paginate
@@ -214,6 +214,17 @@ class CredentialService(TenantService):
         if credential.valid_until is not None and credential.valid_until <= self.clock():
             return Standing.expired
         return Standing.valid
+
+    def revocation_list(self, signer: Signer, urls: document.Addresses) -> str:
+        """The organisation's Bitstring Status List credential, signed now (VC-JWT)."""
+        revoked = self.session.scalars(
+            select(Credential.id).where(
+                Credential.tenant_id == self.tenant.id, Credential.revoked_at.is_not(None)
+            )
+        )
+        issuer = {"id": urls.issuer, "type": ["Profile"], "name": self.tenant.name}
+        body = status.list_credential(urls.status, issuer, document.stamp(self.clock()), revoked)
+        return sign(body, signer, urls.key)
 
     def publish(self, credential: Credential, signer: Signer, urls: document.Addresses,
                 valid_days: int) -> Credential:  # fmt: skip

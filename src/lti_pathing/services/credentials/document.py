@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from lti_pathing.models import Credential, Person, Plan, Role, Skill, Tenant
+from lti_pathing.services.credentials.status import VC_CONTEXT, entry
 
 CONTEXT = [
-    "https://www.w3.org/ns/credentials/v2",
+    VC_CONTEXT,
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 SCHEMA = {
@@ -38,6 +39,7 @@ class Addresses:
     credential: str  # the verification page; also the credential's id
     issuer: str  # the issuer Profile as JSON
     key: str  # the signing key as a JWK: the JOSE header's `kid`
+    status: str  # the issuer's revocation list (a Bitstring Status List credential)
 
 
 def skill_row(skill: Skill, required: int, level: int) -> dict[str, Any]:
@@ -162,6 +164,7 @@ def open_badge(
         "validFrom": stamp(credential.awarded_at),
         "name": credential.achievement["name"],
         "credentialSubject": subject,
+        "credentialStatus": entry(urls.status, credential.id),
         "credentialSchema": [SCHEMA],
     }
     if valid_until is not None:
