@@ -90,6 +90,14 @@ class CredentialService(TenantService):
         awarded = self._role_awards(person, plans) + self._plan_awards(person, plans)
         return [credential for credential in awarded if credential is not None]
 
+    def award_everyone(self) -> list[Credential]:
+        """`award_due` for every active person of the organisation (after a bulk import)."""
+        people = self.session.scalars(
+            select(Person.id).where(Person.tenant_id == self.tenant.id, Person.active.is_(True))
+            .order_by(Person.id)
+        ).all()  # fmt: skip
+        return [credential for pid in people for credential in self.award_due(pid)]
+
     def _role_awards(self, person: Person, plans: list[Plan]) -> list[Credential | None]:
         targets = dict.fromkeys([person.target_role_id, *(p.target_role_id for p in plans)])
         levels = LevelService(self.session, self.tenant, self.clock).current_levels(person.id)
