@@ -168,10 +168,12 @@ def test_signed_document_is_an_open_badge_whose_proof_verifies_and_tampering_fai
     body = json.loads(badge.credential_json or "")
     assert body["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert body["validFrom"] == "2027-03-01T09:30:00Z" and "validUntil" not in body
-    alignment = body["credentialSubject"]["achievement"]["alignment"]
-    assert alignment[0]["targetCode"] == "python"
-    assert alignment[0]["targetUrl"] == "http://data.europa.eu/esco/skill/ccd0a1d9"
-    assert alignment[1]["targetUrl"] == "https://tool.example/credentials/x#skill-2"
+    role, python, sql = body["credentialSubject"]["achievement"]["alignment"]
+    assert (role["targetCode"], role["targetName"]) == ("data-2", "DATA-2")
+    assert role["targetUrl"] == "https://tool.example/credentials/x#role"
+    assert python["targetCode"] == "python"
+    assert python["targetUrl"] == "http://data.europa.eu/esco/skill/ccd0a1d9"
+    assert sql["targetUrl"] == "https://tool.example/credentials/x#skill-2"
     [who] = body["credentialSubject"]["identifier"]
     assert who["hashed"] is True and "lee@example.org" not in json.dumps(body).lower()
     assert jwt.get_unverified_header(badge.compact_jws or "") == {

@@ -3,8 +3,8 @@
 `snapshot_*` fix what a credential says when it is awarded (names, levels, criteria), as plain
 JSON kept on the row; `open_badge` turns a snapshot into the credential (W3C Verifiable
 Credentials Data Model 2.0, 1EdTech OB 3.0 context) once the tool's public address is known.
-`skill_alignment` is the one place that says how a skill is aligned: other sources of skill
-identifiers (a framework's own id) extend it there.
+`alignment` is the one place that says how a role or a skill is aligned: other sources of
+identifiers (a framework's own id, kept by an import) extend it there.
 """
 
 from __future__ import annotations
@@ -90,21 +90,32 @@ def snapshot_plan(tenant: Tenant, plan: Plan, skills: Iterable[dict[str, Any]]) 
     }  # fmt: skip
 
 
-def skill_alignment(skill: dict[str, Any], credential_url: str, index: int) -> dict[str, Any]:
-    """The OB 3.0 Alignment of one skill: its organisation id, and its source framework's URI.
+def alignment(item: dict[str, Any], target_url: str) -> dict[str, Any]:
+    """The OB 3.0 Alignment of a role or skill snapshot: its organisation id, and its source.
 
-    `targetCode` is the skill's external id; `targetUrl` is the framework item it came from when
-    the skill names one (an ESCO or O*NET URI), else its entry on the verification page.
+    `targetCode` is the external id the organisation gives it; `targetUrl` is the framework
+    item it came from when it names one (an ESCO or O*NET URI), else `target_url` (its entry on
+    the credential's public page).
     """
-    alignment: dict[str, Any] = {
+    aligned: dict[str, Any] = {
         "type": ["Alignment"],
-        "targetName": skill["name"],
-        "targetCode": skill["external_id"],
-        "targetUrl": skill.get("source_uri") or f"{credential_url}#skill-{index + 1}",
+        "targetName": item.get("name") or item.get("title"),
+        "targetCode": item["external_id"],
+        "targetUrl": item.get("source_uri") or target_url,
     }
-    if skill.get("description"):
-        alignment["targetDescription"] = skill["description"]
-    return alignment
+    if item.get("description"):
+        aligned["targetDescription"] = item["description"]
+    return aligned
+
+
+def alignments(snapshot: dict[str, Any], credential_url: str) -> list[dict[str, Any]]:
+    """The achievement's alignments: the role it is about (if any), then each skill."""
+    about = snapshot["about"]
+    role = [alignment(about, f"{credential_url}#role")] if about.get("external_id") else []
+    return role + [
+        alignment(skill, f"{credential_url}#skill-{n}")
+        for n, skill in enumerate(snapshot["skills"], start=1)
+    ]
 
 
 def subject_id(tenant: Tenant, person: Person) -> str:
@@ -140,7 +151,7 @@ def achievement_of(credential: Credential, tenant: Tenant, url: str) -> dict[str
         "name": snap["name"],
         "description": snap["description"],
         "criteria": {"narrative": snap["criteria"]},
-        "alignment": [skill_alignment(s, url, i) for i, s in enumerate(snap["skills"])],
+        "alignment": alignments(snap, url),
     }
 
 
