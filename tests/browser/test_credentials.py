@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from sqlalchemy import delete, select
 
@@ -20,7 +22,7 @@ from lti_pathing.services.credentials import CredentialService
 from lti_pathing.services.evidence import EvidenceService, EvidenceSpec
 from lti_pathing.services.pathways import PathwayService
 from tests.browser.axe import assert_accessible
-from tests.browser.lms import ADMIN, LEARNER, open_tool
+from tests.browser.lms import ADMIN, LEARNER, download, open_tool
 from tests.support.lti_servers import LtiServers
 
 LEARNER_ID = "E1029"  # the employee id of the LMS user LEARNER (Kenji)
@@ -59,6 +61,9 @@ def test_a_learner_opens_their_badge_and_an_admin_revokes_it(
     frame.get_by_role("heading", name="My badges", level=1).wait_for()
     assert badge in frame.locator("#badges").inner_text()
     assert_accessible(frame)
+    saved = download(page, frame.get_by_role("link", name=f"Download signed (JWT) {badge}"))
+    token = Path(saved.path()).read_text()
+    assert jwt.decode(token, options={"verify_signature": False})["name"] == badge
     frame.get_by_role("button", name="Show my name").click()
     frame.get_by_text("now shows your name").wait_for()
     assert_accessible(frame)

@@ -19,7 +19,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,12 +28,14 @@ from lti_pathing.models import (
     ActivityOutcome,
     Credential,
     CredentialKind,
+    Evidence,
     EvidenceSource,
     ItemStatus,
     Person,
     Plan,
     PlanStatus,
     Role,
+    RoleSkill,
     ToolKey,
 )
 from lti_pathing.services.base import TenantService
@@ -100,12 +102,12 @@ class CredentialService(TenantService):
 
     def _role_awards(self, person: Person, plans: list[Plan]) -> list[Credential | None]:
         targets = dict.fromkeys([person.target_role_id, *(p.target_role_id for p in plans)])
-        levels = LevelService(self.session, self.tenant, self.clock).current_levels(person.id)
         pathways = PathwayService(self.session, self.tenant, self.clock)
         out: list[Credential | None] = []
         for role_id in (r for r in targets if r is not None):
-            if self._held(person, f"role:{role_id}"):
+            if self._held(person, f"role:{role_id}") or not self._may_meet(person, role_id):
                 continue
+            levels = LevelService(self.session, self.tenant, self.clock).current_levels(person.id)
             role = pathways.role_with_skills(role_id)
             if role.active and meets(role, levels):
                 plain = {sid: lv.level for sid, lv in levels.items()}
@@ -135,6 +137,25 @@ class CredentialService(TenantService):
                 best[outcome.skill_id] = outcome
         rows = [document.skill_row(o.skill, o.level, o.level) for o in best.values()]
         return sorted(rows, key=lambda row: str(row["name"]).lower())
+
+    def _may_meet(self, person: Person, role_id: int) -> bool:
+        """One query that rules most people out before the trust rule is applied in full.
+
+        Meeting a role needs, for every required skill, some evidence that is not a
+        self-assessment at or above the required level (the deciding evidence is one such).
+        """
+        required = (RoleSkill.tenant_id == self.tenant.id, RoleSkill.role_id == role_id)
+        shown = exists().where(
+            Evidence.tenant_id == self.tenant.id, Evidence.person_id == person.id,
+            Evidence.skill_id == RoleSkill.skill_id, Evidence.level >= RoleSkill.level,
+            Evidence.source != EvidenceSource.self,
+        )  # fmt: skip
+        count = select(func.count()).select_from(RoleSkill)
+        need, met = self.session.execute(
+            select(count.where(*required).scalar_subquery(),
+                   count.where(*required, shown).scalar_subquery())
+        ).one()  # fmt: skip
+        return bool(need) and need == met
 
     def _held(self, person: Person, event_key: str) -> bool:
         found = self.session.scalar(
