@@ -50,7 +50,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_pathing.services.calendar import day_in_words
     from lti_pathing.web import (
         admin,
+        badges,
         checkins,
+        credentials,
         dashboard,
         home,
         job_status,
@@ -67,7 +69,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
     for blueprint in (home.bp, learner.bp, plan_choices.bp, manager.bp, team_planning.bp,
-                      checkins.bp, dashboard.bp, job_status.bp, notifications.bp):  # fmt: skip
+                      checkins.bp, dashboard.bp, job_status.bp, notifications.bp, badges.bp,
+                      credentials.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     # Dates in words ("3 May 2027") in every template, imported macros included.
     app.add_template_global(day_in_words, "day_words")

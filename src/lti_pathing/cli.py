@@ -231,12 +231,13 @@ def _register_commands() -> None:
     """The command groups that live beside their part: LTI, LMS, access, tokens, jobs, demo."""
     from lti_pathing.cli_access import access
     from lti_pathing.cli_audit import audit
+    from lti_pathing.cli_credentials import credentials
     from lti_pathing.cli_jobs import COMMANDS
     from lti_pathing.cli_tokens import token
     from lti_pathing.lms.cli import lms
     from lti_pathing.lti.commands import keys, platform
 
-    for command in (platform, keys, lms, access, audit, token, *COMMANDS):
+    for command in (platform, keys, lms, access, audit, token, credentials, *COMMANDS):
         main.add_command(command)
     _add_devplatform()
 

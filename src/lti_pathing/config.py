@@ -261,6 +261,12 @@ SETTINGS: tuple[Setting, ...] = (
         "days a retired tool key stays in the JWKS after `keys rotate`",
     ),
     Setting(
+        "CREDENTIAL_VALID_DAYS",
+        0,
+        _int_between(0, 3660),
+        "days an Open Badges credential stays valid from its award (0: it does not expire)",
+    ),
+    Setting(
         "SOLVER_TIME_LIMIT_S",
         10.0,
         _number_between(0, 3600),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lti_pathing.cli import main
 from lti_pathing.db import database
+from lti_pathing.models import Credential, Evidence, EvidenceSource, Person
 from lti_pathing.services.job_architecture import RoleSkillSpec
 
 
@@ -205,3 +206,24 @@ def test_import_a_framework_told_by_its_content_or_forced(
     moodle_out = tmp_path / "fw.csv"
     run(app, "export", str(moodle_out), "--tenant", "acme", "--format", "moodle-csv")
     assert moodle_out.read_text(encoding="utf-8").startswith("Parent id number,Id number,")
+
+
+def test_credentials_award_gives_what_imported_evidence_earned_once(
+    app: Flask, session: Session, tenant: Any, make_skill: Any, make_role: Any
+) -> None:
+    skill = make_skill(tenant, "python", levels=3)
+    role = make_role(tenant, "data-2", [RoleSkillSpec(skill.id, 2)])
+    lee = Person(tenant_id=tenant.id, external_id="e1", name="Lee", target_role_id=role.id)
+    session.add(lee)
+    session.flush()
+    imported = Evidence(tenant_id=tenant.id, person_id=lee.id, skill_id=skill.id, level=2,
+                        source=EvidenceSource.import_, observed_on=dt.date(2026, 1, 5))  # fmt: skip
+    session.add(imported)
+    session.flush()  # as the bulk import writes it: no award yet
+    assert session.scalars(select(Credential)).all() == []
+    first = app.test_cli_runner().invoke(main, ["credentials", "award", "--tenant", "acme"])
+    assert first.exit_code == 0, first.output
+    assert "Lee: Ready for DATA-2" in first.stdout
+    again = app.test_cli_runner().invoke(main, ["credentials", "award", "--tenant", "acme"])
+    assert "Lee" not in again.stdout and "0 credential(s) awarded" in again.stderr
+    assert len(session.scalars(select(Credential)).all()) == 1

@@ -11,6 +11,7 @@ from lti_pathing.models.catalog import (
     LmsCourseLink,
 )
 from lti_pathing.models.checkins import CheckIn
+from lti_pathing.models.credentials import Credential, CredentialKind
 from lti_pathing.models.evidence import Evidence, EvidenceSource
 from lti_pathing.models.grades import Gradebook, GradePassback, LtiContext
 from lti_pathing.models.jobs import Job, JobDispatch, JobKind, JobStatus
@@ -73,6 +74,8 @@ __all__ = [
     "CompletionChannel",
     "CompletionRecord",
     "CourseRoster",
+    "Credential",
+    "CredentialKind",
     "DeliveryStatus",
     "Evidence",
     "EvidenceSource",

@@ -18,6 +18,7 @@ from lti_pathing.errors import Invalid, NotFound, PermissionDenied
 from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
 from lti_pathing.notify import events as notify_events
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.credentials import CredentialService
 from lti_pathing.services.plan_life import AWAITING_MANAGER, DECISIONS, Transition, transition
 from lti_pathing.services.team import TeamService
 
@@ -64,6 +65,8 @@ class ApprovalService(TenantService):
         self.flush()  # the version check against the database happens here
         self.log(plan, step.done, actor_id, comment, {"from": before.value, "to": step.target})
         notify_events.plan_acted(self.session, self.tenant, plan, action, actor_id, comment, before)
+        if step.target is PlanStatus.approved:  # its target role may be met, its items done
+            CredentialService(self.session, self.tenant, self.clock).award_due(plan.person_id)
         return plan
 
     def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:

@@ -15,6 +15,7 @@ from sqlalchemy import or_
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Activity, Evidence, EvidenceSource, Person, Skill
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.credentials import CredentialService
 from lti_pathing.services.listing import ListQuery, Page, contains_text, paginate
 
 # Sources a person may record by hand; LMS completions come only from the LMS sync.
@@ -93,7 +94,9 @@ class EvidenceService(TenantService):
             activity_id=activity.id if activity else None, note=spec.note,
             created_at=self.clock(),
         )  # fmt: skip
-        return self.add(evidence)
+        self.add(evidence)
+        CredentialService(self.session, self.tenant, self.clock).award_due(person.id)
+        return evidence
 
     def add_evidence(self, fields: Mapping[str, Any], recorded_by_id: int | None) -> Evidence:
         """Record evidence typed into a form by `recorded_by_id` (manual sources only)."""

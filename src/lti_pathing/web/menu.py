@@ -58,6 +58,7 @@ MENU = (
         MenuLink("My plan", "learner.plan", "nav-plan"),
         MenuLink("My notifications", "notifications.index", "nav-notifications"),
         MenuLink("Notification settings", "notifications.settings", "nav-notify-settings"),
+        MenuLink("My badges", "badges.index", "nav-badges"),
     )),
     MenuGroup("My team", "manager", (
         MenuLink("Team overview", "manager.index", "nav-team"),
@@ -75,6 +76,7 @@ MENU = (
         MenuLink("Mentors", "admin.mentors.index", "nav-admin-mentors"),
         MenuLink("People", "admin.people.index", "nav-admin-people"),
         MenuLink("Evidence", "admin.evidence.index", "nav-admin-evidence"),
+        MenuLink("Credentials", "admin.credentials.index", "nav-admin-credentials"),
         MenuLink("Import and export", "admin.transfer.index", "nav-admin-transfer"),
         MenuLink("API tokens", "admin.tokens.index", "nav-admin-tokens"),
         MenuLink("LMS connection", "admin.lms.index", "nav-admin-lms"),

@@ -132,13 +132,18 @@ def post(
     return client.post(url, data={"csrf_token": csrf_token(client, page), **(data or {})})
 
 
+ROUTE_VALUES: dict[str, Any] = {
+    "action": "submit", "public_id": "6f0c1e52-3f1b-4d55-9a52-0d7c3b1f2a71",
+}  # fmt: skip
+
+
 def journey_routes(app: Flask, prefix: str) -> list[tuple[str, str]]:
     """(method, url) of every route of a blueprint, with 1 for every URL parameter."""
     out: list[tuple[str, str]] = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(prefix + "."):
             continue
-        values = {arg: "submit" if arg == "action" else 1 for arg in rule.arguments}
+        values = {arg: ROUTE_VALUES.get(arg, 1) for arg in rule.arguments}
         url = _build(app, rule.endpoint, values)
         out += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return out

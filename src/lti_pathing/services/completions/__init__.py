@@ -34,6 +34,7 @@ from lti_pathing.models import (
     PlanStatus,
 )
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.credentials import CredentialService
 
 OPEN_ITEMS = (ItemStatus.planned, ItemStatus.in_progress)
 LIVE_PLANS = (
@@ -150,6 +151,8 @@ class CompletionService(TenantService):
         applied = Applied()
         for activity in self.activities_of(record):
             applied += self._complete_activity(record, activity)
+        if applied.evidence or applied.items:  # levels rose or plan items were done
+            CredentialService(self.session, self.tenant, self.clock).award_due(record.person_id)
         return applied
 
     def apply_person(self, person: Person) -> Applied:

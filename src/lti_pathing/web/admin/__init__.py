@@ -10,6 +10,7 @@ from lti_pathing.web.admin import (
     access,
     activities,
     audit,
+    credentials,
     evidence,
     gradebooks,
     jobs,
@@ -56,7 +57,7 @@ def home() -> str:
 
 
 for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access,
-               gradebooks, rosters, audit):  # fmt: skip
+               gradebooks, rosters, audit, credentials):  # fmt: skip
     module.init(bp)
 
 

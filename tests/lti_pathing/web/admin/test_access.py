@@ -19,6 +19,8 @@ from lti_pathing.auth import Actor
 from lti_pathing.models import ApiToken, Skill, Tenant
 from tests.lti_pathing.web.conftest import Browser
 
+PUBLIC_ID = "6f0c1e52-3f1b-4d55-9a52-0d7c3b1f2a71"  # a credential's address (none has it)
+
 
 def admin_rules(app: Flask) -> list[Rule]:
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")]
@@ -32,8 +34,10 @@ def methods(rule: Rule) -> list[str]:
 
 def build(rule: Rule, record_id: int = 1, prefix: str = "deadbeef") -> str:
     values = {"record_id": record_id, "prefix": prefix}
-    return rule.rule.replace("<int:record_id>", str(values["record_id"])).replace(
-        "<prefix>", values["prefix"]
+    return (
+        rule.rule.replace("<int:record_id>", str(values["record_id"]))
+        .replace("<prefix>", values["prefix"])
+        .replace("<uuid:public_id>", PUBLIC_ID)
     )
 
 

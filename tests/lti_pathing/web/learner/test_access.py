@@ -18,8 +18,9 @@ from lti_pathing.models import Person
 from tests.lti_pathing.web.journeys_fixtures import csrf_token, journey_routes, post
 
 Client = Callable[..., FlaskClient]
-BLUEPRINTS = ("learner", "plan_choices", "manager", "dashboard")
-NEEDS = {"learner": set(), "plan_choices": set(), "manager": {"manager"}, "dashboard": {"admin"}}
+BLUEPRINTS = ("learner", "plan_choices", "manager", "dashboard", "badges")
+NEEDS = {"learner": set(), "plan_choices": set(), "manager": {"manager"}, "dashboard": {"admin"},
+         "badges": set()}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
