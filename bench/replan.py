@@ -86,7 +86,9 @@ def _init(data: dict[str, Any]) -> None:
     _REQUEST = parse_request(data)
 
 
-def _chunk(args: tuple[list[str], float]) -> tuple[dict[str, list[tuple[Any, ...]]], int, bool]:
+def _chunk(
+    args: tuple[list[str], float],
+) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, int], bool]:
     """Phase 1 for some learners (runs in a worker process, like a Celery chunk task)."""
     from dataclasses import replace
 
@@ -98,7 +100,7 @@ def _chunk(args: tuple[list[str], float]) -> tuple[dict[str, list[tuple[Any, ...
         k: [(i.activity, i.start_week, i.end_week, i.mentor) for i in v]
         for k, v in ideal.plans.items()
     }
-    return plans, ideal.bound_milli, ideal.proven
+    return plans, ideal.bounds, ideal.proven
 
 
 def phase_one(
@@ -116,9 +118,10 @@ def phase_one(
             results = list(pool.map(_chunk, parts))
     wall = time.monotonic() - started
     ideal = Ideal({}, 0, True)
-    for plans, bound, proven in results:
+    for plans, bounds, proven in results:
         ideal.plans.update({k: [PlanItem(*i) for i in v] for k, v in plans.items()})
-        ideal.bound_milli += bound
+        ideal.bounds.update(bounds)
+        ideal.bound_milli += sum(bounds.values())
         ideal.proven = ideal.proven and proven
     return wall, ideal
 
