@@ -335,16 +335,20 @@ def select(
         model.add_exactly_one(picks)
         ranked = sorted(range(len(comp.columns)), key=lambda k: -comp.columns[k].closure)
         given = (hint or {}).get(comp.learner.id)
-        hinted = given if given is not None else next(
-            (
-                k
-                for k in ranked
-                if all(
-                    taken.get(r, 0) + q <= room(request, r, base)
-                    for r, q in comp.columns[k].use.items()
-                )
-            ),
-            ranked[-1],
+        hinted = (
+            given
+            if given is not None
+            else next(
+                (
+                    k
+                    for k in ranked
+                    if all(
+                        taken.get(r, 0) + q <= room(request, r, base)
+                        for r, q in comp.columns[k].use.items()
+                    )
+                ),
+                ranked[-1],
+            )
         )
         for r, q in comp.columns[hinted].use.items():
             taken[r] = taken.get(r, 0) + q

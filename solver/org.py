@@ -28,11 +28,11 @@ from typing import Any
 
 from solver.columns import Competitor, capacity, price_and_branch, usage
 from solver.cpsat import Ledger, Resource, mentor_free
-from solver.instance import PlanRequest
+from solver.instance import Learner, PlanRequest
 from solver.measure import learner_plan
 from solver.scope import build_scope
 from solver.solution import PlanItem
-from solver.team import Ideal, _resolve, _without_shared, fits, settle
+from solver.team import Ideal, _resolve, _without_shared, fits, ideal_plans, settle
 
 Plans = dict[str, list[PlanItem]]
 # Of a group's time: the ledger's re-solves, then its joint repair; the rest prices and selects.
@@ -147,8 +147,7 @@ def settle_group(work: GroupWork) -> GroupSettled:
     order = sorted(work.plans, key=lambda lid: -work.weights[lid])  # stable: request order
     ledger_end = started + work.seconds * LEDGER_SHARE
     repair_end = ledger_end + work.seconds * REPAIR_SHARE
-    result, stats = settle(request, ideal, ledger_end, repair_end, order=order,
-                           base=work.base)  # fmt: skip
+    result, stats = settle(request, ideal, ledger_end, repair_end, order=order, base=work.base)
     kept: Plans = result.plans or dict(work.plans)
     free = mentor_free(request, None)
     competitors = []
@@ -160,8 +159,9 @@ def settle_group(work: GroupWork) -> GroupSettled:
         comp.add(request, _without_shared(request, lr, work.plans[lr.id]))
         competitors.append(comp)
     hint = {lr.id: 0 for lr in request.learners}  # each one's ledger plan (trimmed) fits
-    found = price_and_branch(request, competitors, 0, started + work.seconds,
-                             base=_counts(request, work.base), hint=hint)  # fmt: skip
+    found = price_and_branch(
+        request, competitors, 0, started + work.seconds, base=_counts(request, work.base), hint=hint
+    )
     weighted = sum(work.bounds[lid] * w for lid, w in work.weights.items())
     bound = weighted if found.bound_milli is None else min(weighted, found.bound_milli)
     if _weighted(request, found.plans, work.weights) > _weighted(request, kept, work.weights):
@@ -203,8 +203,13 @@ class Loss:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"learner": self.learner, "closure_lost": self.closure_lost,
-                "places": list(self.places), "holders": list(self.holders), "why": self.why}  # fmt: skip
+        return {
+            "learner": self.learner,
+            "closure_lost": self.closure_lost,
+            "places": list(self.places),
+            "holders": list(self.holders),
+            "why": self.why,
+        }
 
 
 @dataclass
@@ -219,6 +224,7 @@ class OrgSettled:
     objective_bound_milli: int  # the same for the policy's weighted closure (= bound under total)
     losses: list[Loss]
     stats: dict[str, Any]
+    policy: str = "total"
 
 
 MapFn = Callable[[Callable[[GroupWork], GroupSettled], Iterable[GroupWork]], Iterable[GroupSettled]]
@@ -244,11 +250,38 @@ def group_work(
                 for item in items:
                     base.book(request, item)
         sub = replace(request, learners=tuple(by_id[lid] for lid in group.learners))
-        out.append(GroupWork(sub, {lid: plans[lid] for lid in group.learners},
-                             {lid: bounds[lid] for lid in group.learners}, base,
-                             {lid: weights[lid] for lid in group.learners},
-                             max(1.0, seconds_per_learner * len(group.learners))))  # fmt: skip
+        out.append(
+            GroupWork(
+                sub,
+                {lid: plans[lid] for lid in group.learners},
+                {lid: bounds[lid] for lid in group.learners},
+                base,
+                {lid: weights[lid] for lid in group.learners},
+                max(1.0, seconds_per_learner * len(group.learners)),
+            )
+        )
     return out
+
+
+@dataclass(frozen=True)
+class Alone:
+    """Every learner's plan made alone (all mentors and seats free) and its closure bound."""
+
+    plans: Plans
+    bounds: dict[str, int]
+    proven: bool  # every plan proven optimal alone
+
+
+def plan_alone(request: PlanRequest, seconds: float) -> Alone:
+    """Each learner planned alone within `seconds` in all; a solve stops once it is proven."""
+    ideal = ideal_plans(request, time.monotonic() + seconds)
+    return Alone(ideal.plans, ideal.bounds, ideal.proven)
+
+
+def open_gap(request: PlanRequest, learner: Learner, items: Sequence[PlanItem]) -> bool:
+    """True when the plan leaves some of the learner's gap open (only then is it explained)."""
+    plan = learner_plan(request, learner, items)
+    return plan.closure_milli < plan.max_closure_milli
 
 
 def settle_organisation(
@@ -294,23 +327,43 @@ def merge(
                 ledger.book(request, item)
             final[lid] = items
     final = {lr.id: final[lr.id] for lr in request.learners}
-    closure = {lr.id: learner_plan(request, lr, final[lr.id]).closure_milli for lr in request.learners}
-    alone = {lr.id: learner_plan(request, lr, plans[lr.id]).closure_milli for lr in request.learners}
+    closure = {
+        lr.id: learner_plan(request, lr, final[lr.id]).closure_milli for lr in request.learners
+    }
+    alone = {
+        lr.id: learner_plan(request, lr, plans[lr.id]).closure_milli for lr in request.learners
+    }
     outside = sum(bounds[lid] for lid in settled)
     weights = policy_weights(request, policy)
-    objective = sum(bounds[lid] * weights[lid] for lid in settled) + sum(g.bound_milli for g in done)
+    objective = sum(bounds[lid] * weights[lid] for lid in settled) + sum(
+        g.bound_milli for g in done
+    )
     # Under the total policy the groups' bounds are on closure itself; otherwise on their
     # weighted closure, and the closure bound is what each learner could reach alone.
-    groups_bound = sum(g.bound_milli for g in done) if policy == "total" else sum(
-        bounds[lid] for w in works for lid in w.plans
+    groups_bound = (
+        sum(g.bound_milli for g in done)
+        if policy == "total"
+        else sum(bounds[lid] for w in works for lid in w.plans)
     )
-    stats = {"groups": len(works), "largest_group": max((len(w.plans) for w in works), default=0),
-             "settled_alone": len(settled), "merge_resolved": resolved,
-             "priced": sum(int(g.stats.get("priced", 0)) for g in done)}  # fmt: skip
+    stats = {
+        "groups": len(works),
+        "largest_group": max((len(w.plans) for w in works), default=0),
+        "settled_alone": len(settled),
+        "merge_resolved": resolved,
+        "priced": sum(int(g.stats.get("priced", 0)) for g in done),
+    }
     status = "optimal" if proven and not works else "feasible"
-    return OrgSettled(final, status, sum(closure.values()), sum(alone.values()),
-                      outside + groups_bound, objective,
-                      losses(request, plans, final, closure, alone, policy), stats)  # fmt: skip
+    return OrgSettled(
+        final,
+        status,
+        sum(closure.values()),
+        sum(alone.values()),
+        outside + groups_bound,
+        objective,
+        losses(request, plans, final, closure, alone, policy),
+        stats,
+        policy,
+    )
 
 
 def losses(
@@ -336,6 +389,13 @@ def losses(
         mine = {(k, key) for k, key, _ in usage(request, final[lr.id])}
         wanted = sorted({(k, key) for k, key, _ in usage(request, alone_plans[lr.id])} - mine)
         held = [h for place in wanted for h in holders.get(place, []) if h != lr.id]
-        out.append(Loss(lr.id, lost / 1000, tuple(f"{k} {key}" for k, key in wanted),
-                        tuple(dict.fromkeys(held))[:5], POLICIES[policy]))  # fmt: skip
+        out.append(
+            Loss(
+                lr.id,
+                lost / 1000,
+                tuple(f"{k} {key}" for k, key in wanted),
+                tuple(dict.fromkeys(held))[:5],
+                POLICIES[policy],
+            )
+        )
     return out

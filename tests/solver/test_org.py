@@ -1,4 +1,4 @@
-"""Organisation settle: groups of contending learners, settled apart, in parallel, under a policy."""
+"""Organisation settle: contending learners grouped, settled apart, in parallel, by a policy."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def _learner(lid: str, **kw: object) -> Learner:
 
 
 def _split_request() -> PlanRequest:
-    coaching = Activity("coaching", "mentorship", 2, 4, 0, grants={"sql": 2}, mentors=("mia", "max"))
+    coaching = Activity(
+        "coaching", "mentorship", 2, 4, 0, grants={"sql": 2}, mentors=("mia", "max")
+    )
     reading = Activity("reading", "course", 2, 4, 0, grants={"sql": 1})
     people = tuple(_learner(lid) for lid in ("ana", "ben", "cai", "dan", "eve", "fay"))
     mentors = (Mentor("mia", 1), Mentor("max", 2))

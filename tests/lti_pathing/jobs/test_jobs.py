@@ -84,6 +84,9 @@ def test_in_process_jobs_run_on_threads_and_record_progress(
     explained = open_gaps(app, job_id)
     assert state["steps_done"] == 2  # four people in chunks of two
     assert set(state["result"]["seconds"]) == {"build", "settle", "store"}
+    result = state["result"]
+    assert result["closure"] <= result["closure_bound"] <= result["closure_alone"]
+    assert result["policy"] == "total" and result["losers"] == len(result["losses"])
     assert hurried in state["result"]["plan_ids"]  # the open draft was re-generated ...
     assert explained[HURRIED]  # ... keeping its deadline: some gaps stay open, each explained
     for gaps in explained.values():
