@@ -160,7 +160,7 @@ def settle_group(work: GroupWork) -> GroupSettled:
         competitors.append(comp)
     hint = {lr.id: 0 for lr in request.learners}  # each one's ledger plan (trimmed) fits
     found = price_and_branch(
-        request, competitors, 0, started + work.seconds, base=_counts(request, work.base), hint=hint
+        request, competitors, 0, started + work.seconds, base=held_places(work.base), hint=hint
     )
     weighted = sum(work.bounds[lid] * w for lid, w in work.weights.items())
     bound = weighted if found.bound_milli is None else min(weighted, found.bound_milli)
@@ -178,7 +178,7 @@ def _weighted(request: PlanRequest, plans: Plans, weights: dict[str, int]) -> in
     )
 
 
-def _counts(request: PlanRequest, ledger: Ledger) -> dict[Resource, int]:
+def held_places(ledger: Ledger) -> dict[Resource, int]:
     """What a ledger holds, place by place."""
     out: dict[Resource, int] = {}
     for mid, row in ledger.mentor_load.items():
@@ -284,6 +284,18 @@ def open_gap(request: PlanRequest, learner: Learner, items: Sequence[PlanItem]) 
     return plan.closure_milli < plan.max_closure_milli
 
 
+def split_organisation(
+    request: PlanRequest,
+    plans: Plans,
+    bounds: dict[str, int],
+    seconds_per_learner: float,
+    policy: str = "total",
+) -> tuple[tuple[str, ...], list[GroupWork]]:
+    """Learners settled already, and each group's work (the same for the same input)."""
+    settled, groups = contention_groups(request, plans)
+    return settled, group_work(request, plans, bounds, groups, seconds_per_learner, policy)
+
+
 def settle_organisation(
     request: PlanRequest,
     plans: Plans,
@@ -293,9 +305,13 @@ def settle_organisation(
     map_fn: MapFn = map,
     proven: bool = False,
 ) -> OrgSettled:
-    """Plans made alone (and their bounds) settled into plans that share capacity."""
-    settled, groups = contention_groups(request, plans)
-    works = group_work(request, plans, bounds, groups, seconds_per_learner, policy)
+    """Plans made alone (and their bounds) settled into plans that share capacity.
+
+    `map_fn` runs `settle_group` over the groups' work (the builtin `map`, a process pool's
+    `map`); a caller that spreads groups over machines calls `split_organisation`, settles each
+    group where it likes and gives the results to `merge`.
+    """
+    settled, works = split_organisation(request, plans, bounds, seconds_per_learner, policy)
     done = list(map_fn(settle_group, works))
     return merge(request, plans, bounds, settled, works, done, policy, proven)
 

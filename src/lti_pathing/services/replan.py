@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -27,7 +28,17 @@ from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 from lti_pathing.services.planning.store import PlanWriter, items_key, plan_items_key
 from solver.instance import PlanRequest
-from solver.org import POLICIES, open_gap, plan_alone, settle_organisation
+from solver.org import (
+    POLICIES,
+    OrgSettled,
+    merge,
+    open_gap,
+    plan_alone,
+    settle_group,
+    settle_organisation,
+    split_organisation,
+)
+from solver.org_format import plans_from_json, plans_to_json, settled_from_json, work_to_json
 from solver.response import open_gap_to_json
 from solver.solution import LearnerPlan, OpenGap, PlanItem
 
@@ -43,10 +54,6 @@ def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
     """`items` in consecutive lists of at most `size`."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
-
-
-def _items(plan: Sequence[Any]) -> list[list[Any]]:
-    return [[i.activity, i.start_week, i.end_week, i.mentor] for i in plan]
 
 
 def _settled(
@@ -93,7 +100,7 @@ def _bounds(
     return out
 
 
-def _sharing(org: Any, built: BuiltRequest) -> dict[str, Any]:
+def _sharing(org: OrgSettled, built: BuiltRequest) -> dict[str, Any]:
     """The price of sharing in the job's result: closure shared, alone, the bound; who lost what."""
     person = {lid: subject.person for lid, subject in built.subjects.items()}
     return {
@@ -114,6 +121,38 @@ def _sharing(org: Any, built: BuiltRequest) -> dict[str, Any]:
         ],
         "losers": len(org.losses),
     }
+
+
+@dataclass
+class _Alone:
+    """What the chunks found: plans made alone, their bounds and explained gaps, who was skipped."""
+
+    plans: dict[str, list[PlanItem]] = field(default_factory=dict)
+    bounds: dict[str, int] = field(default_factory=dict)
+    open_gaps: dict[str, tuple[OpenGap, ...]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    proven: bool = True
+
+    @classmethod
+    def gather(cls, ideals: Sequence[dict[str, Any]]) -> _Alone:
+        """The chunks' results together."""
+        out = cls()
+        for part in ideals:
+            out.skipped.update(part["skipped"])
+            for lid, gaps in part.get("open_gaps", {}).items():
+                out.open_gaps[lid] = tuple(OpenGap(**g) for g in gaps)
+            out.proven = out.proven and part["proven"]
+            out.bounds.update(part.get("bounds", {}))
+            out.plans.update(plans_from_json(part["plans"]))
+        return out
+
+    def people(self, job: Job) -> list[int]:
+        """The job's people the chunks did not skip."""
+        return [p for p in job.params["person_ids"] if str(p) not in self.skipped]
+
+    def plans_for(self, request: PlanRequest) -> dict[str, list[PlanItem]]:
+        """Each learner's plan made alone (none for someone the chunks did not see)."""
+        return {lr.id: self.plans.get(lr.id, []) for lr in request.learners}
 
 
 class ReplanService(PlanningService):
@@ -252,7 +291,7 @@ class ReplanService(PlanningService):
             and open_gap(request, lr, ideal.plans[lr.id])  # nothing to explain otherwise
         }
         return {
-            "plans": {lid: _items(items) for lid, items in ideal.plans.items()},
+            "plans": plans_to_json(ideal.plans),
             "open_gaps": {lid: g for lid, g in gaps.items() if g},
             "bounds": ideal.bounds,
             "bound_milli": sum(ideal.bounds.values()),
@@ -261,45 +300,49 @@ class ReplanService(PlanningService):
         }
 
     # --- phase 2 and 3 ----------------------------------------------------------------------
-    def settle_and_store(self, ideals: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        """Settle everyone's plans together, store drafts and proposals; completes the job."""
+    def group_works(self, ideals: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The settle step's contention groups as JSON work (Celery settles each on a worker)."""
+        alone = _Alone.gather(ideals)
+        built, request, _ = self._build(alone.people(self.job), self._loader())
+        if built is None or request is None:
+            return []
+        plans = alone.plans_for(request)
+        _, works = split_organisation(
+            request, plans, _bounds(request, plans, alone.bounds), SETTLE_S_PER_LEARNER,
+            self.policy,
+        )  # fmt: skip
+        return [work_to_json(work) for work in works]
+
+    def settle_and_store(
+        self,
+        ideals: Sequence[dict[str, Any]],
+        groups: Sequence[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Settle everyone's plans together, store drafts and proposals; completes the job.
+
+        `groups`: the contention groups already settled elsewhere (`group_works`, then
+        `solver.org.settle_group` on workers); without them every group is settled here.
+        """
         from lti_pathing.jobs.work import complete
         from solver.response import response_to_json
         from solver.solution import PlanResponse
 
         if self.job.status.value == "done":
             return dict(self.job.result or {})
-        skipped: dict[str, str] = {}
-        plans: dict[str, list[PlanItem]] = {}
-        bounds: dict[str, int] = {}
-        alone_gaps: dict[str, tuple[OpenGap, ...]] = {}
-        proven = True
-        for part in ideals:
-            skipped.update(part["skipped"])
-            for lid, gaps in part.get("open_gaps", {}).items():
-                alone_gaps[lid] = tuple(OpenGap(**g) for g in gaps)
-            proven = proven and part["proven"]
-            bounds.update(part.get("bounds", {}))
-            for lid, items in part["plans"].items():
-                plans[lid] = [PlanItem(a, s, e, m) for a, s, e, m in items]
-        people = [p for p in self.job.params["person_ids"] if str(p) not in skipped]
+        alone = _Alone.gather(ideals)
+        skipped = dict(alone.skipped)
         marks = [time.monotonic()]
-        built, request, more = self._build(people, CatalogLoader(self.session, self.tenant))
+        built, request, more = self._build(alone.people(self.job), self._loader())
         marks.append(time.monotonic())
         skipped.update(more)
         stored: list[int] = []
         counts = {"drafts": 0, "proposals": 0, "unchanged": 0}
         sharing: dict[str, Any] = {"closure": 0.0, "closure_alone": 0.0, "closure_bound": 0.0}
         if built is not None and request is not None:
-            plans = {lr.id: plans.get(lr.id, []) for lr in request.learners}
-            org = settle_organisation(
-                request,
-                plans,
-                _bounds(request, plans, bounds),
-                SETTLE_S_PER_LEARNER,
-                self.policy,
-                proven=proven,
-            )
+            plans = alone.plans_for(request)
+            org = self._settle(request, plans, _bounds(request, plans, alone.bounds),
+                               alone.proven, groups)  # fmt: skip
+            alone_gaps = alone.open_gaps
             marks.append(time.monotonic())
             answer = response_to_json(
                 PlanResponse(
@@ -329,6 +372,32 @@ class ReplanService(PlanningService):
             f"{counts['unchanged']} unchanged, {len(skipped)} skipped",
         )
         return out
+
+    def _loader(self) -> CatalogLoader:
+        return CatalogLoader(self.session, self.tenant)
+
+    def _settle(
+        self,
+        request: PlanRequest,
+        plans: dict[str, list[PlanItem]],
+        bounds: dict[str, int],
+        proven: bool,
+        groups: Sequence[dict[str, Any]] | None,
+    ) -> OrgSettled:
+        """Settle every group here, or merge the groups settled on workers.
+
+        A group whose learners changed since it was sent (someone became unplannable between
+        the two builds) is settled here again.
+        """
+        policy = self.policy
+        if groups is None:
+            return settle_organisation(
+                request, plans, bounds, SETTLE_S_PER_LEARNER, policy, proven=proven
+            )
+        settled, works = split_organisation(request, plans, bounds, SETTLE_S_PER_LEARNER, policy)
+        found = {frozenset(g.plans): g for g in map(settled_from_json, groups)}
+        done = [found.get(frozenset(w.plans)) or settle_group(w) for w in works]
+        return merge(request, plans, bounds, settled, works, done, policy, proven)
 
     @staticmethod
     def checked_policy(policy: str) -> str:
