@@ -143,6 +143,8 @@ def settle_group(work: GroupWork) -> GroupSettled:
     plans stay unless the selection beats them on the weighted closure.
     """
     request, started = work.request, time.monotonic()
+    deadline = started + work.seconds
+    started_columns = started
     ideal = Ideal(dict(work.plans), sum(work.bounds.values()), False, bounds=dict(work.bounds))
     order = sorted(work.plans, key=lambda lid: -work.weights[lid])  # stable: request order
     ledger_end = started + work.seconds * LEDGER_SHARE
@@ -150,8 +152,17 @@ def settle_group(work: GroupWork) -> GroupSettled:
     result, stats = settle(request, ideal, ledger_end, repair_end, order=order, base=work.base)
     kept: Plans = result.plans or dict(work.plans)
     free = mentor_free(request, None)
-    competitors = []
-    for lr in request.learners:
+    competitors: list[Competitor] = []
+    weighted = sum(work.bounds[lid] * w for lid, w in work.weights.items())
+    for i, lr in enumerate(request.learners):
+        now = time.monotonic()
+        # Each learner's columns take a scope analysis: when they would use up more than half
+        # of the time left, the ledger's plans stand and the bound is the learners' own.
+        if i and (now - started_columns) / i * (len(request.learners) - i) > (deadline - now) / 2:
+            stats.update(priced=0, pricing_rounds=0, columns=0)
+            return GroupSettled(kept, weighted, stats)
+        if not i:
+            started_columns = now
         comp = Competitor(lr, build_scope(request, lr, free, shared=True), work.bounds[lr.id])
         comp.weight = work.weights[lr.id]
         for plan in (kept[lr.id], work.plans[lr.id]):
@@ -160,9 +171,8 @@ def settle_group(work: GroupWork) -> GroupSettled:
         competitors.append(comp)
     hint = {lr.id: 0 for lr in request.learners}  # each one's ledger plan (trimmed) fits
     found = price_and_branch(
-        request, competitors, 0, started + work.seconds, base=held_places(work.base), hint=hint
+        request, competitors, 0, deadline, base=held_places(work.base), hint=hint
     )
-    weighted = sum(work.bounds[lid] * w for lid, w in work.weights.items())
     bound = weighted if found.bound_milli is None else min(weighted, found.bound_milli)
     if _weighted(request, found.plans, work.weights) > _weighted(request, kept, work.weights):
         kept = {lr.id: found.plans[lr.id] for lr in request.learners}

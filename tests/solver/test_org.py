@@ -129,6 +129,16 @@ def test_the_sharing_policy_decides_who_gets_the_scarce_mentor(
     assert got.losses[0].why.startswith(policy_text(policy))
 
 
+def test_the_policy_is_the_objective_not_the_order_learners_come_in() -> None:
+    """Ben comes first (the ledger books him first), but ana's plan closes more with the place."""
+    request = _scarce_mentor()
+    request = replace(request, learners=request.learners[::-1])
+    ideal = ideal_plans(request, time.monotonic() + 10, None, 1.0)
+    got = settle_organisation(request, ideal.plans, ideal.bounds, 2.0, "total")
+    assert [i.activity for i in got.plans["ana"]] == ["coaching"]
+    assert got.plans["ben"] == [] and got.closure_milli == 2000
+
+
 def policy_text(policy: str) -> str:
     return {"total": "maximise total", "furthest": "protect", "deadline": "by deadline"}[policy]
 
