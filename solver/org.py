@@ -30,6 +30,7 @@ from solver.columns import Competitor, capacity, price_and_branch, usage
 from solver.cpsat import Ledger, Resource, mentor_free
 from solver.instance import Learner, PlanRequest
 from solver.measure import learner_plan
+from solver.org_policy import Loss, losses, policy_weights
 from solver.scope import build_scope
 from solver.solution import PlanItem
 from solver.team import Ideal, _resolve, _without_shared, fits, ideal_plans, settle
@@ -37,12 +38,6 @@ from solver.team import Ideal, _resolve, _without_shared, fits, ideal_plans, set
 Plans = dict[str, list[PlanItem]]
 # Of a group's time: the ledger's re-solves, then its joint repair; the rest prices and selects.
 LEDGER_SHARE, REPAIR_SHARE = 0.4, 0.1
-WEIGHT_SPREAD = 4  # under a protecting policy the most protected learner's closure counts 1 + this
-POLICIES = {
-    "total": "maximise total readiness: places go where they close the most skill gap",
-    "furthest": "protect the learners furthest from ready: their closure counts up to 5 times",
-    "deadline": "by deadline: closure of learners with earlier deadlines counts up to 5 times",
-}
 
 
 @dataclass(frozen=True)
@@ -96,20 +91,6 @@ def contention_groups(request: PlanRequest, plans: Plans) -> tuple[tuple[str, ..
 def _node(place: Resource) -> str:
     kind, key, week = place
     return f"\0{kind}\0{key}\0{week}"  # never a learner id (ids are printable)
-
-
-def policy_weights(request: PlanRequest, policy: str) -> dict[str, int]:
-    """How much each learner's closure counts under a sharing policy (1 for everyone: total)."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown sharing policy {policy!r}; one of {', '.join(POLICIES)}")
-    if policy == "total":
-        return {lr.id: 1 for lr in request.learners}
-    if policy == "furthest":
-        far = {lr.id: learner_plan(request, lr, ()).max_closure_milli for lr in request.learners}
-    else:  # the sooner the deadline, the more urgent
-        far = {lr.id: request.horizon_weeks - request.end_week(lr) for lr in request.learners}
-    top = max(far.values(), default=0)
-    return {lid: 1 + (WEIGHT_SPREAD * v + top // 2) // top if top else 1 for lid, v in far.items()}
 
 
 @dataclass(frozen=True)
@@ -199,27 +180,6 @@ def held_places(ledger: Ledger) -> dict[Resource, int]:
     for aid, row in ledger.active_taken.items():
         out.update({("seat", aid, w): n for w, n in enumerate(row) if n})
     return out
-
-
-@dataclass(frozen=True)
-class Loss:
-    """A learner whose shared plan closes less than their plan made alone, and why."""
-
-    learner: str
-    closure_lost: float  # weighted gap closure, as in the plans
-    places: tuple[str, ...]  # mentors and activities their plan alone took that they did not get
-    holders: tuple[str, ...]  # learners who hold those places in the shared plans (first 5)
-    why: str  # the sharing policy that decided
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "learner": self.learner,
-            "closure_lost": self.closure_lost,
-            "places": list(self.places),
-            "holders": list(self.holders),
-            "why": self.why,
-        }
 
 
 @dataclass
@@ -390,38 +350,3 @@ def merge(
         stats,
         policy,
     )
-
-
-def losses(
-    request: PlanRequest,
-    alone_plans: Plans,
-    final: Plans,
-    closure: dict[str, int],
-    alone: dict[str, int],
-    policy: str,
-) -> list[Loss]:
-    """Who closes less than alone, which places they did not get, and who holds them."""
-    holders: dict[tuple[str, str], list[str]] = {}
-    for lr in request.learners:
-        for kind, key, _ in usage(request, final[lr.id]):
-            who = holders.setdefault((kind, key), [])
-            if not who or who[-1] != lr.id:
-                who.append(lr.id)
-    out = []
-    for lr in request.learners:
-        lost = alone[lr.id] - closure[lr.id]
-        if lost <= 0:
-            continue
-        mine = {(k, key) for k, key, _ in usage(request, final[lr.id])}
-        wanted = sorted({(k, key) for k, key, _ in usage(request, alone_plans[lr.id])} - mine)
-        held = [h for place in wanted for h in holders.get(place, []) if h != lr.id]
-        out.append(
-            Loss(
-                lr.id,
-                lost / 1000,
-                tuple(f"{k} {key}" for k, key in wanted),
-                tuple(dict.fromkeys(held))[:5],
-                POLICIES[policy],
-            )
-        )
-    return out

@@ -11,7 +11,8 @@ import pytest
 from solver import generate
 from solver.instance import Activity, Learner, Mentor, PlanRequest, Skill, Target
 from solver.measure import learner_plan
-from solver.org import contention_groups, policy_weights, settle_organisation
+from solver.org import contention_groups, settle_organisation
+from solver.org_policy import policy_weights
 from solver.solution import PlanItem, PlanResponse
 from solver.team import ideal_plans
 from solver.validate import check_response

@@ -29,7 +29,6 @@ from lti_pathing.services.planning.request import BuiltRequest, Subject
 from lti_pathing.services.planning.store import PlanWriter, items_key, plan_items_key
 from solver.instance import PlanRequest
 from solver.org import (
-    POLICIES,
     OrgSettled,
     merge,
     open_gap,
@@ -39,6 +38,7 @@ from solver.org import (
     split_organisation,
 )
 from solver.org_format import plans_from_json, plans_to_json, settled_from_json, work_to_json
+from solver.org_policy import POLICIES
 from solver.response import open_gap_to_json
 from solver.solution import LearnerPlan, OpenGap, PlanItem
 
