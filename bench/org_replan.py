@@ -14,7 +14,8 @@ into groups (`solver.org`), the groups settled as a second chord, then merged an
 It prints, per run: the wall time of the parallel phase and its plans per second (with the ratio
 to the first run, the baseline in the same process), the settle step, and the whole re-plan; then
 the price of sharing (total closure with shared mentors and seats) against each learner planned
-alone and against the organisation's bound (Lagrangian where groups were priced). The first run is the baseline; read ratios, not seconds.
+alone and against the organisation's bound (Lagrangian where groups were priced). The first run
+is the baseline; read ratios, not seconds.
 """
 
 from __future__ import annotations
@@ -236,8 +237,8 @@ def main() -> None:
     print(
         f"closure shared / alone: {shared:.1f} / {alone:.1f} = {shared / max(alone, 1e-9):.4f} "
         f"(price of sharing {100 * (1 - shared / max(alone, 1e-9)):.2f} %); "
-        f"bound {bound:.1f} (price of sharing against it {100 * (1 - shared / max(bound, 1e-9)):.2f}"
-        f" %); {last['drafts']} drafts, {len(last['skipped'])} skipped; groups {last.get('groups')}"
+        f"bound {bound:.1f} (against it {100 * (1 - shared / max(bound, 1e-9)):.2f} %); "
+        f"{last['drafts']} drafts, {len(last['skipped'])} skipped; groups {last.get('groups')}"
     )
 
 
