@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 CLI = str(Path(sys.executable).parent / "lti-pathing")
-REDIS = "redis://127.0.0.1:6379/11"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 TENANT = "larkspur"
 
 

@@ -141,6 +141,10 @@ def main() -> None:
     parser.add_argument(
         "--pools", default="0,1,2", help="phase 1 process counts; the first is the baseline"
     )
+    parser.add_argument("--settle-s", type=float, default=SETTLE_S, help="per contending learner")
+    parser.add_argument(
+        "--settle-processes", default="0,1,2", help="settle runs: 0 is this process, else a pool"
+    )
     args = parser.parse_args()
     data = build_request(args.learners, args.limit)
     request = parse_request(data)
@@ -161,9 +165,10 @@ def main() -> None:
           f"{'bound':>10}{'vs alone %':>11}{'vs bound %':>11}")  # fmt: skip
     base = _old_settle(request, ideal)
     print(base.row("before: one ledger (this process)", base))
-    for processes in (0, 1, 2):
+    for processes in (int(p) for p in args.settle_processes.split(",")):
         label = "groups, this process" if processes == 0 else f"groups, {processes} process(es)"
-        print(_new_settle(request, ideal, processes, args.policy).row(label, base), flush=True)
+        got = _new_settle(request, ideal, processes, args.policy, args.settle_s)
+        print(got.row(label, base), flush=True)
 
 
 @dataclass
@@ -205,15 +210,17 @@ def _old_settle(request: PlanRequest, ideal: Ideal) -> Settled:
     return Settled(wall, _closure(request, result.plans or {}), alone, ideal.bound_milli)
 
 
-def _new_settle(request: PlanRequest, ideal: Ideal, processes: int, policy: str) -> Settled:
+def _new_settle(
+    request: PlanRequest, ideal: Ideal, processes: int, policy: str, settle_s: float
+) -> Settled:
     """`solver.org.settle_organisation`, its groups in this process or a pool of processes."""
     started = time.monotonic()
     if processes == 0:
-        org = settle_organisation(request, ideal.plans, ideal.bounds, SETTLE_S, policy)
+        org = settle_organisation(request, ideal.plans, ideal.bounds, settle_s, policy)
     else:
         with ProcessPoolExecutor(processes) as pool:
             org = settle_organisation(
-                request, ideal.plans, ideal.bounds, SETTLE_S, policy, map_fn=pool.map
+                request, ideal.plans, ideal.bounds, settle_s, policy, map_fn=pool.map
             )
     wall = time.monotonic() - started
     note = f"groups {org.stats['groups']}, largest {org.stats['largest_group']}"
