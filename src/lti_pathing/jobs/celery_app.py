@@ -196,12 +196,12 @@ def _register(celery: Celery, app: Flask) -> None:
     def replan_settle(ideals: list[dict[str, Any]], job_id: int) -> None:
         """Share mentors and seats: contention groups as a chord over workers, then storing.
 
-        With fewer than two groups there is nothing to spread: they are settled and stored here
-        (one transaction with the job's `done`: safe to redo).
+        Without any group (nobody contends) the plans are stored here (one transaction with the
+        job's `done`: safe to redo).
         """
         try:
             groups = work.group_works(app, job_id, ideals)
-            if len(groups) < 2:
+            if not groups:
                 work.settle(app, job_id, ideals)
                 return
             _group_chord(celery, app, job_id, ideals, groups)
