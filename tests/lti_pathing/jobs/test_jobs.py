@@ -172,7 +172,6 @@ def test_celery_workers_complete_a_batch_that_matches_the_in_process_run(
         ]
         states = [wait_for(app, j, finished, 300, workers.logs) for j in batch]
     assert [s["status"] for s in states] == ["done", "done"], states
-    print("GROUPS", states[0]["result"].get("groups"))
     with local.app_context():
         expected = enqueue(local, "replan", manager_id=team)
         assert wait_for(local, expected, finished, 300)["status"] == "done"
