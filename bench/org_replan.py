@@ -8,12 +8,14 @@ A throw-away PostgreSQL database gets the sample organisation and `--learners` g
 for each worker count in `--processes`, the plans of the previous run are removed, a worker is
 started with `lti-pathing worker --concurrency N`, and the whole organisation is re-planned the
 way an admin starts it: chunks of learners planned alone (and their open gaps explained) as a
-Celery chord, then the ledger, the repair and the storing of every plan in one settle task.
+Celery chord, then the settle step: learners who contend for over-booked mentors and seats split
+into groups (`solver.org`), the groups settled as a second chord, then merged and stored.
 
 It prints, per run: the wall time of the parallel phase and its plans per second (with the ratio
 to the first run, the baseline in the same process), the settle step, and the whole re-plan; then
-the price of sharing (total closure with shared mentors and seats against each learner planned
-alone) and the proven bound. The first run is the baseline; read ratios, not seconds.
+the price of sharing (total closure with shared mentors and seats) against each learner planned
+alone and against the organisation's bound (Lagrangian where groups were priced). The first run
+is the baseline; read ratios, not seconds.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 CLI = str(Path(sys.executable).parent / "lti-pathing")
-REDIS = "redis://127.0.0.1:6379/11"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 TENANT = "larkspur"
 
 
@@ -128,7 +130,7 @@ def prepare(env: dict[str, str], learners: int, seed: int) -> None:
     engine.dispose()
 
 
-def replan(app: Flask, env: dict[str, str], processes: int, log: Path) -> Run:
+def replan(app: Flask, env: dict[str, str], processes: int, log: Path, policy: str) -> Run:
     """Remove earlier plans, start a worker with `processes` children, re-plan everyone."""
     import redis
 
@@ -148,7 +150,7 @@ def replan(app: Flask, env: dict[str, str], processes: int, log: Path) -> Run:
         _wait_ready(log)
         with app.app_context(), transaction(app) as session:
             tenant = session.scalars(select(Tenant).where(Tenant.slug == TENANT)).one()
-            job = enqueue_replan(session, tenant)
+            job = enqueue_replan(session, tenant, policy=policy)
             job_id, learners = job.id, len(job.params["person_ids"])
         chunks = -(-learners // int(env["LTI_PATHING_REPLAN_CHUNK"]))
         started = time.monotonic()
@@ -192,6 +194,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=20, help="learners per task")
     parser.add_argument("--limit", type=float, default=2.0, help="seconds per learner solve")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--policy", default="total", help="sharing policy (solver.org_policy)")
     parser.add_argument(
         "--database",
         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
@@ -226,14 +229,16 @@ def main() -> None:
         app = create_app()  # one app (and one Celery app) for every run
         runs: list[Run] = []
         for processes in counts:
-            runs.append(replan(app, env, processes, Path(folder) / f"worker-{processes}.log"))
+            log = Path(folder) / f"worker-{processes}.log"
+            runs.append(replan(app, env, processes, log, args.policy))
             print(runs[-1].row(runs[0] if len(runs) > 1 else None), flush=True)
     last = runs[-1].result
     alone, shared, bound = last["closure_alone"], last["closure"], last["closure_bound"]
     print(
         f"closure shared / alone: {shared:.1f} / {alone:.1f} = {shared / max(alone, 1e-9):.4f} "
         f"(price of sharing {100 * (1 - shared / max(alone, 1e-9)):.2f} %); "
-        f"bound {bound:.1f}; {last['drafts']} drafts, {len(last['skipped'])} skipped"
+        f"bound {bound:.1f} (against it {100 * (1 - shared / max(bound, 1e-9)):.2f} %); "
+        f"{last['drafts']} drafts, {len(last['skipped'])} skipped; groups {last.get('groups')}"
     )
 
 

@@ -6,8 +6,10 @@ roles, evidence-like levels and weekly hours) over its catalog, and then runs th
 phases as the jobs do: per-learner ideal solves in chunks (phase 1, timed in this process and in
 pools of 1 and 2 worker processes — the work a Celery group spreads over workers), then the
 ledger and repair (`solver.team.settle`). It prints plans/second, the ratio of each pool to the
-in-process baseline, and the price of sharing: total closure with shared mentors and seats
-against the sum of each learner planned alone.
+in-process baseline; then the settle step side by side: before (one ledger over everyone in one
+process) and now (`solver.org`: contention groups settled in this process and in pools of 1 and 2
+processes), each with its wall time, the closure with shared mentors and seats, the price of
+sharing against everyone planned alone and against the organisation's bound.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lti_pathing.services.replan import SETTLE_S_PER_LEARNER as SETTLE_S
 from solver.instance import PlanRequest
+from solver.org import settle_organisation
 from solver.request import parse_request
 from solver.solution import PlanItem
 from solver.team import Ideal, ideal_plans, settle
@@ -86,7 +91,9 @@ def _init(data: dict[str, Any]) -> None:
     _REQUEST = parse_request(data)
 
 
-def _chunk(args: tuple[list[str], float]) -> tuple[dict[str, list[tuple[Any, ...]]], int, bool]:
+def _chunk(
+    args: tuple[list[str], float],
+) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, int], bool]:
     """Phase 1 for some learners (runs in a worker process, like a Celery chunk task)."""
     from dataclasses import replace
 
@@ -98,7 +105,7 @@ def _chunk(args: tuple[list[str], float]) -> tuple[dict[str, list[tuple[Any, ...
         k: [(i.activity, i.start_week, i.end_week, i.mentor) for i in v]
         for k, v in ideal.plans.items()
     }
-    return plans, ideal.bound_milli, ideal.proven
+    return plans, ideal.bounds, ideal.proven
 
 
 def phase_one(
@@ -116,9 +123,10 @@ def phase_one(
             results = list(pool.map(_chunk, parts))
     wall = time.monotonic() - started
     ideal = Ideal({}, 0, True)
-    for plans, bound, proven in results:
+    for plans, bounds, proven in results:
         ideal.plans.update({k: [PlanItem(*i) for i in v] for k, v in plans.items()})
-        ideal.bound_milli += bound
+        ideal.bounds.update(bounds)
+        ideal.bound_milli += sum(bounds.values())
         ideal.proven = ideal.proven and proven
     return wall, ideal
 
@@ -129,42 +137,94 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=8)
     parser.add_argument("--limit", type=float, default=2.0, help="seconds per learner solve")
     parser.add_argument("--chunk", type=int, default=2)
+    parser.add_argument("--policy", default="total", help="sharing policy (solver.org.POLICIES)")
+    parser.add_argument(
+        "--pools", default="0,1,2", help="phase 1 process counts; the first is the baseline"
+    )
+    parser.add_argument("--settle-s", type=float, default=SETTLE_S, help="per contending learner")
+    parser.add_argument(
+        "--settle-processes", default="0,1,2", help="settle runs: 0 is this process, else a pool"
+    )
     args = parser.parse_args()
     data = build_request(args.learners, args.limit)
     request = parse_request(data)
     n = len(request.learners)
-    base_wall, ideal = phase_one(data, 0, args.chunk, args.limit)
+    pools = [int(p) for p in args.pools.split(",")]
+    base_wall, ideal = phase_one(data, pools[0], args.chunk, args.limit)
     print(
         f"org re-plan: {n} learners, {len(request.activities)} activities, "
         f"{len(request.mentors)} mentors, {args.limit:g} s per learner"
     )
     print(f"{'phase 1 run':<28}{'wall s':>9}{'plans/s':>10}{'vs baseline':>13}")
-    print(f"{'baseline (this process)':<28}{base_wall:>9.2f}{n / base_wall:>10.2f}{1.0:>13.2f}")
-    for processes in (1, 2):
-        wall, _ = phase_one(data, processes, args.chunk, args.limit)
-        label = f"{processes} worker process(es)"
-        print(f"{label:<28}{wall:>9.2f}{n / wall:>10.2f}{base_wall / wall:>13.2f}")
-    started = time.monotonic()
-    now = time.monotonic()
-    result, stats = settle(request, ideal, now + max(10, 0.05 * n), now + max(10, 0.05 * n) + 10)
+    for i, processes in enumerate(pools):
+        wall = base_wall if i == 0 else phase_one(data, processes, args.chunk, args.limit)[0]
+        label = "this process" if processes == 0 else f"{processes} worker process(es)"
+        print(f"{label:<28}{wall:>9.2f}{n / wall:>10.2f}{base_wall / wall:>13.2f}", flush=True)
+    print()
+    print(f"{'settle step':<34}{'wall s':>8}{'x base':>8}{'closure':>10}{'alone':>10}"
+          f"{'bound':>10}{'vs alone %':>11}{'vs bound %':>11}")  # fmt: skip
+    base = _old_settle(request, ideal)
+    print(base.row("before: one ledger (this process)", base))
+    for processes in (int(p) for p in args.settle_processes.split(",")):
+        label = "groups, this process" if processes == 0 else f"groups, {processes} process(es)"
+        got = _new_settle(request, ideal, processes, args.policy, args.settle_s)
+        print(got.row(label, base), flush=True)
+
+
+@dataclass
+class Settled:
+    """One settle step's wall time and outcome."""
+
+    wall: float
+    closure: int
+    alone: int
+    bound: int
+    note: str = ""
+
+    def row(self, label: str, base: Settled) -> str:
+        """A line of the settle table."""
+        return (
+            f"{label:<34}{self.wall:>8.1f}{base.wall / self.wall:>8.2f}{self.closure / 1000:>10.1f}"
+            f"{self.alone / 1000:>10.1f}{self.bound / 1000:>10.1f}"
+            f"{100 * (1 - self.closure / max(1, self.alone)):>11.2f}"
+            f"{100 * (1 - self.closure / max(1, self.bound)):>11.2f} {self.note}"
+        )
+
+
+def _closure(request: PlanRequest, plans: dict[str, list[PlanItem]]) -> int:
     from solver.measure import learner_plan
 
-    found = result.plans or {}
-    team = sum(
-        learner_plan(request, lr, found.get(lr.id, ())).closure_milli for lr in request.learners
+    return sum(
+        learner_plan(request, lr, plans.get(lr.id, ())).closure_milli for lr in request.learners
     )
-    alone = sum(
-        learner_plan(request, lr, ideal.plans[lr.id]).closure_milli for lr in request.learners
-    )
-    print(
-        f"settle (ledger + repair): {time.monotonic() - started:.2f} s, status {result.status}, "
-        f"re-solved {stats['learners_resolved_against_ledger']}, repair group "
-        f"{stats['repair_group']}"
-    )
-    print(
-        f"closure shared / alone: {team / 1000:.1f} / {alone / 1000:.1f} = "
-        f"{team / max(1, alone):.4f} (price of sharing {100 * (1 - team / max(1, alone)):.2f} %)"
-    )
+
+
+def _old_settle(request: PlanRequest, ideal: Ideal) -> Settled:
+    """The settle step before contention groups: one ledger over everyone, then the repair."""
+    n = len(request.learners)
+    started = time.monotonic()
+    ledger_end = started + max(10, 0.05 * n)
+    result, _ = settle(request, ideal, ledger_end, ledger_end + 10)
+    wall = time.monotonic() - started
+    alone = _closure(request, ideal.plans)
+    return Settled(wall, _closure(request, result.plans or {}), alone, ideal.bound_milli)
+
+
+def _new_settle(
+    request: PlanRequest, ideal: Ideal, processes: int, policy: str, settle_s: float
+) -> Settled:
+    """`solver.org.settle_organisation`, its groups in this process or a pool of processes."""
+    started = time.monotonic()
+    if processes == 0:
+        org = settle_organisation(request, ideal.plans, ideal.bounds, settle_s, policy)
+    else:
+        with ProcessPoolExecutor(processes) as pool:
+            org = settle_organisation(
+                request, ideal.plans, ideal.bounds, settle_s, policy, map_fn=pool.map
+            )
+    wall = time.monotonic() - started
+    note = f"groups {org.stats['groups']}, largest {org.stats['largest_group']}"
+    return Settled(wall, org.closure_milli, org.alone_milli, org.bound_milli, note)
 
 
 if __name__ == "__main__":

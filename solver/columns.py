@@ -68,9 +68,10 @@ class Column:
     closure: int
     use: dict[Resource, int]
 
-    def value(self, prices: Mapping[Resource, int]) -> int:
-        """Closure (scaled) less what the plan pays for its capacity at these prices."""
-        return self.closure * SCALE - sum(prices.get(r, 0) * q for r, q in self.use.items())
+    def value(self, prices: Mapping[Resource, int], weight: int = 1) -> int:
+        """Closure (weighted, scaled) less what the plan pays for its capacity at these prices."""
+        paid = sum(prices.get(r, 0) * q for r, q in self.use.items())
+        return self.closure * weight * SCALE - paid
 
 
 @dataclass
@@ -81,6 +82,8 @@ class Competitor:
     scope: LearnerScope  # made with `shared=True` and every mentor free
     bound: int  # proven upper bound on their closure (the ideal phase's)
     columns: list[Column] = field(default_factory=list)
+    # How much their closure counts in the shared objective (a sharing policy; 1: total closure).
+    weight: int = 1
     _seen: set[frozenset[PlanItem]] = field(default_factory=set)
 
     def add(self, request: PlanRequest, items: Sequence[PlanItem]) -> None:
@@ -114,6 +117,11 @@ def trimmed(request: PlanRequest, learner: Learner, items: Sequence[PlanItem]) -
     return kept
 
 
+def room(request: PlanRequest, resource: Resource, base: Mapping[Resource, int] | None) -> int:
+    """What one resource offers after `base` (capacity others outside the selection hold)."""
+    return capacity(request, resource) - (base or {}).get(resource, 0)
+
+
 @dataclass
 class Selection:
     """What price and branch found: one plan per competitor, and the bound the prices prove."""
@@ -125,6 +133,7 @@ class Selection:
     covered: set[str]
     mix_milli: int  # the last master LP's value: the competitors' closure a fractional mix reaches
     columns: int
+    prices: dict[Resource, int] = field(default_factory=dict)  # the prices of the best bound
 
 
 def price_and_branch(
@@ -133,6 +142,8 @@ def price_and_branch(
     others_bound: int,
     until: float,
     batch_share: float = BATCH_SHARE,
+    base: Mapping[Resource, int] | None = None,
+    hint: Mapping[str, int] | None = None,
 ) -> Selection:
     """Rounds of master LP and pricing until `until`, then one column per competitor.
 
@@ -140,34 +151,38 @@ def price_and_branch(
     Every competitor needs at least one column; the result's plans fit within capacity whenever
     the final selection finds a solution (otherwise each keeps its first column, and the caller's
     ledger resolves what does not fit). `batch_share` of the competitors are priced per round;
-    with 1.0 every round prices everyone, so that each round's bound counts.
+    with 1.0 every round prices everyone, so that each round's bound counts. `base`: capacity
+    held by learners outside the selection (their plans stay); the bound counts whole capacity,
+    so it holds for everyone together. With weights (`Competitor.weight`) closure, the mix and the
+    bound are weighted. `hint`: a column per learner known to fit together (the selection's start).
     """
     started = time.monotonic()
     price_until = started + (until - started) * PRICE_SHARE
     best_bound: int | None = None
+    best_prices: dict[Resource, int] = {}
     rounds = mix = 0
     batch = max(BATCH_MIN, math.ceil(len(competitors) * batch_share))
     covered: set[str] = set()  # learners priced at least once, or at their bound at some prices
     at: dict[Resource, int] | None = None  # the prices the learners in `upper` were priced at
     upper: dict[str, int] = {}  # learner -> proven bound on closure less price, at `at`
     while time.monotonic() < price_until:
-        prices, mix = _master_prices(request, competitors)
-        if mix >= sum(c.bound for c in competitors):
+        prices, mix = _master_prices(request, competitors, base)
+        if mix >= sum(c.bound * c.weight for c in competitors):
             covered = {c.learner.id for c in competitors}
             break  # the columns' mix gives everyone their bound: prices cannot find more
         if prices != at:
             at, upper = prices, {}
         values = _values(competitors, prices)
-        covered |= {c.learner.id for c in competitors if values[c.learner.id] >= c.bound * SCALE}
+        covered |= {c.learner.id for c in competitors if values[c.learner.id] >= _top(c)}
         # Pricing can only help a learner whose best column at these prices is below their
         # bound; those furthest below go first, a batch per round, each learner once per prices.
         todo = sorted(
             (
                 c
                 for c in competitors
-                if values[c.learner.id] < c.bound * SCALE and c.learner.id not in upper
+                if values[c.learner.id] < _top(c) and c.learner.id not in upper
             ),
-            key=lambda c: values[c.learner.id] - c.bound * SCALE,
+            key=lambda c: values[c.learner.id] - _top(c),
         )[:batch]
         if not todo:
             break  # everyone was priced at these prices and the master LP did not move them
@@ -185,16 +200,24 @@ def price_and_branch(
         total = others_bound * SCALE + sum(p * capacity(request, r) for r, p in prices.items())
         for comp in competitors:
             lid = comp.learner.id
-            total += min(upper.get(lid, comp.bound * SCALE), comp.bound * SCALE)
+            total += min(upper.get(lid, _top(comp)), _top(comp))
         value = math.floor(total / SCALE)
-        best_bound = value if best_bound is None else min(best_bound, value)
-    plans = select(request, competitors, until)
+        if best_bound is None or value < best_bound:
+            best_bound, best_prices = value, dict(prices)
+    plans = select(request, competitors, until, base, hint)
     count = sum(len(c.columns) for c in competitors)
-    return Selection(plans, best_bound, rounds, covered, mix, count)
+    return Selection(plans, best_bound, rounds, covered, mix, count, best_prices)
+
+
+def _top(comp: Competitor) -> int:
+    """The most a competitor's column can be worth at any prices: its bound, weighted, scaled."""
+    return comp.bound * comp.weight * SCALE
 
 
 def _master_prices(
-    request: PlanRequest, competitors: Sequence[Competitor]
+    request: PlanRequest,
+    competitors: Sequence[Competitor],
+    base: Mapping[Resource, int] | None = None,
 ) -> tuple[dict[Resource, int], int]:
     """Dual prices of the capacity rows in the master LP over the columns, and its value."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -206,10 +229,10 @@ def _master_prices(
         for col in comp.columns:
             share = lp.NumVar(0, 1, "")
             convex.SetCoefficient(share, 1)
-            objective.SetCoefficient(share, col.closure)
+            objective.SetCoefficient(share, col.closure * comp.weight)
             for r, q in col.use.items():
                 if r not in rows:
-                    rows[r] = lp.Constraint(-lp.infinity(), capacity(request, r))
+                    rows[r] = lp.Constraint(-lp.infinity(), room(request, r, base))
                 rows[r].SetCoefficient(share, q)
     prices: dict[Resource, int] = {}
     mix = 0
@@ -225,7 +248,8 @@ def _master_prices(
 def _values(competitors: Sequence[Competitor], prices: Mapping[Resource, int]) -> dict[str, int]:
     """Each learner's best column value at these prices: closure (scaled) less what it pays."""
     return {
-        c.learner.id: max((col.value(prices) for col in c.columns), default=0) for c in competitors
+        c.learner.id: max((col.value(prices, c.weight) for col in c.columns), default=0)
+        for c in competitors
     }
 
 
@@ -274,8 +298,10 @@ def price(
     # Readiness (a week weighs one price unit, a hundredth of a thousandth of closure) breaks
     # ties toward early plans; the bound adds back the most it can take off (the end week).
     closure = cast(cp_model.LinearExpr, pm.closure())
-    model.maximize(closure * SCALE - cp_model.LinearExpr.sum(penalties) - lv.readiness)
-    best = max(comp.columns, key=lambda c: c.value(prices))
+    model.maximize(
+        closure * (comp.weight * SCALE) - cp_model.LinearExpr.sum(penalties) - lv.readiness
+    )
+    best = max(comp.columns, key=lambda c: c.value(prices, comp.weight))
     pm.hint({comp.learner.id: best.items})
     solver = solver_for(until - time.monotonic(), request.options.workers, presolve=False)
     found = _Plans(pm, comp.learner.id)
@@ -290,8 +316,10 @@ def select(
     request: PlanRequest,
     competitors: Sequence[Competitor],
     until: float,
+    base: Mapping[Resource, int] | None = None,
+    hint: Mapping[str, int] | None = None,
 ) -> dict[str, list[PlanItem]]:
-    """One column per learner within capacity: most closure, then earliest readiness.
+    """One column per learner within capacity: most (weighted) closure, then earliest readiness.
 
     The hint is each learner's first column that fits greedily (request order), so the search
     starts from a valid selection whenever one exists.
@@ -306,29 +334,34 @@ def select(
         choice[comp.learner.id] = picks
         model.add_exactly_one(picks)
         ranked = sorted(range(len(comp.columns)), key=lambda k: -comp.columns[k].closure)
-        hinted = next(
-            (
-                k
-                for k in ranked
-                if all(
-                    taken.get(r, 0) + q <= capacity(request, r)
-                    for r, q in comp.columns[k].use.items()
-                )
-            ),
-            ranked[-1],
+        given = (hint or {}).get(comp.learner.id)
+        hinted = (
+            given
+            if given is not None
+            else next(
+                (
+                    k
+                    for k in ranked
+                    if all(
+                        taken.get(r, 0) + q <= room(request, r, base)
+                        for r, q in comp.columns[k].use.items()
+                    )
+                ),
+                ranked[-1],
+            )
         )
         for r, q in comp.columns[hinted].use.items():
             taken[r] = taken.get(r, 0) + q
         for k, (col, pick) in enumerate(zip(comp.columns, picks, strict=True)):
             model.add_hint(pick, k == hinted)
-            closure.append(col.closure * pick)
+            closure.append(col.closure * comp.weight * pick)
             ready.append(max((i.end_week for i in col.items), default=0) * pick)
             for r, q in col.use.items():
                 rows.setdefault(r, []).append((q, pick))
     for r, terms in rows.items():
-        room = capacity(request, r)
-        if sum(q for q, _ in terms) > room:
-            model.add(sum(q * pick for q, pick in terms) <= room)
+        left = room(request, r, base)
+        if sum(q for q, _ in terms) > left:
+            model.add(sum(q * pick for q, pick in terms) <= left)
     weight = request.horizon_weeks * len(competitors) + 1  # closure first, then readiness
     model.maximize(weight * sum(closure) - sum(ready))
     solver = solver_for(until - time.monotonic(), request.options.workers)

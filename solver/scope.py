@@ -10,12 +10,15 @@ open-gap explanations start from.
 from __future__ import annotations
 
 import bisect
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from solver.instance import Activity, Learner, Mentor, PlanRequest
 
 NEVER = 10**9
+CACHED_SCOPES = 512  # scope analyses kept per request
+_CACHES: dict[int, dict[tuple[object, ...], LearnerScope]] = {}
 SkillLevel = tuple[str, int]
 
 
@@ -148,8 +151,68 @@ def build_scope(
     mentor_free: MentorFree | None = None,
     shared: bool = False,
 ) -> LearnerScope:
-    """Cut the catalog to what can matter for this learner's plan."""
+    """Cut the catalog to what can matter for this learner's plan.
+
+    The analysis depends on the learner's levels, target and limits, not on who they are: it is
+    kept with the request and reused for every learner with the same inputs (the same target
+    role and history), and for the same learner solved again.
+    """
     mentor_free = mentor_free or MentorFree(request.mentors, request.horizon_weeks)
+    key = (_learner_key(learner), tuple(map(tuple, mentor_free.free.values())), shared)
+    cache = _cache_of(request)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _build_scope(request, learner, mentor_free, shared)
+        if len(cache) > CACHED_SCOPES:  # the oldest first: re-solves against a ledger rarely repeat
+            del cache[next(iter(cache))]
+    return _copy(found, learner)
+
+
+def _cache_of(request: PlanRequest) -> dict[tuple[object, ...], LearnerScope]:
+    """The request's scope cache, dropped with the request (kept out of it: never pickled)."""
+    cache = _CACHES.get(id(request))
+    if cache is None:
+        cache = _CACHES[id(request)] = {}
+        weakref.finalize(request, _CACHES.pop, id(request), None)
+    return cache
+
+
+def _learner_key(learner: Learner) -> tuple[object, ...]:
+    """Everything of a learner the scope depends on (all but their id)."""
+    return (
+        tuple(sorted(learner.levels.items())),
+        tuple(sorted((s, t.level, t.weight_milli) for s, t in learner.target.items())),
+        learner.quarter_hours,
+        learner.blackout_weeks,
+        learner.deadline_week,
+        learner.budget_cents,
+        learner.completed,
+        learner.pinned,
+        learner.excluded,
+    )
+
+
+def _copy(scope: LearnerScope, learner: Learner) -> LearnerScope:
+    """A scope for `learner` whose containers are its own (callers may narrow them)."""
+    return replace(
+        scope,
+        learner=learner,
+        initial=dict(scope.initial),
+        candidates=list(scope.candidates),
+        starts={k: list(v) for k, v in scope.starts.items()},
+        earliest_end=dict(scope.earliest_end),
+        needed={k: list(v) for k, v in scope.needed.items()},
+        target_levels=list(scope.target_levels),
+        reachable=set(scope.reachable),
+        taught=set(scope.taught),
+        dropped=dict(scope.dropped),
+        _start_sets={},
+    )
+
+
+def _build_scope(
+    request: PlanRequest, learner: Learner, mentor_free: MentorFree, shared: bool
+) -> LearnerScope:
     initial = request.initial_levels(learner)
     pinned = {p.activity for p in learner.pinned}
     open_acts = [

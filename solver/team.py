@@ -29,8 +29,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from solver.columns import BATCH_SHARE, PRICE_SHARE, Competitor, price_and_branch, usage
-from solver.cpsat import Ledger, mentor_free
+from solver.columns import (
+    BATCH_SHARE,
+    PRICE_SHARE,
+    Competitor,
+    capacity,
+    price_and_branch,
+    usage,
+)
+from solver.cpsat import Ledger, Resource, mentor_free
 from solver.greedy import greedy
 from solver.instance import Learner, PlanRequest
 from solver.lexicographic import Plans, TieredResult, closure_bound
@@ -236,6 +243,7 @@ def settle(
     repair_end: float | None = None,
     order: list[str] | None = None,
     chosen: Plans | None = None,
+    base: Ledger | None = None,
 ) -> tuple[TieredResult, dict[str, Any]]:
     """Phases 2 to 4: book ideal plans, re-solve who lost, repair jointly, refine one by one.
 
@@ -243,12 +251,14 @@ def settle(
     plans (`_refine`). Without `repair_end` the repair runs until the deadline and nothing is
     refined. `order` (all learner ids) is the ledger's order; by default the request's.
     `chosen` replaces some learners' ideal plans in the ledger (`share_contested`'s selection).
+    `base` holds what learners outside `request` (an organisation's other groups) take: every
+    plan settled here fits with it.
     """
     from solver.planner import solve_joint
 
     if hints is None:
         hints = {p.learner: list(p.items) for p in greedy(request).plans}
-    ledger, final, losers = Ledger(), {}, []
+    ledger, final, losers = copy_ledger(base), {}, []
     # First every ideal plan that still fits, in `order`; then the learners whose plan did
     # not fit, each re-solved against everything booked so far. Booking a re-solved plan can no
     # longer push a later learner's ideal plan out, and the re-solves share the ledger's time.
@@ -281,12 +291,14 @@ def settle(
         final[lr.id] = plan
     final = {lr.id: final[lr.id] for lr in request.learners}
     until = deadline if repair_end is None else repair_end
-    repaired = _repair(request, final, ideal.plans, losers, until, solve_joint) if losers else 0
+    repaired = (
+        _repair(request, final, ideal.plans, losers, until, solve_joint, base) if losers else 0
+    )
     # Without a repair end the repair has all the time (and the result does not depend on how
     # far refinement got). With every learner at their own optimum there is nothing to gain.
     unsettled = set(losers) | {lid for lid, plan in chosen.items() if plan != ideal.plans[lid]}
     done = repair_end is None or (ideal.proven and not unsettled)
-    refined = 0 if done else _refine(request, final, deadline, ideal, unsettled)
+    refined = 0 if done else _refine(request, final, deadline, ideal, unsettled, base)
     status = "optimal" if ideal.proven and not unsettled else "feasible"
     stats = {
         "mode": "decomposed",
@@ -299,7 +311,12 @@ def settle(
 
 
 def _refine(
-    request: PlanRequest, final: Plans, deadline: float, ideal: Ideal, unsettled: set[str]
+    request: PlanRequest,
+    final: Plans,
+    deadline: float,
+    ideal: Ideal,
+    unsettled: set[str],
+    base: Ledger | None = None,
 ) -> int:
     """Re-solve learners one at a time against everyone else's plans; keep what is better.
 
@@ -311,7 +328,7 @@ def _refine(
     Returns how many were re-solved.
     """
 
-    ledger = Ledger()
+    ledger = copy_ledger(base)
     for items in final.values():
         for item in items:
             ledger.book(request, item)
@@ -496,22 +513,35 @@ def _share(until: float, left: int) -> float:
 
 
 def fits(request: PlanRequest, ledger: Ledger, items: list[PlanItem]) -> bool:
-    """True when the items fit in what mentors and seats have left after the ledger."""
-    trial = Ledger(
+    """True when the items fit in what mentors and seats have left after the ledger.
+
+    Only the places the items take are checked (the ledger is within capacity everywhere else):
+    the organisation's ledger books thousands of plans, each checked in time of its own size.
+    """
+    return all(
+        held(ledger, resource) + count <= capacity(request, resource)
+        for resource, count in usage(request, items).items()
+    )
+
+
+def held(ledger: Ledger, resource: Resource) -> int:
+    """What the ledger holds of one resource (mentor places, cohort seats or weekly seats)."""
+    kind, key, week = resource
+    if kind == "cohort":
+        return ledger.cohort_taken.get((key, week), 0)
+    row = (ledger.mentor_load if kind == "mentor" else ledger.active_taken).get(key)
+    return row[week] if row is not None and week < len(row) else 0
+
+
+def copy_ledger(ledger: Ledger | None) -> Ledger:
+    """A copy of the ledger (an empty one for None) that can be booked without changing it."""
+    if ledger is None:
+        return Ledger()
+    return Ledger(
         {k: list(v) for k, v in ledger.mentor_load.items()},
         dict(ledger.cohort_taken),
         {k: list(v) for k, v in ledger.active_taken.items()},
     )
-    for item in items:
-        trial.book(request, item)
-    for mid, load in trial.mentor_load.items():
-        mentor = request.mentor_by_id[mid]
-        if any(used > mentor.free(w) for w, used in enumerate(load)):
-            return False
-    acts = request.activity_by_id
-    if any(n > (acts[a].seats or 0) for (a, _), n in trial.cohort_taken.items()):
-        return False
-    return all(max(row) <= (acts[a].seats or 0) for a, row in trial.active_taken.items())
 
 
 def _greedy_fit(
@@ -536,6 +566,7 @@ def _repair(
     losers: list[str],
     deadline: float,
     solve_joint: Any,
+    base: Ledger | None = None,
 ) -> int:
     """Re-solve the losers with the holders of what they wanted; keep it if the team gains."""
     wanted = {(i.activity, i.mentor) for lid in losers for i in ideal[lid]}
@@ -545,7 +576,7 @@ def _repair(
         if lid not in losers and any((i.activity, i.mentor) in wanted for i in items)
     ]
     group = (losers + holders)[:REPAIR_MAX_LEARNERS]
-    ledger = Ledger()
+    ledger = copy_ledger(base)
     for lid, items in final.items():
         if lid not in group:
             for item in items:

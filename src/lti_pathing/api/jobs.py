@@ -13,6 +13,7 @@ from lti_pathing.errors import NotFound
 from lti_pathing.jobs import JobService
 from lti_pathing.models import Job, Person
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.replan import SHARING_POLICIES as POLICIES
 
 work = ApiBlueprint(
     "jobs", __name__, url_prefix="/api/v1",
@@ -51,6 +52,14 @@ class ReplanArgs(ma.Schema):
     manager = ma.fields.String(
         load_default=None, metadata={"description": "employee id of a manager: only their tree"}
     )
+    policy = ma.fields.String(
+        load_default="total",
+        validate=ma.validate.OneOf(list(POLICIES)),
+        metadata={
+            "description": "who gets scarce mentors and seats: "
+            + "; ".join(f"{k}: {v}" for k, v in POLICIES.items())
+        },
+    )
 
 
 def _person_ids(external_ids: list[str]) -> list[int]:
@@ -77,7 +86,7 @@ def sync(args: dict[str, Any]) -> Job:
 def replan(args: dict[str, Any]) -> Job:
     """Re-plan everyone affected; approved and submitted plans get proposals, not changes."""
     manager = None if args["manager"] is None else _person_ids([args["manager"]])[0]
-    return jobs.enqueue_replan(db.session(), current_tenant(), manager)
+    return jobs.enqueue_replan(db.session(), current_tenant(), manager, policy=args["policy"])
 
 
 @work.route("/jobs/<int:job_id>")

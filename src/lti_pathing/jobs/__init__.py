@@ -129,8 +129,12 @@ def enqueue_replan(
     manager_id: int | None = None,
     actor_id: int | None = None,
     today: Any = None,
+    policy: str = "total",
 ) -> Job:
-    """Re-plan everyone affected (the whole tenant, or one manager's reporting tree)."""
+    """Re-plan everyone affected (the whole tenant, or one manager's reporting tree).
+
+    `policy` says who gets mentors and seats when they are short (`solver.org.POLICIES`).
+    """
     import datetime as dt
 
     from lti_pathing.services.replan import ReplanService
@@ -142,6 +146,7 @@ def enqueue_replan(
         "manager_id": manager_id,
         "actor_id": actor_id,
         "starts_on": starts.isoformat(),
+        "policy": ReplanService.checked_policy(policy),
     }
     return _create(session, tenant, JobKind.replan, params, actor_id)
 

@@ -15,6 +15,7 @@ from flask import Flask
 
 from lti_pathing.jobs import work
 from lti_pathing.models import JobKind
+from lti_pathing.services.replan import SETTLE_S_PER_LEARNER
 
 QUEUE = "lti_pathing"
 SYNC_RETRIES = 5
@@ -35,6 +36,8 @@ def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]
         soft = quick * learners * 1.5 + 60
     elif kind == "settle":
         soft = 3 * limit + 0.1 * learners + 120
+    elif kind == "group":  # one contention group of the settle step
+        soft = 2 * SETTLE_S_PER_LEARNER * learners + 2 * limit + 60
     elif kind == "estimate":
         soft = quick * learners * 1.5 + 60
     elif kind == "plan":
@@ -208,9 +211,40 @@ def _register(celery: Celery, app: Flask) -> None:
         name="lti_pathing.replan_settle", shared=False
     )
     def replan_settle(ideals: list[dict[str, Any]], job_id: int) -> None:
-        """Ledger, repair and storing (one transaction with the job's `done`: safe to redo)."""
+        """Share mentors and seats: contention groups as a chord over workers, then storing.
+
+        Without any group (nobody contends) the plans are stored here (one transaction with the
+        job's `done`: safe to redo).
+        """
         try:
-            work.settle(app, job_id, ideals)
+            groups = work.group_works(app, job_id, ideals)
+            if not groups:
+                work.settle(app, job_id, ideals)
+                return
+            _group_chord(celery, app, job_id, ideals, groups)
+        except Exception as error:
+            work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
+            raise
+
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.replan_group", shared=False
+    )
+    def replan_group(group: dict[str, Any]) -> dict[str, Any]:
+        """One contention group settled (no database: pure, safe to redo)."""
+        from solver.org import settle_group
+        from solver.org_format import settled_to_json, work_from_json
+
+        return settled_to_json(settle_group(work_from_json(group)))
+
+    @celery.task(  # type: ignore[untyped-decorator,unused-ignore]
+        name="lti_pathing.replan_store", shared=False
+    )
+    def replan_store(
+        groups: list[dict[str, Any]], job_id: int, ideals: list[dict[str, Any]]
+    ) -> None:
+        """The settled groups merged and every plan stored (with the job's `done`)."""
+        try:
+            work.settle(app, job_id, ideals, groups)
         except Exception as error:
             work.fail(app, job_id, f"re-plan failed: {type(error).__name__}: {error}")
             raise
@@ -289,6 +323,28 @@ def _start_chord(celery: Celery, app: Flask, job_id: int, delivery: str) -> None
         "lti_pathing.replan_settle", (job_id,), soft_time_limit=soft, time_limit=hard
     )
     chord(header)(body)  # an empty header runs the body at once
+
+
+def _group_chord(
+    celery: Celery,
+    app: Flask,
+    job_id: int,
+    ideals: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+) -> None:
+    """Each contention group on any worker, then the merge and the storing (run on a worker)."""
+    from celery import chord
+
+    header = []
+    for group in groups:
+        soft, hard = time_limits(app, "group", len(group["plans"]))
+        header.append(celery.signature("lti_pathing.replan_group", (group,),
+                                       soft_time_limit=soft, time_limit=hard))  # fmt: skip
+    soft, hard = time_limits(app, "settle", sum(len(g["plans"]) for g in groups))
+    body = celery.signature(
+        "lti_pathing.replan_store", (job_id, ideals), soft_time_limit=soft, time_limit=hard
+    )
+    chord(header)(body)
 
 
 def send_job(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> None:

@@ -209,17 +209,34 @@ def _replan(app: Flask, job_id: int) -> None:
     settle(app, job_id, ideals)
 
 
-def settle(app: Flask, job_id: int, ideals: list[dict[str, Any]]) -> None:
-    """The re-plan's ledger, repair and storing, in one transaction with the job's `done`."""
+def settle(
+    app: Flask,
+    job_id: int,
+    ideals: list[dict[str, Any]],
+    groups: list[dict[str, Any]] | None = None,
+) -> None:
+    """The re-plan's sharing and storing, in one transaction with the job's `done`.
+
+    `groups`: contention groups settled on workers (`group_works`); otherwise settled here.
+    """
     from lti_pathing.services.replan import ReplanService
 
     progress(app, job_id, 95, "sharing mentors and seats")
 
     def attempt() -> None:
         with transaction(app) as session:
-            ReplanService.for_job(session, app, job_id).settle_and_store(ideals)
+            ReplanService.for_job(session, app, job_id).settle_and_store(ideals, groups)
 
     retry_locked(attempt)
+
+
+def group_works(app: Flask, job_id: int, ideals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The re-plan's contention groups, each a task's work (read only: no transaction kept)."""
+    from lti_pathing.services.replan import ReplanService
+
+    progress(app, job_id, 92, "sharing mentors and seats")
+    with transaction(app) as session:
+        return ReplanService.for_job(session, app, job_id).group_works(ideals)
 
 
 def _sync(app: Flask, job_id: int) -> None:

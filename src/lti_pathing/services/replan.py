@@ -1,10 +1,12 @@
 """Organisation (or team) re-plan: per-learner solves in parallel, then a ledger and a repair.
 
 1. `ideal_chunk`: each learner of a chunk planned alone, all shared capacity free (any worker).
-2. `settle_and_store`: the solver's team settle step (`solver.team.settle`) books the ideal plans
-   in a capacity ledger, re-solves the learners who lost a mentor or seat and repairs them jointly;
-   then plans are stored. Approved and submitted plans are never replaced: a changed plan becomes
-   a proposal (status `proposed`, `replaces_id` set) that a manager accepts.
+2. `settle_and_store`: the solver's organisation settle (`solver.org.settle_organisation`) splits
+   the learners who contend for over-booked mentors and seats into groups, settles each group
+   under the job's sharing policy (ledger, then price and branch) and reports the organisation's
+   bound and who lost what to sharing; then plans are stored. Approved and submitted plans are
+   never replaced: a changed plan becomes a proposal (status `proposed`, `replaces_id` set) that
+   a manager accepts.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_pathing.errors import LtiPathingError
+from lti_pathing.errors import Invalid, LtiPathingError
 from lti_pathing.models import Job, Person, Plan, PlanStatus, Tenant
 from lti_pathing.services.plan_life import HELD, OPEN_DRAFTS
 from lti_pathing.services.planning import Calendar, Limits, PlanningService, PlanSettings
@@ -26,13 +29,24 @@ from lti_pathing.services.planning.catalog import CatalogLoader
 from lti_pathing.services.planning.request import BuiltRequest, Subject
 from lti_pathing.services.planning.store import PlanWriter, items_key, plan_items_key
 from solver.instance import PlanRequest
+from solver.org import (
+    OrgSettled,
+    merge,
+    open_gap,
+    plan_alone,
+    settle_group,
+    settle_organisation,
+    split_organisation,
+)
+from solver.org_format import plans_from_json, plans_to_json, settled_from_json, work_to_json
+from solver.org_policy import POLICIES
 from solver.response import open_gap_to_json
 from solver.solution import LearnerPlan, OpenGap, PlanItem
 
-if TYPE_CHECKING:
-    from solver.team import Ideal
-
 EXPLAIN_SHARE = 0.15  # of a learner's solve limit, for explaining what stays open
+SETTLE_S_PER_LEARNER = 0.1  # a contending learner's share of the settle step's time
+SHARING_POLICIES = POLICIES  # policy -> what it means, for forms and the API
+LOSSES_SHOWN = 200  # learners who lost closure to sharing, listed in the job's result
 
 
 def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
@@ -41,15 +55,11 @@ def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(items[start : start + size])
 
 
-def _items(plan: Sequence[Any]) -> list[list[Any]]:
-    return [[i.activity, i.start_week, i.end_week, i.mentor] for i in plan]
-
-
 def _settled(
     request: PlanRequest,
     built: BuiltRequest,
     found: dict[str, list[PlanItem]],
-    ideal: Ideal,
+    alone: dict[str, list[PlanItem]],
     alone_gaps: dict[str, tuple[OpenGap, ...]],
 ) -> tuple[LearnerPlan, ...]:
     """Everyone's settled plan, with the open gaps explained for those who asked."""
@@ -61,7 +71,7 @@ def _settled(
         items = found.get(lr.id, [])
         gaps: tuple[OpenGap, ...] = ()
         if built.subjects[lr.id].settings.explain:
-            gaps = explain_shared(request, lr, items, ideal.plans[lr.id], alone_gaps.get(lr.id, ()))
+            gaps = explain_shared(request, lr, items, alone[lr.id], alone_gaps.get(lr.id, ()))
         out.append(learner_plan(request, lr, items, gaps))
     return tuple(out)
 
@@ -74,6 +84,74 @@ def _spans(marks: list[float]) -> list[float]:
 def _explain_until(limit: float) -> float:
     """When one learner's explanations must end: a share of the learner's solve limit."""
     return time.monotonic() + EXPLAIN_SHARE * limit
+
+
+def _bounds(
+    request: PlanRequest, plans: dict[str, list[PlanItem]], proven: dict[str, int]
+) -> dict[str, int]:
+    """Each learner's closure bound: proven alone, else all of their gap (never below the plan)."""
+    from solver.measure import learner_plan
+
+    out = {}
+    for lr in request.learners:
+        plan = learner_plan(request, lr, plans[lr.id])
+        out[lr.id] = max(plan.closure_milli, proven.get(lr.id, plan.max_closure_milli))
+    return out
+
+
+def _sharing(org: OrgSettled, built: BuiltRequest) -> dict[str, Any]:
+    """The price of sharing in the job's result: closure shared, alone, the bound; who lost what."""
+    person = {lid: subject.person for lid, subject in built.subjects.items()}
+    return {
+        "closure": org.closure_milli / 1000,
+        "closure_alone": org.alone_milli / 1000,  # each learner planned alone
+        "closure_bound": org.bound_milli / 1000,  # the organisation's (Lagrangian) bound
+        "policy": org.policy,
+        "policy_text": POLICIES[org.policy],
+        "groups": org.stats,
+        "losses": [
+            {
+                **loss.to_json(),
+                "person_id": person[loss.learner].id,
+                "name": person[loss.learner].name,
+                "holders": [person[h].name for h in loss.holders],
+            }
+            for loss in org.losses[:LOSSES_SHOWN]
+        ],
+        "losers": len(org.losses),
+    }
+
+
+@dataclass
+class _Alone:
+    """What the chunks found: plans made alone, their bounds and explained gaps, who was skipped."""
+
+    plans: dict[str, list[PlanItem]] = field(default_factory=dict)
+    bounds: dict[str, int] = field(default_factory=dict)
+    open_gaps: dict[str, tuple[OpenGap, ...]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    proven: bool = True
+
+    @classmethod
+    def gather(cls, ideals: Sequence[dict[str, Any]]) -> _Alone:
+        """The chunks' results together."""
+        out = cls()
+        for part in ideals:
+            out.skipped.update(part["skipped"])
+            for lid, gaps in part.get("open_gaps", {}).items():
+                out.open_gaps[lid] = tuple(OpenGap(**g) for g in gaps)
+            out.proven = out.proven and part["proven"]
+            out.bounds.update(part.get("bounds", {}))
+            out.plans.update(plans_from_json(part["plans"]))
+        return out
+
+    def people(self, job: Job) -> list[int]:
+        """The job's people the chunks did not skip."""
+        return [p for p in job.params["person_ids"] if str(p) not in self.skipped]
+
+    def plans_for(self, request: PlanRequest) -> dict[str, list[PlanItem]]:
+        """Each learner's plan made alone (none for someone the chunks did not see)."""
+        return {lr.id: self.plans.get(lr.id, []) for lr in request.learners}
 
 
 class ReplanService(PlanningService):
@@ -196,13 +274,12 @@ class ReplanService(PlanningService):
         explanations (`settle_and_store` adapts them to the shared plan without solving again).
         """
         from solver.explain import explain_alone
-        from solver.team import ideal_plans
 
         built, request, skipped = self._build(person_ids, CatalogLoader(self.session, self.tenant))
         if built is None or request is None:
-            return {"plans": {}, "bound_milli": 0, "proven": True, "skipped": skipped}
+            return {"plans": {}, "bounds": {}, "bound_milli": 0, "proven": True, "skipped": skipped}
         limit = self.limits.quick_time_limit_s
-        ideal = ideal_plans(request, time.monotonic() + limit * len(request.learners))
+        ideal = plan_alone(request, limit * len(request.learners))
         gaps = {
             lr.id: [
                 open_gap_to_json(g)
@@ -210,69 +287,70 @@ class ReplanService(PlanningService):
             ]
             for lr in request.learners
             if built.subjects[lr.id].settings.explain
+            and open_gap(request, lr, ideal.plans[lr.id])  # nothing to explain otherwise
         }
         return {
-            "plans": {lid: _items(items) for lid, items in ideal.plans.items()},
+            "plans": plans_to_json(ideal.plans),
             "open_gaps": {lid: g for lid, g in gaps.items() if g},
-            "bound_milli": ideal.bound_milli,
+            "bounds": ideal.bounds,
+            "bound_milli": sum(ideal.bounds.values()),
             "proven": ideal.proven,
             "skipped": skipped,
         }
 
     # --- phase 2 and 3 ----------------------------------------------------------------------
-    def settle_and_store(self, ideals: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        """Ledger and repair over everyone, then store drafts and proposals; completes the job."""
+    def group_works(self, ideals: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The settle step's contention groups as JSON work (Celery settles each on a worker)."""
+        alone = _Alone.gather(ideals)
+        built, request, _ = self._build(alone.people(self.job), self._loader())
+        if built is None or request is None:
+            return []
+        plans = alone.plans_for(request)
+        _, works = split_organisation(
+            request, plans, _bounds(request, plans, alone.bounds), SETTLE_S_PER_LEARNER,
+            self.policy,
+        )  # fmt: skip
+        return [work_to_json(work) for work in works]
+
+    def settle_and_store(
+        self,
+        ideals: Sequence[dict[str, Any]],
+        groups: Sequence[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Settle everyone's plans together, store drafts and proposals; completes the job.
+
+        `groups`: the contention groups already settled elsewhere (`group_works`, then
+        `solver.org.settle_group` on workers); without them every group is settled here.
+        """
         from lti_pathing.jobs.work import complete
-        from solver.measure import learner_plan
         from solver.response import response_to_json
         from solver.solution import PlanResponse
-        from solver.team import Ideal, settle
 
         if self.job.status.value == "done":
             return dict(self.job.result or {})
-        skipped: dict[str, str] = {}
-        plans: dict[str, list[PlanItem]] = {}
-        alone_gaps: dict[str, tuple[OpenGap, ...]] = {}
-        ideal = Ideal({}, 0, True)
-        for part in ideals:
-            skipped.update(part["skipped"])
-            for lid, gaps in part.get("open_gaps", {}).items():
-                alone_gaps[lid] = tuple(OpenGap(**g) for g in gaps)
-            ideal.bound_milli += part["bound_milli"]
-            ideal.proven = ideal.proven and part["proven"]
-            for lid, items in part["plans"].items():
-                plans[lid] = [PlanItem(a, s, e, m) for a, s, e, m in items]
-        people = [p for p in self.job.params["person_ids"] if str(p) not in skipped]
+        alone = _Alone.gather(ideals)
+        skipped = dict(alone.skipped)
         marks = [time.monotonic()]
-        built, request, more = self._build(people, CatalogLoader(self.session, self.tenant))
+        built, request, more = self._build(alone.people(self.job), self._loader())
         marks.append(time.monotonic())
         skipped.update(more)
         stored: list[int] = []
         counts = {"drafts": 0, "proposals": 0, "unchanged": 0}
-        closure = alone = 0.0
+        sharing: dict[str, Any] = {"closure": 0.0, "closure_alone": 0.0, "closure_bound": 0.0}
         if built is not None and request is not None:
-            ideal.plans = {lr.id: plans.get(lr.id, []) for lr in request.learners}
-            limit = self.limits.time_limit_s
-            now = time.monotonic()
-            ledger_end = now + max(limit, 0.05 * len(request.learners))
-            result, stats = settle(request, ideal, ledger_end, ledger_end + limit)
+            plans = alone.plans_for(request)
+            org = self._settle(request, plans, _bounds(request, plans, alone.bounds),
+                               alone.proven, groups)  # fmt: skip
+            alone_gaps = alone.open_gaps
             marks.append(time.monotonic())
-            found = result.plans or {}
             answer = response_to_json(
                 PlanResponse(
-                    result.status, _settled(request, built, found, ideal, alone_gaps), stats
+                    org.status, _settled(request, built, org.plans, plans, alone_gaps), org.stats
                 )
             )
-            alone = (
-                sum(
-                    learner_plan(request, lr, ideal.plans[lr.id]).closure_milli
-                    for lr in request.learners
-                )
-                / 1000
-            )
+            sharing = _sharing(org, built)
             writer = PlanWriter(self.session, self.tenant, self.clock(), answer.get("stats"))
             for lp in answer["plans"]:
-                closure += lp["closure"]
                 plan_id = self._store(writer, built, answer["status"], lp, counts)
                 if plan_id is not None:
                     stored.append(plan_id)
@@ -281,10 +359,8 @@ class ReplanService(PlanningService):
             "plan_ids": stored,
             **counts,
             "skipped": skipped,
-            "closure": closure,
-            "closure_alone": alone,  # each learner planned alone: the price of sharing
-            "closure_bound": ideal.bound_milli / 1000,
-            # Where the settle step's time went: loading people, ledger and repair, storing.
+            **sharing,
+            # Where the settle step's time went: loading people, sharing, storing.
             "seconds": dict(zip(("build", "settle", "store"), _spans(marks), strict=False)),
         }
         complete(
@@ -295,6 +371,47 @@ class ReplanService(PlanningService):
             f"{counts['unchanged']} unchanged, {len(skipped)} skipped",
         )
         return out
+
+    def _loader(self) -> CatalogLoader:
+        return CatalogLoader(self.session, self.tenant)
+
+    def _settle(
+        self,
+        request: PlanRequest,
+        plans: dict[str, list[PlanItem]],
+        bounds: dict[str, int],
+        proven: bool,
+        groups: Sequence[dict[str, Any]] | None,
+    ) -> OrgSettled:
+        """Settle every group here, or merge the groups settled on workers.
+
+        A group whose learners changed since it was sent (someone became unplannable between
+        the two builds) is settled here again.
+        """
+        policy = self.policy
+        if groups is None:
+            return settle_organisation(
+                request, plans, bounds, SETTLE_S_PER_LEARNER, policy, proven=proven
+            )
+        settled, works = split_organisation(request, plans, bounds, SETTLE_S_PER_LEARNER, policy)
+        found = {frozenset(g.plans): g for g in map(settled_from_json, groups)}
+        done = [found.get(frozenset(w.plans)) or settle_group(w) for w in works]
+        return merge(request, plans, bounds, settled, works, done, policy, proven)
+
+    @staticmethod
+    def checked_policy(policy: str) -> str:
+        """The sharing policy if it is one we know; Invalid (listing the choices) if not."""
+        if policy not in POLICIES:
+            raise Invalid(
+                "Unknown sharing policy.",
+                {"policy": [f"one of: {', '.join(POLICIES)} (not {policy!r})"]},
+            )
+        return policy
+
+    @property
+    def policy(self) -> str:
+        """The job's sharing policy (total readiness unless the admin chose another)."""
+        return str(self.job.params.get("policy") or "total")
 
     def _store(
         self,

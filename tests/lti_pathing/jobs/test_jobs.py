@@ -84,6 +84,9 @@ def test_in_process_jobs_run_on_threads_and_record_progress(
     explained = open_gaps(app, job_id)
     assert state["steps_done"] == 2  # four people in chunks of two
     assert set(state["result"]["seconds"]) == {"build", "settle", "store"}
+    result = state["result"]
+    assert result["closure"] <= result["closure_bound"] <= result["closure_alone"]
+    assert result["policy"] == "total" and result["losers"] == len(result["losses"])
     assert hurried in state["result"]["plan_ids"]  # the open draft was re-generated ...
     assert explained[HURRIED]  # ... keeping its deadline: some gaps stay open, each explained
     for gaps in explained.values():
@@ -253,3 +256,29 @@ def test_a_team_plan_on_a_celery_worker_proposes_what_the_in_process_run_does(
 
     assert people(state["result"]) == people(mine["result"])
     assert state["result"]["contended"] == mine["result"]["contended"]
+
+
+@pytest.mark.integration
+def test_a_contention_group_settled_on_a_celery_worker_matches_one_settled_here(
+    database_file: Path, workers: Workers, redis_url: str, tmp_path: Path
+) -> None:
+    """The settle step's chord sends each group as JSON; a worker settles it like this process."""
+    import time as clock
+
+    from lti_pathing.jobs.celery_app import celery_for
+    from solver.org import split_organisation
+    from solver.org_format import settled_from_json, work_to_json
+    from solver.team import ideal_plans
+    from tests.solver.test_org import _scarce_mentor
+
+    request = _scarce_mentor()
+    ideal = ideal_plans(request, clock.monotonic() + 10, None, 1.0)
+    _, works = split_organisation(request, ideal.plans, ideal.bounds, 2.0, "furthest")
+    assert len(works) == 1
+    app = make_app(database_file, tmp_path, redis_url)
+    workers.start(concurrency=1)
+    sent = celery_for(app).send_task("lti_pathing.replan_group", (work_to_json(works[0]),))
+    got = settled_from_json(sent.get(timeout=120))
+    assert [i.activity for i in got.plans["ben"]] == ["coaching"]  # ben is furthest from ready
+    assert got.plans["ana"] == []
+    assert got.bound_milli == 5000  # the policy's weighted closure: ben's weight 5 times 1 level

@@ -11,6 +11,7 @@ from lti_pathing.auth import require
 from lti_pathing.jobs import JobService
 from lti_pathing.models import Job, JobKind, Person
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.replan import SHARING_POLICIES
 from lti_pathing.web.admin.context import admin_context
 
 bp = Blueprint("replans", __name__, url_prefix="/replans")
@@ -36,7 +37,9 @@ def index() -> str:
         .order_by(Person.name)
     ).all()
     chunk = int(current_app.config["REPLAN_CHUNK"])
-    return render_template("admin/replans.html", runs=runs, managers=managers, chunk=chunk)
+    return render_template(
+        "admin/replans.html", runs=runs, managers=managers, chunk=chunk, policies=SHARING_POLICIES
+    )
 
 
 @bp.post("/")
@@ -48,7 +51,10 @@ def start() -> Response:
     if request.form.get("manager"):
         person = ctx.service(TenantService).get(Person, int(request.form["manager"]))
         manager_id = person.id
-    job = jobs.enqueue_replan(ctx.session, ctx.tenant, manager_id, ctx.actor.person_id)
+    policy = request.form.get("policy") or "total"
+    job = jobs.enqueue_replan(
+        ctx.session, ctx.tenant, manager_id, ctx.actor.person_id, policy=policy
+    )
     count = len(job.params["person_ids"])
     flash(
         f"Re-plan {job.id} started for {count} person(s); approved plans get proposals.", "success"

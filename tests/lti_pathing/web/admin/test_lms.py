@@ -221,8 +221,12 @@ def test_the_api_starts_a_sync_and_a_replan_and_reports_their_progress(
     assert again.get_json()["id"] == job["id"]
     missing = client.post("/api/v1/lms/sync", json={"people": ["nobody"]}, headers=auth)
     assert missing.status_code == 404 and "nobody" in missing.get_json()["message"]
-    replan = client.post("/api/v1/replans", json={}, headers=auth)
+    refused = client.post("/api/v1/replans", json={"policy": "seniority"}, headers=auth)
+    assert refused.status_code == 422 and "policy" in refused.get_json()["errors"]
+    replan = client.post("/api/v1/replans", json={"policy": "deadline"}, headers=auth)
     assert replan.status_code == 202 and replan.get_json()["kind"] == "replan"
+    started = session.get(Job, replan.get_json()["id"])
+    assert started is not None and started.params["policy"] == "deadline"
     polled = client.get(f"/api/v1/jobs/{replan.get_json()['id']}", headers=auth)
     assert polled.status_code == 200 and polled.get_json()["progress"] == 0
     assert client.post("/api/v1/lms/sync", json={}).status_code == 401
