@@ -9,7 +9,7 @@ from flask import g, request
 
 from lti_pathing import db, jobs
 from lti_pathing.errors import Invalid
-from lti_pathing.models import Activity, Person, PlanStatus, Tenant
+from lti_pathing.models import Activity, Person, Plan, PlanStatus, Tenant
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.planning.choices import ChoiceService
 from lti_pathing.services.scales import ScaleService
@@ -22,7 +22,11 @@ MAX_FIND = 200
 
 def last_settings(tenant: Tenant, person_id: int) -> PlanSettings | None:
     """The settings the person last planned with (a newer version's over the plan in effect)."""
-    current, alongside = plan_jobs.plans_shown(db.session(), tenant, person_id)
+    return settings_of(*plan_jobs.plans_shown(db.session(), tenant, person_id))
+
+
+def settings_of(current: Plan | None, alongside: Plan | None) -> PlanSettings | None:
+    """The settings of the newest of the plans shown (what `last_settings` reads)."""
     newest = alongside or current
     return PlanSettings.from_json(newest.settings or {}) if newest is not None else None
 
