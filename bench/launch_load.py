@@ -287,10 +287,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--plans", type=int, default=20, help="learners given a plan first")
     parser.add_argument("--cache-url", default=None, help="Redis URL (default: file cache)")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR (kept: logs, databases)")
     args = parser.parse_args()
     user_counts = [int(u) for u in args.users.split(",")]
-    with tempfile.TemporaryDirectory(prefix="lti-pathing-launch-") as tmp, ExitStack() as stack:
-        folder = Path(tmp)
+    with ExitStack() as stack:
+        if args.keep:
+            folder = Path(args.keep)
+            folder.mkdir(parents=True)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lti-launch-")))
         tools = [
             Tool("baseline", export_source(args.baseline, folder / "baseline"), "bench-baseline"),
             Tool("current", export_source(None, folder / "current"), "bench-current"),
