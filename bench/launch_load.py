@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -37,11 +38,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
@@ -64,6 +67,7 @@ class Tool:
     src: Path
     client_id: str
     port: int = field(default_factory=free_port)
+    pid: int = 0  # gunicorn's master (`serve` execs it)
 
     @property
     def url(self) -> str:
@@ -149,11 +153,17 @@ with app.app_context(), transaction(app) as session:
 
 def serve_platform(argv: list[str]) -> None:
     """Child process: the development LMS with one client per tool copy, until killed."""
+    # Imported here: only this child process imports the tool's code (PYTHONPATH names it).
     from werkzeug.serving import make_server
 
     from lti_pathing.devplatform import create_platform_app
-    from lti_pathing.devplatform.config import ROLE_SETS, Client, PlatformConfig, PlatformPerson
-    from lti_pathing.devplatform.config import ToolUrls
+    from lti_pathing.devplatform.config import (
+        ROLE_SETS,
+        Client,
+        PlatformConfig,
+        PlatformPerson,
+        ToolUrls,
+    )
 
     spec = json.loads(Path(argv[0]).read_text())
     roles = ROLE_SETS["moodle"]["student"]
@@ -181,8 +191,8 @@ register_with_tool(create_app(), config, "TENANT")
 
 
 @contextmanager
-def process(argv: list[str], env: dict[str, str], log: Path, ready: str) -> Iterator[None]:
-    """A child process, up once `ready` answers, terminated when the block ends."""
+def process(argv: list[str], env: dict[str, str], log: Path, ready: str) -> Iterator[int]:
+    """A child process, up once `ready` answers (its pid), terminated when the block ends."""
     with open(log, "wb") as out:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -196,31 +206,75 @@ def process(argv: list[str], env: dict[str, str], log: Path, ready: str) -> Iter
                     raise SystemExit(f"{argv[:4]} stopped; see {log}")
             else:
                 raise SystemExit(f"{ready} did not answer; see {log}")
-            yield
+            yield proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=30)
 
 
+def cpu_seconds(master: int) -> float:
+    """CPU time used so far by a gunicorn master and its workers (user + system), Linux only.
+
+    CPU time per request hardly depends on what else runs on the machine, unlike latency:
+    it is the benchmark's steadiest measure of what a request costs the tool.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(entry.name) == master or int(fields[1]) == master:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class Learner:
-    """One browser: signed in at the LMS as `sub`, launching the tool from the course link."""
+    """One browser: signed in at the LMS as `sub`, launching the tool from the course link.
+
+    Redirects are followed by hand so the time spent waiting on the tool (login, launch,
+    landing page) is told apart from the time spent on the LMS (its launch link, its
+    authorization endpoint), which runs on the same machine.
+    """
 
     FORM = re.compile(r'<form[^>]*action="([^"]*)"')
     FIELD = re.compile(r'<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"')
 
     def __init__(self, platform: str, sub: str, link: str) -> None:
         self.http = requests.Session()
-        self.platform, self.link = platform, link
-        self.http.get(f"{platform}/as/{sub}", timeout=60).raise_for_status()
+        self.platform, self.link, self.sub = platform, link, sub
+        self.tool_seconds: list[float] = []  # per launch: the tool's share of its latency
+
+    def sign_in(self) -> Learner:
+        """Sign in at the LMS (once per browser)."""
+        self.http.get(f"{self.platform}/as/{self.sub}", timeout=60).raise_for_status()
+        return self
+
+    def _get(self, url: str) -> tuple[requests.Response, float]:
+        started = time.perf_counter()
+        answer = self.http.get(url, timeout=60, allow_redirects=False)
+        return answer, time.perf_counter() - started
 
     def launch(self) -> bool:
         """Open the tool from the course; True when the landing page came back."""
-        page = self.http.get(f"{self.platform}/launch/{self.link}", timeout=60)
+        link, _ = self._get(f"{self.platform}/launch/{self.link}")
+        login, tool = self._get(link.headers.get("Location", ""))
+        page, _ = self._get(login.headers.get("Location", ""))
         action = self.FORM.search(page.text)
         if page.status_code != 200 or action is None:
             return False
         fields = {unescape(k): unescape(v) for k, v in self.FIELD.findall(page.text)}
-        landing = self.http.post(unescape(action.group(1)), data=fields, timeout=60)
+        started = time.perf_counter()
+        posted = self.http.post(
+            unescape(action.group(1)), data=fields, timeout=60, allow_redirects=False
+        )
+        tool += time.perf_counter() - started
+        location = posted.headers.get("Location", "")
+        landing, took = self._get(urljoin(posted.url, location))
+        self.tool_seconds.append(tool + took)
         return landing.status_code == 200 and "/me/plan" in landing.text
 
     def plan_page(self, tool: str) -> bool:
@@ -270,7 +324,10 @@ def merged(phases: list[Phase]) -> Phase:
 
 def learners_for(platform: str, link: str, subs: list[str], users: int) -> list[Learner]:
     """`users` browsers signed in at the LMS, spread over `subs`."""
-    return [Learner(platform, subs[i % len(subs)], link) for i in range(users)]
+    crowd = [Learner(platform, subs[i % len(subs)], link) for i in range(users)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(Learner.sign_in, crowd))
+    return crowd
 
 
 def main() -> None:
@@ -285,7 +342,7 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git revision to compare with")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
-    parser.add_argument("--plans", type=int, default=20, help="learners given a plan first")
+    parser.add_argument("--plans", type=int, default=8, help="learners given a plan first")
     parser.add_argument("--cache-url", default=None, help="Redis URL (default: file cache)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR (kept: logs, databases)")
     args = parser.parse_args()
@@ -305,6 +362,7 @@ def main() -> None:
         spec = prepare(tools[1], envs["current"], args.plans)
         for tool in tools[:1]:  # the same data for both; the schema is the same
             shutil.copy(folder / "current.sqlite3", folder / f"{tool.name}.sqlite3")
+        # Imported here: any copy's key maker will do, and the module needs no app.
         from lti_pathing.devplatform.config import generate_private_key
 
         port = free_port()
@@ -323,7 +381,7 @@ def main() -> None:
             platform + "/",
         ))  # fmt: skip
         for tool in tools:
-            stack.enter_context(process(
+            tool.pid = stack.enter_context(process(
                 [*CLI, "serve", "--bind", f"127.0.0.1:{tool.port}", "--workers", str(args.workers),
                  "--threads", str(args.threads)],
                 envs[tool.name], folder / f"{tool.name}.log", tool.url + "/healthz",
@@ -331,6 +389,8 @@ def main() -> None:
         links = {c: f"link-{i + 1}" for i, c in enumerate(t.client_id for t in tools)}
         subs = [sub for sub, _ in spec["people"]]
         results: dict[tuple[str, int, str], list[Phase]] = {}
+        shares: dict[tuple[str, int, str], list[float]] = {}
+        cpu: dict[tuple[str, int, str], list[float]] = {}
         for users in user_counts:
             for round_no in range(args.rounds):
                 for tool in tools:
@@ -339,22 +399,31 @@ def main() -> None:
                     crowd = learners_for(platform, link, subs, users)
                     run_phase(crowd[:4], 2, "warm-up", Learner.launch)
                     key = (tool.name, users, "launch")
-                    results.setdefault(key, []).append(
-                        run_phase(crowd, args.seconds, "launch", Learner.launch)
-                    )
+                    for learner in crowd:
+                        learner.tool_seconds.clear()
+                    used = cpu_seconds(tool.pid)
+                    phase = run_phase(crowd, args.seconds, "launch", Learner.launch)
+                    cpu.setdefault(key, []).append(cpu_seconds(tool.pid) - used)
+                    results.setdefault(key, []).append(phase)
+                    shares.setdefault(key, []).extend(t for c in crowd for t in c.tool_seconds)
                     planned = learners_for(platform, link, spec["planned"], users)
-                    for learner in planned:
-                        learner.launch()
+                    with ThreadPoolExecutor(8) as pool:  # signed in to the tool by a launch
+                        assert all(pool.map(Learner.launch, planned)), "a launch failed"
                     key = (tool.name, users, "plan")
-                    results.setdefault(key, []).append(run_phase(
+                    used = cpu_seconds(tool.pid)
+                    phase = run_phase(
                         planned, args.seconds, "plan page",
                         lambda learner, url=tool.url: learner.plan_page(url),
-                    ))  # fmt: skip
-        report(results, tools, user_counts, args)
+                    )  # fmt: skip
+                    cpu.setdefault(key, []).append(cpu_seconds(tool.pid) - used)
+                    results.setdefault(key, []).append(phase)
+        report(results, shares, tools, user_counts, args)
+        report_cpu(results, cpu, tools, user_counts, args.workers)
 
 
 def report(
     results: dict[tuple[str, int, str], list[Phase]],
+    shares: dict[tuple[str, int, str], list[float]],
     tools: list[Tool],
     user_counts: list[int],
     args: argparse.Namespace,
@@ -376,7 +445,43 @@ def report(
             base.name = f"{label}, {users} users, base"
             new.name = f"{label}, {users} users, now"
             print(base.row(None))
-            print(new.row(base).replace("req/s", f"{kind}s/s"))
+            print(new.row(base).replace("req/s", "per s"))
+    print("\nthe tool's share of a launch (login + launch + landing page; the rest is the LMS)")
+    for users in user_counts:
+        base = sorted(shares[(tools[0].name, users, "launch")]) or [0.0]
+        new = sorted(shares[(tools[1].name, users, "launch")]) or [0.0]
+        p50 = statistics.median(new) / statistics.median(base)
+        p95 = new[int(0.95 * (len(new) - 1))] / base[int(0.95 * (len(base) - 1))]
+        print(
+            f"{users} users: base p50 {statistics.median(base) * 1000:.0f} ms, now "
+            f"{statistics.median(new) * 1000:.0f} ms (x{p50:.2f}); p95 x{p95:.2f}"
+        )
+
+
+def report_cpu(
+    results: dict[tuple[str, int, str], list[Phase]],
+    cpu: dict[tuple[str, int, str], list[float]],
+    tools: list[Tool],
+    user_counts: list[int],
+    workers: int,
+) -> None:
+    """CPU milliseconds the tool spent per launch and per page, and what that allows."""
+    cores = min(workers, os.cpu_count() or 1)
+    print(
+        f"\ntool CPU per launch / page (gunicorn master + workers); capacity: what {cores} "
+        "cores would serve, had the tool them to itself"
+    )
+    for users in user_counts:
+        for kind in ("launch", "plan"):
+            per = []
+            for tool in tools:
+                done = sum(len(p.latencies) + p.errors for p in results[(tool.name, users, kind)])
+                per.append(sum(cpu[(tool.name, users, kind)]) / max(done, 1))
+            print(
+                f"{kind:<7} {users:>4} users: base {per[0] * 1000:6.1f} ms, now "
+                f"{per[1] * 1000:6.1f} ms (x{per[0] / per[1]:.2f} per request); capacity "
+                f"{cores / per[0]:6.1f} -> {cores / per[1]:6.1f} per s"
+            )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ answers 503 with a page saying the tool is unavailable for a moment, and the cau
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -43,10 +44,16 @@ class ToolFileCache(FileSystemCache):
         self.sweep_seconds = sweep_seconds
         self._next_sweep = 0.0
 
-    def set(self, key: str, value: Any, timeout: int | None = None, **kwargs: Any) -> bool:
+    def set(
+        self,
+        key: str,
+        value: Any,
+        timeout: int | dt.timedelta | None = None,
+        mgmt_element: bool = False,
+    ) -> bool:
         """Store `value`; sweep expired entries first when a sweep is due."""
         self._sweep_if_due()
-        return bool(super().set(key, value, timeout, **kwargs))
+        return bool(super().set(key, value, timeout, mgmt_element))
 
     def _sweep_if_due(self) -> None:
         now = time.time()

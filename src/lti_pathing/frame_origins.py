@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,10 +84,8 @@ def frame_origins(session: Session, tenant_id: int | None) -> list[str]:
     if isinstance(cached, list):
         return [str(origin) for origin in cached]
     origins = origins_from_database(session, tenant_id)
-    try:
+    with suppress(redis.exceptions.RedisError):  # it answered a moment ago: next page retries
         cache.set(key, origins, timeout=TTL_SECONDS)
-    except redis.exceptions.RedisError:  # read a moment ago: the next page tries again
-        pass
     return origins
 
 
