@@ -28,12 +28,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from lti_pathing import auth, crypto, db, error_responses, health, input_guard, security
+    from lti_pathing import (
+        auth,
+        crypto,
+        db,
+        error_responses,
+        frame_origins,
+        health,
+        input_guard,
+        security,
+    )
     from lti_pathing import logging as app_logging
 
     app_logging.init_app(app)
     security.init_app(app)  # only the configured host answers; security headers on responses
     db.init_app(app)
+    frame_origins.init_app(app)  # cached frame-ancestors, forgotten when platforms change
     crypto.init_app(app)
     error_responses.init_app(app)
     auth.init_app(app)  # an ended session explains itself, also where a form post fails CSRF

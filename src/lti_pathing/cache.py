@@ -5,14 +5,22 @@ next request on another), so this is never a process dict: a file cache in the i
 default (one machine), Redis when `CACHE_URL` is set. Built on first use, like the crypto ring, so
 the instance folder is the one the app has when it serves, not when it was created.
 
+The file cache keeps no file count: cachelib's count is one more file read and written on every
+write (racy across processes), and past its threshold every write scans the whole folder, which a
+term-start launch storm reaches within the hour. Expired entries are swept instead, at most once
+per `SWEEP_SECONDS` across processes.
+
 Without the cache no launch can be checked: while Redis cannot be reached, a request that needs it
 answers 503 with a page saying the tool is unavailable for a moment, and the cause is logged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
 import redis
 from cachelib import BaseCache, FileSystemCache, RedisCache
@@ -25,6 +33,38 @@ log = logging.getLogger(__name__)
 EXTENSION = "lti_pathing.cache"
 KEY_PREFIX = "lti-pathing:"
 DEFAULT_TIMEOUT = 3600
+SWEEP_SECONDS = 300
+SWEEP_KEY = "file-cache-swept"
+
+
+class ToolFileCache(FileSystemCache):
+    """A file cache with no per-write file count; expired entries swept now and then."""
+
+    def __init__(self, folder: str, sweep_seconds: int = SWEEP_SECONDS) -> None:
+        super().__init__(folder, threshold=0, default_timeout=DEFAULT_TIMEOUT, mode=0o600)
+        self.sweep_seconds = sweep_seconds
+        self._next_sweep = 0.0
+
+    def set(
+        self,
+        key: str,
+        value: Any,
+        timeout: int | dt.timedelta | None = None,
+        mgmt_element: bool = False,
+    ) -> bool:
+        """Store `value`; sweep expired entries first when a sweep is due."""
+        self._sweep_if_due()
+        return bool(super().set(key, value, timeout, mgmt_element))
+
+    def _sweep_if_due(self) -> None:
+        now = time.time()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.sweep_seconds
+        # One process sweeps per period (the marker says another one just did).
+        if not self.has(SWEEP_KEY):
+            super().set(SWEEP_KEY, True, timeout=self.sweep_seconds)
+            self._remove_expired(now)
 
 
 def init_app(app: Flask) -> None:
@@ -52,9 +92,7 @@ def build(app: Flask) -> BaseCache:
         return RedisCache(host=client, key_prefix=KEY_PREFIX, default_timeout=DEFAULT_TIMEOUT)
     folder = Path(app.instance_path) / "cache"
     folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemCache(
-        str(folder), threshold=10000, default_timeout=DEFAULT_TIMEOUT, mode=0o600
-    )
+    return ToolFileCache(str(folder))
 
 
 def shared_cache(app: Flask | None = None) -> BaseCache:

@@ -35,6 +35,9 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_ATTEMPTS = 3
 
 
+APP_INFO = "lti_pathing.app"  # Session.info key: the app the session belongs to
+
+
 @dataclass
 class Database:
     """The engine and session factory attached to one app."""
@@ -81,7 +84,9 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
 def init_app(app: Flask) -> None:
     """Attach the engine and session factory; commit at the end of each successful request."""
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQLALCHEMY_ECHO"])
-    app.extensions[EXTENSION] = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    # Each session knows its app, so a commit outside a request can still reach the app's cache.
+    sessions = sessionmaker(engine, expire_on_commit=False, info={APP_INFO: app})
+    app.extensions[EXTENSION] = Database(engine, sessions)
     app.after_request(_commit_on_success)
     app.teardown_appcontext(_close_session)
     app.register_error_handler(OperationalError, _unavailable)

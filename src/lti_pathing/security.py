@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request, session, url_for
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from lti_pathing.errors import LtiPathingError
@@ -28,9 +27,6 @@ log = logging.getLogger(__name__)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 OPEN_ENDPOINTS = frozenset({"health.healthz", "health.readyz"})
 HSTS = "max-age=31536000"
-# Instructure-hosted Canvas frames tools from each school's own domain, which no registration
-# names (they all share the canvas.instructure.com issuers).
-CANVAS_CLOUD_ANCESTOR = "https://*.instructure.com"
 
 
 class UnknownHost(LtiPathingError):
@@ -81,38 +77,20 @@ def public_base_url() -> str:
     return public_url("home.index").rstrip("/")
 
 
-def _origin(url: str | None) -> str | None:
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
 def platform_origins() -> list[str]:
     """Origins that may frame the tool: the active registrations' and LMS connections'.
 
     Once someone is signed in, only their tenant's. A registration gives its issuer and login
     URL; an LMS connection gives the LMS's own address (a Canvas school on its own domain).
+    Cached in the shared cache (frame_origins.py).
     """
+    # Imported here: models and the cache import this module's neighbours at app creation.
     from lti_pathing import db
     from lti_pathing.auth import SESSION_KEY
-    from lti_pathing.models import LmsConnection, PlatformRegistration
+    from lti_pathing.frame_origins import frame_origins
 
     tenant_id = (session.get(SESSION_KEY) or {}).get("tenant_id")
-    registrations = select(PlatformRegistration.issuer, PlatformRegistration.auth_login_url).where(
-        PlatformRegistration.active.is_(True)
-    )
-    connections = select(LmsConnection.base_url).where(LmsConnection.active.is_(True))
-    if isinstance(tenant_id, int):
-        registrations = registrations.where(PlatformRegistration.tenant_id == tenant_id)
-        connections = connections.where(LmsConnection.tenant_id == tenant_id)
-    work = db.session()
-    urls = [url for row in work.execute(registrations) for url in row]
-    urls += list(work.scalars(connections))
-    origins = {origin for origin in map(_origin, urls) if origin}
-    if any(o.endswith(".instructure.com") for o in origins):
-        origins.add(CANVAS_CLOUD_ANCESTOR)
-    return sorted(origins)
+    return frame_origins(db.session(), tenant_id if isinstance(tenant_id, int) else None)
 
 
 def content_security_policy(ancestors: list[str], loopback: bool = False) -> str:

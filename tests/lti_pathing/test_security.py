@@ -171,3 +171,31 @@ def test_a_canvas_school_on_its_own_domain_frames_once_its_lms_is_connected(
     session.flush()
     ancestors = directives(app.test_client().get("/"))["frame-ancestors"].split()
     assert "https://canvas.school.example" in ancestors
+
+
+def test_framing_origins_follow_registrations_committed_after_they_were_cached(
+    app: Flask, registration: Any, platform_key: PlatformKey, make_tenant: Any
+) -> None:
+    from lti_pathing.db import transaction
+    from lti_pathing.lti.platforms import PlatformService
+    from lti_pathing.models import PlatformRegistration, Tenant
+
+    def ancestors(client: Any) -> list[str]:
+        return directives(client.get("/"))["frame-ancestors"].split()
+
+    anyone = app.test_client()
+    assert ancestors(anyone) == ["'self'", "http://127.0.0.1:8080"]  # now cached
+    other = make_tenant("other")
+    with transaction(app) as work:  # another tenant's platform, committed as the CLI does
+        register_platform(work, work.get_one(Tenant, other.id), None,
+                          issuer="https://lms.other.example", key_set_url="https://lms.other.example/jwks",
+                          auth_login_url="https://lms.other.example/auth")  # fmt: skip
+    assert ancestors(anyone) == ["'self'", "http://127.0.0.1:8080", "https://lms.other.example"]
+    platform = LaunchingPlatform(app.test_client(), platform_key)
+    assert platform.launch().status_code == 302
+    # Signed in to acme: only acme's platform, though the other tenant's is cached for anyone.
+    assert ancestors(platform.client) == ["'self'", "http://127.0.0.1:8080"]
+    with transaction(app) as work:  # acme's platform switched off
+        row = work.get_one(PlatformRegistration, registration.id)
+        PlatformService(work, work.get_one(Tenant, row.tenant_id)).set_platform_active(row, False)
+    assert ancestors(anyone) == ["'self'", "https://lms.other.example"]

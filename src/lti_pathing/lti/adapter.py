@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,6 +57,16 @@ HTTP_TIMEOUT_SECONDS = 10
 TOKEN_KEY_PREFIX = "lti-service-token:"
 KEY_SET_TTL_SECONDS = 3600
 REFETCH_KEY_PREFIX = "lti-key-set-refetched:"
+# One lock per platform key set URL: when the cached set expires during a launch storm, one
+# thread of the process fetches it and the others wait, then read what it cached.
+_KEY_SET_LOCKS: dict[str, threading.Lock] = {}
+_KEY_SET_LOCKS_GUARD = threading.Lock()
+
+
+def key_set_lock(url: str) -> threading.Lock:
+    """The lock of one key set URL in this process."""
+    with _KEY_SET_LOCKS_GUARD:
+        return _KEY_SET_LOCKS.setdefault(url, threading.Lock())
 
 
 class LtiRefused(LtiPathingError):
@@ -205,6 +216,12 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             return key
         except LtiException:
             raise LtiException(f"the platform's key set has no key {header['kid']!r}") from None
+
+    def fetch_public_key(self, key_set_url: str) -> Any:
+        """The platform's key set from the shared cache, else fetched: once per process at a
+        time, so a storm of launches meeting an expired set fetches it once per worker."""
+        with key_set_lock(key_set_url):
+            return super().fetch_public_key(key_set_url)
 
     def _refetch_key_set(self) -> bool:
         """Drop the cached platform JWKS (once a minute at most) so it is fetched again."""

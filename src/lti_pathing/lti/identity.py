@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from lti_pathing.errors import PermissionDenied
 from lti_pathing.models import Lms, LmsIdentity, Person, UnmatchedLaunch
@@ -85,17 +86,23 @@ class LaunchIdentityService(TenantService):
 
     def person_for(self, user: LaunchUser) -> Person:
         """The person this user is (created if new); refused when their record is retired."""
-        person = self.find(user) or self._unmatched(user)
+        recorded = self._recorded(user)  # most launches: one query, with the person
+        if recorded is not None:
+            person = recorded.person
+        else:
+            person = self._imported(user) or self._by_sis_id(user) or self._unmatched(user)
         if not person.active:
             raise PermissionDenied(
                 f"{person.name}'s lti-pathing record is retired; ask an administrator"
             )
-        self.link(person, user)
+        if recorded is None:
+            self.link(person, user)
         return person
 
     def find(self, user: LaunchUser) -> Person | None:
         """The person this LMS user is, by the keys above (never by e-mail); None if unknown."""
-        return self._recorded(user) or self._imported(user) or self._by_sis_id(user)
+        recorded = self._recorded(user)
+        return recorded.person if recorded else self._imported(user) or self._by_sis_id(user)
 
     def how_found(self, user: LaunchUser) -> str | None:
         """Which key finds this user ("linked", "LTI subject", "LMS user id", "SIS id")."""
@@ -121,15 +128,17 @@ class LaunchIdentityService(TenantService):
         )
         return found is not None
 
-    def _recorded(self, user: LaunchUser) -> Person | None:
-        identity = self.session.scalar(
-            self.scoped(LmsIdentity).where(
+    def _recorded(self, user: LaunchUser) -> LmsIdentity | None:
+        """The identity this registration recorded for the user, its person loaded with it."""
+        return self.session.scalar(
+            self.scoped(LmsIdentity)
+            .where(
                 LmsIdentity.issuer == user.issuer,
                 LmsIdentity.client_id == user.client_id,
                 LmsIdentity.subject == user.subject,
             )
+            .options(joinedload(LmsIdentity.person))
         )
-        return identity.person if identity is not None else None
 
     def _imported(self, user: LaunchUser) -> Person | None:
         identity = self._imported_subject(user) or self._imported_lms_id(user)

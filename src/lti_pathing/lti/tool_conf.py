@@ -79,6 +79,8 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
         self.signing_key = signing_key
         # A deployment the registration has not seen yet (recorded after the launch validates).
         self.pending_deployment: tuple[PlatformRegistration, str] | None = None
+        # An issuer's registrations, read once per request (a launch asks three times).
+        self._rows: dict[str, list[PlatformRegistration]] = {}
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         """Always False: every look-up goes through (issuer, client_id)."""
@@ -90,13 +92,7 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
 
     def registration_row(self, iss: str, client_id: str | None) -> PlatformRegistration:
         """The active registration for (iss, client_id); RegistrationError says why not."""
-        rows = list(
-            self.session.scalars(
-                select(PlatformRegistration)
-                .where(PlatformRegistration.issuer == iss)
-                .order_by(PlatformRegistration.id)
-            )
-        )
+        rows = self._registrations(iss)
         if not rows:
             raise RegistrationError(
                 f"unknown issuer {iss!r}: no platform is registered with it. {CHECK} "
@@ -119,6 +115,16 @@ class DatabaseToolConf(ToolConfAbstract[Request]):
                 f"the registration of client_id {row.client_id!r} for {iss!r} is disabled"
             )
         return row
+
+    def _registrations(self, iss: str) -> list[PlatformRegistration]:
+        if iss not in self._rows:
+            stmt = (
+                select(PlatformRegistration)
+                .where(PlatformRegistration.issuer == iss)
+                .order_by(PlatformRegistration.id)
+            )
+            self._rows[iss] = list(self.session.scalars(stmt))
+        return self._rows[iss]
 
     def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
         """The issuer's only registration (refused when it has several)."""

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_pathing.models import (
     Activity,
@@ -97,6 +98,7 @@ class PlanViewService(TenantService):
         response = plan.response or {}
         names = self._skill_names(response)
         target = {rs.skill_id for rs in plan.target_role.skills} if plan.target_role else set()
+        self._load_activities(plan)
         outcomes = self._outcomes([i.activity_id for i in plan.items])
         behind = {item.id for item in behind_schedule(plan, today)}  # the LMS sync's one rule
         rows: list[ItemRow] = []
@@ -142,6 +144,18 @@ class PlanViewService(TenantService):
         return Progress(
             len(done), len(rows), sum(r.late for r in rows), len(ahead), readiness_on, percent
         )
+
+    def _load_activities(self, plan: Plan) -> None:
+        """Every item's activity in one query (rows and progress read them item by item)."""
+        missing = [item for item in plan.items if "activity" in inspect(item).unloaded]
+        if not missing:
+            return
+        ids = {item.activity_id for item in missing}
+        found = {a.id: a for a in self.session.scalars(
+            self.scoped(Activity).where(Activity.id.in_(ids))
+        )}  # fmt: skip
+        for item in missing:
+            set_committed_value(item, "activity", found.get(item.activity_id))
 
     def _outcomes(self, activity_ids: list[int]) -> dict[int, list[ActivityOutcome]]:
         if not activity_ids:

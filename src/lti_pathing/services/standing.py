@@ -10,8 +10,10 @@ effect on their next click, not at the end of their session.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from lti_pathing.models import Person, PlatformRegistration, Tenant
@@ -31,10 +33,10 @@ class Standing:
     admin_roles: tuple[str, ...]
 
 
-def current_standing(
-    session: Session, tenant_id: int, person_id: int, registration_id: int | None
-) -> Standing | None:
-    """The person's standing in their tenant, or None when the record no longer exists."""
+@cache
+def _standing_statement() -> Select[Any]:
+    """The standing query, built once: every request runs it, and building it (an aliased
+    `Person`, two subqueries) cost more than running it."""
     report = aliased(Person)
     manages = exists().where(
         report.tenant_id == Person.tenant_id,
@@ -44,18 +46,26 @@ def current_standing(
     allowlist = (
         select(PlatformRegistration.admin_roles_text)
         .where(
-            PlatformRegistration.id == (registration_id or 0),
+            PlatformRegistration.id == bindparam("registration_id"),
             PlatformRegistration.tenant_id == Person.tenant_id,
             PlatformRegistration.active.is_(True),
         )
         .scalar_subquery()
     )
-    stmt = (
+    return (
         select(Person.name, Person.active, Tenant.active, Person.is_admin, manages, allowlist)
         .join(Tenant, Tenant.id == Person.tenant_id)
-        .where(Person.id == person_id, Person.tenant_id == tenant_id)
+        .where(Person.id == bindparam("person_id"), Person.tenant_id == bindparam("tenant_id"))
     )
-    row = session.execute(stmt).one_or_none()
+
+
+def current_standing(
+    session: Session, tenant_id: int, person_id: int, registration_id: int | None
+) -> Standing | None:
+    """The person's standing in their tenant, or None when the record no longer exists."""
+    params = {"tenant_id": tenant_id, "person_id": person_id,
+              "registration_id": registration_id or 0}  # fmt: skip
+    row = session.execute(_standing_statement(), params).one_or_none()
     if row is None:
         return None
     name, person_active, tenant_active, marked_admin, has_reports, roles_text = row

@@ -173,7 +173,7 @@ def _render_plan(person: Person, tenant: Any) -> str:
     approvals = service(ApprovalService, tenant)
     events = approvals.history(current) if current is not None else []
     decision = approvals.decision(current) if current is not None else None
-    settings = own_plan.last_settings(tenant, person.id)
+    settings = own_plan.settings_of(current, alongside)
     gantt = charts.gantt(view.rows, view.weeks, lambda w: week_date(view.plan, w)) if view else None
     return render_template(
         "learner/plan.html", person=person, view=view, events=events, job=job, gantt=gantt,

@@ -9,7 +9,7 @@ from flask import g, request
 
 from lti_pathing import db, jobs
 from lti_pathing.errors import Invalid
-from lti_pathing.models import Activity, Person, Tenant
+from lti_pathing.models import Activity, Person, Plan, Tenant
 from lti_pathing.services.plan_life import REGENERATED_IN_PLACE, current_plan, plans_shown
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.planning.choices import ChoiceService
@@ -21,7 +21,11 @@ MAX_FIND = 200
 
 def last_settings(tenant: Tenant, person_id: int) -> PlanSettings | None:
     """The settings the person last planned with (a newer version's over the plan in effect)."""
-    current, alongside = plans_shown(db.session(), tenant, person_id)
+    return settings_of(*plans_shown(db.session(), tenant, person_id))
+
+
+def settings_of(current: Plan | None, alongside: Plan | None) -> PlanSettings | None:
+    """The settings of the newest of the plans shown (what `last_settings` reads)."""
     newest = alongside or current
     return PlanSettings.from_json(newest.settings or {}) if newest is not None else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +47,7 @@ class PlatformServices:
         self.token_requests: list[dict[str, str]] = []
         self.bearers: list[str] = []
         self.jwks_fetches = 0
+        self.jwks_delay = 0.0  # seconds the key set takes to arrive (a slow platform)
         self.url = ""
         # NRPS pages by path (with query): (body, Link header); others get the Moodle page.
         self.nrps_pages: dict[str, tuple[Any, str]] = {}
@@ -71,6 +73,7 @@ class PlatformServices:
             def do_GET(self) -> None:
                 if self.path == "/jwks":
                     services.jwks_fetches += 1
+                    time.sleep(services.jwks_delay)
                     self._json(services.jwks)
                 elif self.path in services.nrps_pages:
                     services.bearers.append(self.headers.get("Authorization", ""))

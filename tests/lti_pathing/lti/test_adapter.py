@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from html import unescape
 from importlib import resources
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from lti_pathing.cache import shared_cache
 from lti_pathing.lti import adapter
 from lti_pathing.lti.keys import key_service
+from lti_pathing.lti.tool_conf import DatabaseToolConf
 from tests.lti_pathing.lti.conftest import PlatformServices
 from tests.lti_pathing.lti.launching import LaunchingPlatform, PlatformKey, register_platform
 from tests.lti_pathing.lti.test_launch import actor_of
@@ -159,3 +161,32 @@ def test_the_platform_key_set_is_fetched_cached_and_refetched_for_a_new_kid(
     platform_services.jwks = rotated.jwks()
     assert LaunchingPlatform(platform.client, rotated, client_id="c2").launch().status_code == 302
     assert platform_services.jwks_fetches == 2
+
+
+def test_a_storm_of_launches_meeting_an_expired_key_set_fetches_it_once(
+    app: Flask,
+    session: Session,
+    tenant: Any,
+    platform_key: PlatformKey,
+    platform_services: PlatformServices,
+) -> None:
+    url = platform_services.url + "/jwks"
+    register_platform(session, tenant, None, client_id="c3", key_set_url=url)
+    platform_services.jwks_delay = 0.3  # long enough for every launch to find the cache empty
+    found: list[Any] = []
+
+    def launch_needs_the_key_set() -> None:
+        with app.test_request_context("/lti/launch", method="POST"):
+            # Each thread its own launch; no database work (the test's one connection).
+            conf = DatabaseToolConf(session, key_service(session).signing_key)
+            launch = adapter.ToolMessageLaunch(adapter.lti_request(), conf)
+            launch.set_public_key_caching(adapter.data_storage(), adapter.KEY_SET_TTL_SECONDS)
+            found.append(launch.fetch_public_key(url))
+
+    storm = [threading.Thread(target=launch_needs_the_key_set) for _ in range(8)]
+    for thread in storm:
+        thread.start()
+    for thread in storm:
+        thread.join(timeout=30)
+    assert found == [platform_key.jwks()] * 8
+    assert platform_services.jwks_fetches == 1
