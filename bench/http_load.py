@@ -22,10 +22,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import requests
 from sqlalchemy import select
@@ -34,6 +35,8 @@ from lti_pathing import create_app
 from lti_pathing.auth import SESSION_KEY, Actor
 from lti_pathing.db import transaction
 from lti_pathing.models import Person, Tenant
+
+T = TypeVar("T")
 
 SECRET = "bench-http-load-" * 3
 CLI = str(Path(sys.executable).parent / "lti-pathing")
@@ -127,22 +130,18 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
         log.close()
 
 
-def load(
-    url: str, cookies: list[dict[str, object]], users: int, seconds: float, name: str
-) -> Phase:
-    """`users` clients loading /me/plan in a loop for `seconds`."""
+def run_phase(clients: Sequence[T], seconds: float, name: str, work: Callable[[T], Any]) -> Phase:
+    """Every client calls `work(client)` in a loop for `seconds`; latencies of the successes."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
 
-    def user(index: int) -> None:
-        http = requests.Session()
-        http.cookies.set("session", str(cookies[index % len(cookies)]["cookie"]))
+    def user(client: T) -> None:
         while time.perf_counter() < stop:
             started = time.perf_counter()
             try:
-                ok = http.get(url + "/me/plan", timeout=60).status_code == 200
+                ok = bool(work(client))
             except requests.RequestException:
                 ok = False
             took = time.perf_counter() - started
@@ -152,13 +151,30 @@ def load(
                 else:
                     errors[0] += 1
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    threads = [threading.Thread(target=user, args=(client,)) for client in clients]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return Phase(name, time.perf_counter() - began, latencies, errors[0])
+
+
+def load(
+    url: str, cookies: list[dict[str, object]], users: int, seconds: float, name: str
+) -> Phase:
+    """`users` clients loading /me/plan in a loop for `seconds`."""
+    sessions = []
+    for index in range(users):
+        http = requests.Session()
+        http.cookies.set("session", str(cookies[index % len(cookies)]["cookie"]))
+        sessions.append(http)
+    return run_phase(
+        sessions,
+        seconds,
+        name,
+        lambda http: http.get(url + "/me/plan", timeout=60).status_code == 200,
+    )
 
 
 def main() -> None:

@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +47,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from bench.http_load import Phase, free_port
+from bench.http_load import Phase, free_port, run_phase
 
 SECRET = "bench-launch-load-" * 3
 ENCRYPTION_KEY = "mVjNnGbd0zX8o7Q1Z0f4n2mC9S7r6n9bQKkqf3xS0aQ="
@@ -280,36 +279,6 @@ class Learner:
     def plan_page(self, tool: str) -> bool:
         """Load the plan page; True when it came back."""
         return self.http.get(f"{tool}/me/plan", timeout=60).status_code == 200
-
-
-def run_phase(learners: list[Learner], seconds: float, name: str, work: Any) -> Phase:
-    """Every learner calls `work(learner)` in a loop for `seconds`; latencies of the successes."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
-
-    def user(learner: Learner) -> None:
-        while time.perf_counter() < stop:
-            started = time.perf_counter()
-            try:
-                ok = bool(work(learner))
-            except requests.RequestException:
-                ok = False
-            took = time.perf_counter() - started
-            with lock:
-                if ok:
-                    latencies.append(took)
-                else:
-                    errors[0] += 1
-
-    threads = [threading.Thread(target=user, args=(learner,)) for learner in learners]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Phase(name, time.perf_counter() - began, latencies, errors[0])
 
 
 def merged(phases: list[Phase]) -> Phase:
