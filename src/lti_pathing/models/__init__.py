@@ -28,6 +28,7 @@ from lti_pathing.models.lti import (
     RegistrationInvite,
     ToolKey,
 )
+from lti_pathing.models.mentoring import BookingStatus, MentorBooking, MentorUnavailableWeek
 from lti_pathing.models.people import Lms, LmsIdentity, Mentor, Person
 from lti_pathing.models.plans import (
     AppendOnlyViolation,
@@ -47,6 +48,7 @@ from lti_pathing.models.roles import (
     Track,
 )
 from lti_pathing.models.skills import Skill, SkillCategory, SkillLevel
+from lti_pathing.models.team import ApprovalDelegation, TeamBudget
 from lti_pathing.models.tenancy import Tenant, UnmatchedLaunch
 from lti_pathing.models.tokens import ApiToken
 
@@ -59,6 +61,8 @@ __all__ = [
     "ActivitySkillPrereq",
     "ApiToken",
     "AppendOnlyViolation",
+    "ApprovalDelegation",
+    "BookingStatus",
     "CareerPath",
     "CheckIn",
     "Cohort",
@@ -82,6 +86,8 @@ __all__ = [
     "LmsSyncRun",
     "LtiContext",
     "Mentor",
+    "MentorBooking",
+    "MentorUnavailableWeek",
     "PathKind",
     "Person",
     "Plan",
@@ -98,6 +104,7 @@ __all__ = [
     "SkillCategory",
     "SkillLevel",
     "SyncStatus",
+    "TeamBudget",
     "Tenant",
     "ToolKey",
     "Track",

@@ -45,6 +45,8 @@ class Tenant(Versioned, Timestamped, Base):
     # equal to their employee id (`Person.external_id`): only when the organisation says its
     # LMS's SIS ids are its employee ids.
     match_sis_id: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A submitted plan waiting longer than this many days is escalated to L&D admins (None: never).
+    approval_limit_days: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
