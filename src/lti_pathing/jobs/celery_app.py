@@ -262,7 +262,7 @@ def send_job(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> 
     elif kind is JobKind.estimate:
         name, (soft, hard) = (
             "lti_pathing.run_job",
-            time_limits(app, "estimate", len(params.get("pairs", []))),
+            time_limits(app, "estimate", len(params.get("pairs", [])) or params.get("solves", 1)),
         )
     else:
         name, (soft, hard) = "lti_pathing.run_job", time_limits(app, "plan")

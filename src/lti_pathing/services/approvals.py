@@ -78,7 +78,7 @@ class ApprovalService(TenantService):
         if action in COMMENT_REQUIRED and not comment:
             raise Invalid("comment required", {"comment": ["say what should change, or why"]})
         plan = self.plan_for(actor_id, plan_id)
-        self._check_allowed(actor_id, plan, action)
+        self.check_allowed(actor_id, plan, action)
         self.check_version(plan, expected_version)
         sources, target = TRANSITIONS[action]
         if plan.status not in sources:
@@ -182,7 +182,8 @@ class ApprovalService(TenantService):
     def _manages(self, manager_id: int, person_id: int) -> bool:
         return person_id in TeamService(self.session, self.tenant).report_ids(manager_id)
 
-    def _check_allowed(self, actor_id: int, plan: Plan, action: str) -> None:
+    def check_allowed(self, actor_id: int, plan: Plan, action: str) -> None:
+        """Refuse an action the actor may not take on this plan (owner or manager actions)."""
         if action in OWNER_ACTIONS and plan.person_id != actor_id:
             raise PermissionDenied("only the plan's owner can submit or withdraw it")
         if action in MANAGER_ACTIONS and not self._manages(actor_id, plan.person_id):

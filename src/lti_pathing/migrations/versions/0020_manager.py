@@ -10,6 +10,7 @@ New tables and one ADD COLUMN (and DROP COLUMN back): nothing existing is copied
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,9 +23,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _owned(table: str, versioned: bool = True, stamped: bool = True) -> list[sa.SchemaItem]:
+def _owned(table: str, versioned: bool = True, stamped: bool = True) -> list[Any]:
     """The tenant, version and timestamp columns every tenant-owned table of these models has."""
-    out: list[sa.SchemaItem] = [
+    out: list[Any] = [
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"],
                                 name=op.f(f"fk_{table}_tenant_id_tenant"), ondelete="CASCADE"),
@@ -60,7 +61,9 @@ def upgrade() -> None:
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         *_owned("approval_delegation", versioned=False),
-        sa.CheckConstraint("manager_id <> delegate_id", name=op.f("ck_approval_delegation_not_self")),
+        sa.CheckConstraint(
+            "manager_id <> delegate_id", name=op.f("ck_approval_delegation_not_self")
+        ),
         sa.CheckConstraint("starts_on <= ends_on", name=op.f("ck_approval_delegation_dates_order")),
         _person_fk("approval_delegation", "delegate_id"),
         _person_fk("approval_delegation", "manager_id"),

@@ -116,7 +116,7 @@ class PlanningService(TenantService):
                     f"a {plan.status.value} plan cannot be re-generated; start a new draft instead"
                 )
             stored = PlanSettings.from_json(plan.settings or {})
-            lent = () if settings.pins_chosen else (stored.pins or self._pins_of(plan))
+            lent = () if settings.pins_chosen else (stored.pins or self.pins_of(plan))
             lent = tuple(p for p in lent if p.activity_id not in settings.excluded)
             settings = settings.with_(
                 pins=settings.pins or lent, starts_on=settings.starts_on or plan.starts_on
@@ -128,7 +128,8 @@ class PlanningService(TenantService):
         role = self.get(Role, role_id)
         return Subject(person, role, settings.with_(target_role_id=role.id), plan)
 
-    def _pins_of(self, plan: Plan) -> tuple[Any, ...]:
+    def pins_of(self, plan: Plan) -> tuple[Any, ...]:
+        """The plan's pinned items as pins (dates and mentors), as a re-generation keeps them."""
         from lti_pathing.services.planning.settings import Pin
 
         calendar = Calendar.starting(plan.starts_on or self.clock().date())
