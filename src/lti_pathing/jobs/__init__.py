@@ -107,6 +107,20 @@ def enqueue_plan(
     return _create(session, tenant, JobKind.plan, params, actor_id)
 
 
+def enqueue_from_today(
+    session: Session, tenant: Tenant, plan: Plan, actor_id: int | None = None
+) -> Job:
+    """Re-plan from today: a draft changes in place, a held plan gets a proposal for the manager."""
+    # Imported here, as the other job kinds' services: importing jobs stays light for workers.
+    from lti_pathing.services.reschedule import RescheduleService
+
+    schedule = RescheduleService(session, tenant)
+    settings = schedule.settings_from_today(plan)
+    if schedule.how(plan) == "regenerate":
+        return enqueue_plan(session, tenant, plan.person_id, settings, actor_id, plan.id)
+    return enqueue_plan(session, tenant, plan.person_id, settings, actor_id, replaces_id=plan.id)
+
+
 def enqueue_team(
     session: Session,
     tenant: Tenant,

@@ -22,6 +22,7 @@ CLAIM_RETRIES = 5  # a worker that cannot reach the database to start a job trie
 SCHEDULED_SYNC = "lti_pathing.scheduled_sync"
 SWEEP = "lti_pathing.sweep_jobs"
 SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
+EXPIRE_BOOKINGS = "lti_pathing.expire_bookings"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -111,7 +112,10 @@ def _beat_schedule(app: Flask) -> dict[str, Any]:
             "schedule": 60.0 * SWEEP_MINUTES,
             "options": {"queue": QUEUE},
         },
-    }
+        # Mentor booking requests nobody answered in time expire; their plans are re-planned.
+        "expire-bookings": {"task": EXPIRE_BOOKINGS, "schedule": 3600.0,
+                            "options": {"queue": QUEUE}},
+    }  # fmt: skip
     minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
     if minutes:
         schedule["lms-sync"] = {
@@ -155,6 +159,13 @@ def _register(celery: Celery, app: Flask) -> None:
     def scheduled_sync() -> int:
         """Celery beat: queue a sync of every tenant that has an active LMS connection."""
         return work.queue_scheduled_syncs(app)
+
+    @celery.task(name=EXPIRE_BOOKINGS, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def expire_bookings() -> int:
+        """Celery beat: expire unanswered mentor booking requests (see jobs.mentoring)."""
+        from lti_pathing.jobs.mentoring import expire_bookings as expire
+
+        return expire(app)
 
     @celery.task(name=SWEEP, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
     def sweep_jobs() -> dict[str, int]:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from lti_pathing.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
 from lti_pathing.services.base import TenantService
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.team import TeamService
 
 MAX_COMMENT = 4000
@@ -90,6 +91,7 @@ class ApprovalService(TenantService):
         plan.status = target
         self.flush()  # the version check against the database happens here
         self.log(plan, PAST_TENSE[action], actor_id, comment, {"from": before.value, "to": target})
+        MentorService(self.session, self.tenant, self.clock).request_for(plan)  # held: ask mentors
         return plan
 
     def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lti_pathing.errors import Conflict, NotFound
 from lti_pathing.models import Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService, _clean_comment
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.team import TeamService
 
 # A plan still in effect, which an accepted proposal supersedes: a re-plan proposes to replace an
@@ -58,6 +59,7 @@ class ProposalService(ApprovalService):
         self.flush()
         data = {"replaces": proposal.replaces_id, "from": "proposed", "to": "approved"}
         self.log(proposal, "proposal_accepted", manager_id, text, data)
+        MentorService(self.session, self.tenant, self.clock).request_for(proposal)
         return proposal
 
     def dismiss(

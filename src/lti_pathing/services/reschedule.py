@@ -11,12 +11,14 @@ manager accepts or dismisses.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from lti_pathing.errors import Conflict
 from lti_pathing.models import ItemStatus, Plan, PlanItem, PlanStatus
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.completions import behind_schedule
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.planning import PlanSettings, next_monday
 from lti_pathing.services.planning.settings import Pin
 
@@ -45,8 +47,12 @@ class RescheduleService(TenantService):
         }
         pins.update({p.activity_id: p for p in stored.pins})
         done = {i.activity_id for i in plan.items if i.status is ItemStatus.completed}
-        kept = tuple(
-            p for p in pins.values() if p.starts_on >= restart and p.activity_id not in done
+        refused = MentorService(self.session, self.tenant).declined_by([plan.person_id])
+        no = refused.get(plan.person_id, set())
+        kept = tuple(  # a mentor who declined is not kept: the planner picks one with room
+            replace(p, mentor_id=None) if p.mentor_id in no else p
+            for p in pins.values()
+            if p.starts_on >= restart and p.activity_id not in done
         )
         return stored.with_(
             starts_on=plan.starts_on,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
-from lti_pathing.models import Person, PlatformRegistration, Tenant
+from lti_pathing.models import Mentor, Person, PlatformRegistration, Tenant
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Standing:
     tenant_active: bool
     marked_admin: bool
     manages: bool  # someone active reports to them
+    mentors: bool  # an active mentor of the catalog
     # The admin allowlist of the registration they launched from; empty when it is inactive,
     # gone, or they were not signed in by a launch.
     admin_roles: tuple[str, ...]
@@ -41,6 +42,10 @@ def current_standing(
         report.manager_id == Person.id,
         report.active.is_(True),
     )
+    mentors = exists().where(
+        Mentor.tenant_id == Person.tenant_id, Mentor.person_id == Person.id,
+        Mentor.active.is_(True),
+    )  # fmt: skip
     allowlist = (
         select(PlatformRegistration.admin_roles_text)
         .where(
@@ -51,19 +56,22 @@ def current_standing(
         .scalar_subquery()
     )
     stmt = (
-        select(Person.name, Person.active, Tenant.active, Person.is_admin, manages, allowlist)
+        select(
+            Person.name, Person.active, Tenant.active, Person.is_admin, manages, mentors, allowlist
+        )
         .join(Tenant, Tenant.id == Person.tenant_id)
         .where(Person.id == person_id, Person.tenant_id == tenant_id)
     )
     row = session.execute(stmt).one_or_none()
     if row is None:
         return None
-    name, person_active, tenant_active, marked_admin, has_reports, roles_text = row
+    name, person_active, tenant_active, marked_admin, has_reports, is_mentor, roles_text = row
     return Standing(
         name=name,
         person_active=bool(person_active),
         tenant_active=bool(tenant_active),
         marked_admin=bool(marked_admin),
         manages=bool(has_reports),
+        mentors=bool(is_mentor),
         admin_roles=tuple(PlatformRegistration.roles_of(roles_text)),
     )

@@ -22,7 +22,6 @@ from lti_pathing.services.pathways import Fit, PathwayService, fit_for
 from lti_pathing.services.plan_changes import PlanChangeService
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
-from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.scales import ScaleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
 from lti_pathing.web import charts, own_plan, plan_jobs
@@ -246,14 +245,7 @@ def replan(plan_id: int) -> BaseResponse:
 
 def start_replan_from_today(tenant: Any, plan: Plan, actor_id: int) -> None:
     """Queue the re-plan: a draft changes in place, a held plan gets a proposal for the manager."""
-    schedule = service(RescheduleService, tenant)
-    settings = schedule.settings_from_today(plan)
-    if schedule.how(plan) == "regenerate":
-        jobs.enqueue_plan(db.session(), tenant, plan.person_id, settings, actor_id, plan.id)
-    else:
-        jobs.enqueue_plan(
-            db.session(), tenant, plan.person_id, settings, actor_id, replaces_id=plan.id
-        )
+    jobs.enqueue_from_today(db.session(), tenant, plan, actor_id)
 
 
 @bp.post("/plan/<int:plan_id>/comment")

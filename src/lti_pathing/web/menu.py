@@ -61,6 +61,9 @@ MENU = (
         MenuLink("Team overview", "manager.index", "nav-team"),
         MenuLink("Approvals", "manager.queue", "nav-approvals"),
     )),
+    MenuGroup("Mentoring", "mentor", (
+        MenuLink("My mentees", "mentor.index", "nav-mentees"),
+    )),
     MenuGroup("Organisation", "admin", (
         MenuLink("Dashboard", "dashboard.index", "nav-dashboard"),
         MenuLink("Administration", "admin.home", "nav-admin"),
