@@ -94,6 +94,16 @@ class MentorService(TenantService):
         )  # fmt: skip
         return {(m, a) for m, a in self.session.execute(stmt)}
 
+    def refused_activities(self, mentee_id: int) -> set[int]:
+        """Activities of the mentee's plans whose mentor declined them (or let it expire)."""
+        stmt = (
+            select(PlanItem.activity_id)
+            .join(MentorBooking, MentorBooking.plan_item_id == PlanItem.id)
+            .where(MentorBooking.tenant_id == self.tenant.id, MentorBooking.mentee_id == mentee_id,
+                   MentorBooking.status.in_((BookingStatus.declined, BookingStatus.expired)))
+        )  # fmt: skip
+        return set(self.session.scalars(stmt))
+
     def declined_by(self, mentee_ids: Iterable[int]) -> dict[int, set[int]]:
         """Mentor ids that declined (or let expire) a request of each mentee."""
         out: dict[int, set[int]] = {}

@@ -11,7 +11,6 @@ manager accepts or dismisses.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from lti_pathing.errors import Conflict
 from lti_pathing.models import ItemStatus, Plan, PlanItem, PlanStatus
@@ -47,13 +46,12 @@ class RescheduleService(TenantService):
         }
         pins.update({p.activity_id: p for p in stored.pins})
         done = {i.activity_id for i in plan.items if i.status is ItemStatus.completed}
-        refused = MentorService(self.session, self.tenant).declined_by([plan.person_id])
-        no = refused.get(plan.person_id, set())
-        kept = tuple(  # a mentor who declined is not kept: the planner picks one with room
-            replace(p, mentor_id=None) if p.mentor_id in no else p
-            for p in pins.values()
-            if p.starts_on >= restart and p.activity_id not in done
-        )
+        # An item whose mentor declined is planned again (with a mentor who has room), not kept.
+        refused = MentorService(self.session, self.tenant).refused_activities(plan.person_id)
+        kept = tuple(
+            p for p in pins.values()
+            if p.starts_on >= restart and p.activity_id not in done | refused
+        )  # fmt: skip
         return stored.with_(
             starts_on=plan.starts_on,
             blackout=tuple(sorted(set(stored.blackout) | set(past))),
