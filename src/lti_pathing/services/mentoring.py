@@ -23,6 +23,7 @@ from lti_pathing.models import (
     Mentor,
     MentorBooking,
     MentorUnavailableWeek,
+    Person,
     Plan,
     PlanItem,
     PlanStatus,
@@ -59,6 +60,15 @@ class MentorService(TenantService):
         if found is None:
             raise NotFound("you are not a mentor in lti-pathing")
         return found
+
+    def choices(self) -> list[tuple[int, str]]:
+        """(mentor id, name) of the active mentors, by name (a learner's preferred mentor)."""
+        stmt = (
+            select(Mentor.id, Person.name).join(Person, Mentor.person_id == Person.id)
+            .where(Mentor.tenant_id == self.tenant.id, Mentor.active.is_(True))
+            .order_by(Person.name, Mentor.id)
+        )  # fmt: skip
+        return [(mid, name) for mid, name in self.session.execute(stmt)]
 
     def request_for(self, plan: Plan) -> list[MentorBooking]:
         """Ask each mentor the held plan takes (once per item); returns the new requests."""

@@ -206,6 +206,11 @@ def _settings_from_form() -> PlanSettings:
         "deadline": lambda: optional_date("deadline"),
         "blackout": lambda: date_list("blackout"),
         "budget": lambda: optional_decimal("budget", D("0"), D("1000000")),
+        "preferred_mentor_id": lambda: (
+            form_int("preferred_mentor_id", 1)
+            if request.form.get("preferred_mentor_id", "").strip()
+            else None
+        ),
     }
     for name, parse in parsers.items():
         try:

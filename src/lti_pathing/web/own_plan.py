@@ -10,6 +10,7 @@ from flask import g, request
 from lti_pathing import db, jobs
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Activity, Person, PlanStatus, Tenant
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.planning.choices import ChoiceService
 from lti_pathing.services.scales import ScaleService
@@ -57,4 +58,5 @@ def choices_context(tenant: Tenant, settings: PlanSettings | None) -> dict[str, 
         "found": found,
         "found_items": shown,
         "found_scales": service(ScaleService, tenant).scales(skill_ids),
+        "mentor_choices": service(MentorService, tenant).choices(),
     }

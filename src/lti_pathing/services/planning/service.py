@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from lti_pathing.db import utcnow
 from lti_pathing.errors import Conflict, Invalid, LtiPathingError
-from lti_pathing.models import Activity, Person, Plan, PlanStatus, Role, Tenant
+from lti_pathing.models import Activity, Mentor, Person, Plan, PlanStatus, Role, Tenant
 from lti_pathing.services.base import Clock, TenantService
+from lti_pathing.services.mentor_matching import MentorMatcher
 from lti_pathing.services.pathways import PathwayService
 from lti_pathing.services.planning.calendar import Calendar, next_monday
 from lti_pathing.services.planning.catalog import CatalogLoader
@@ -126,6 +127,11 @@ class PlanningService(TenantService):
         if role_id is None:
             raise Invalid("choose a target role first", {"target_role_id": ["required"]})
         role = self.get(Role, role_id)
+        preferred = settings.preferred_mentor_id
+        if preferred is not None and self.session.scalar(
+            self.scoped(Mentor).where(Mentor.id == preferred, Mentor.active.is_(True))
+        ) is None:  # fmt: skip
+            raise Invalid("no such mentor", {"preferred_mentor_id": ["choose a mentor listed"]})
         return Subject(person, role, settings.with_(target_role_id=role.id), plan)
 
     def pins_of(self, plan: Plan) -> tuple[Any, ...]:
@@ -203,6 +209,7 @@ class PlanningService(TenantService):
         )
         answer = self.solve(built)
         self.refuse_without_plan(built, answer)
+        answer = MentorMatcher(self.session, self.tenant, self.clock).assign(built, answer)
         writer = PlanWriter(self.session, self.tenant, self.clock())
         if replaces is not None:
             self._archive_proposals(replaces, actor_id)

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_pathing.errors import Invalid
 from lti_pathing.jobs.mentoring import expire_bookings
 from lti_pathing.models import (
     Activity,
@@ -20,6 +21,8 @@ from lti_pathing.models import (
     ActivityMentor,
     ActivityOutcome,
     BookingStatus,
+    Evidence,
+    EvidenceSource,
     Mentor,
     MentorBooking,
     Person,
@@ -215,3 +218,43 @@ def test_an_unanswered_request_expires_and_the_plan_is_re_planned(
     proposal = db.scalars(select(Plan).where(Plan.replaces_id == plan.id)).one()
     assert booking.mentor_id not in {i.mentor_id for i in proposal.items}
     assert expire_bookings(web) == 0  # nothing twice
+
+
+def code_review(db: Session, tenant: Tenant) -> Skill:
+    return db.scalars(select(Skill).where(Skill.tenant_id == tenant.id,
+                                          Skill.external_id == "code-review")).one()  # fmt: skip
+
+
+@pytest.mark.parametrize("expert", MENTORS)
+def test_the_mentor_who_holds_the_needed_skill_higher_is_matched(
+    person: Callable[[str], Person], db: Session, tenant: Tenant, mentorship: Activity,
+    expert: str,
+) -> None:  # fmt: skip
+    db.add(Evidence(tenant_id=tenant.id, person_id=person(expert).id,
+                    skill_id=code_review(db, tenant).id, level=1,
+                    source=EvidenceSource.manager, observed_on=MONDAY))  # fmt: skip
+    db.flush()
+    plan = held_plan(db, tenant, person(FELIX), mentorship)
+    assert booking_of(db, plan).mentor_id == mentor_id(db, person(expert))
+
+
+def mentor_id(db: Session, who: Person) -> int:
+    return db.scalars(select(Mentor.id).where(Mentor.person_id == who.id)).one()
+
+
+def test_a_preferred_mentor_with_room_is_matched_first_and_an_unknown_one_refused(
+    person: Callable[[str], Person], db: Session, tenant: Tenant, mentorship: Activity
+) -> None:
+    expert, preferred = person(MENTORS[0]), person(MENTORS[1])
+    db.add(Evidence(tenant_id=tenant.id, person_id=expert.id, skill_id=code_review(db, tenant).id,
+                    level=1, source=EvidenceSource.manager, observed_on=MONDAY))  # fmt: skip
+    db.flush()
+    planning = PlanningService(db, tenant, limits=Limits(time_limit_s=5, quick_time_limit_s=2))
+    base = PlanSettings(starts_on=MONDAY, pins=(Pin(mentorship.id, MONDAY),), explain=False,
+                        pins_chosen=True)  # fmt: skip
+    plan = planning.generate(person(FELIX).id,
+                             base.with_(preferred_mentor_id=mentor_id(db, preferred)))  # fmt: skip
+    assert {i.mentor_id for i in plan.items if i.mentor_id} == {mentor_id(db, preferred)}
+    with pytest.raises(Invalid) as caught:
+        planning.generate(person(FELIX).id, base.with_(preferred_mentor_id=999999), None, plan.id)
+    assert "preferred_mentor_id" in caught.value.errors
