@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         admin,
         checkins,
         dashboard,
+        decisions,
         home,
         job_status,
         learner,
@@ -65,7 +66,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
     for blueprint in (home.bp, learner.bp, plan_choices.bp, manager.bp, team_planning.bp,
-                      mentor.bp, checkins.bp, dashboard.bp, job_status.bp):  # fmt: skip
+                      mentor.bp, decisions.bp, checkins.bp, dashboard.bp,
+                      job_status.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     # Dates in words ("3 May 2027") in every template, imported macros included.
     app.add_template_global(day_in_words, "day_words")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from lti_pathing.models import Mentor, Person, PlatformRegistration, Tenant
+from lti_pathing.db import utcnow
+from lti_pathing.models import ApprovalDelegation, Mentor, Person, PlatformRegistration, Tenant
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Standing:
     person_active: bool
     tenant_active: bool
     marked_admin: bool
-    manages: bool  # someone active reports to them
+    manages: bool  # someone active reports to them, or they stand in for such a manager
     mentors: bool  # an active mentor of the catalog
     # The admin allowlist of the registration they launched from; empty when it is inactive,
     # gone, or they were not signed in by a launch.
@@ -42,6 +43,12 @@ def current_standing(
         report.manager_id == Person.id,
         report.active.is_(True),
     )
+    today = utcnow().date()
+    stands_in = exists().where(  # holds a manager's decisions while they are away
+        ApprovalDelegation.tenant_id == Person.tenant_id,
+        ApprovalDelegation.delegate_id == Person.id,
+        ApprovalDelegation.starts_on <= today, ApprovalDelegation.ends_on >= today,
+    )  # fmt: skip
     mentors = exists().where(
         Mentor.tenant_id == Person.tenant_id, Mentor.person_id == Person.id,
         Mentor.active.is_(True),
@@ -57,7 +64,13 @@ def current_standing(
     )
     stmt = (
         select(
-            Person.name, Person.active, Tenant.active, Person.is_admin, manages, mentors, allowlist
+            Person.name,
+            Person.active,
+            Tenant.active,
+            Person.is_admin,
+            or_(manages, stands_in),
+            mentors,
+            allowlist,
         )
         .join(Tenant, Tenant.id == Person.tenant_id)
         .where(Person.id == person_id, Person.tenant_id == tenant_id)

@@ -15,6 +15,7 @@ from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.assessments import AssessmentService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.checkins import CheckInService, time_zones
+from lti_pathing.services.delegation import DelegationService
 from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
 from lti_pathing.services.plan_alternatives import PlanAlternativeService
@@ -79,6 +80,8 @@ def index() -> str:
             db.session(), tenant, {"manager_id": actor.person_id}, actor.person_id
         ),
         budgets=service(TeamBudgetService, tenant).budgets(actor.person_id),
+        delegations=service(DelegationService, tenant).given_by(actor.person_id),
+        delegates=service(DelegationService, tenant).candidates(actor.person_id),
         this_year=db.utcnow().year,
     )  # fmt: skip
 
@@ -104,9 +107,12 @@ def queue() -> str:
     """Plans waiting for my decision, and re-plan proposals to accept or dismiss."""
     actor, tenant = acting()
     proposals = service(ProposalService, tenant).pending(actor.person_id)
+    approvals = service(ApprovalService, tenant)
+    plans = approvals.queue(actor.person_id)
     return render_template(
-        "manager/queue.html", plans=service(ApprovalService, tenant).queue(actor.person_id),
-        proposals=proposals, changes=service(PlanChangeService, tenant).of_plans(proposals),
+        "manager/queue.html", plans=plans, proposals=proposals,
+        changes=service(PlanChangeService, tenant).of_plans(proposals),
+        standing_in={p.id: f for p in plans if (f := approvals.deciding_for(actor.person_id, p))},
     )  # fmt: skip
 
 

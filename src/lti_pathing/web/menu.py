@@ -83,6 +83,7 @@ MENU = (
         MenuLink("Course rosters", "admin.rosters.index", "nav-admin-rosters"),
         MenuLink("Grade books", "admin.gradebooks.index", "nav-admin-gradebooks"),
         MenuLink("Re-plans", "admin.replans.index", "nav-admin-replans"),
+        MenuLink("Escalated plans", "admin.escalations.index", "nav-admin-escalations"),
     )),
 )  # fmt: skip
 

@@ -9,6 +9,7 @@ from lti_pathing.services.overview import OverviewService
 from lti_pathing.web.admin import (
     access,
     activities,
+    escalations,
     evidence,
     gradebooks,
     jobs,
@@ -55,7 +56,7 @@ def home() -> str:
 
 
 for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access,
-               gradebooks, rosters):  # fmt: skip
+               gradebooks, rosters, escalations):  # fmt: skip
     module.init(bp)
 
 
