@@ -26,7 +26,10 @@ from lti_pathing.models import (
     RoleSkill,
     Skill,
     SkillLevel,
+    Tenant,
 )
+from lti_pathing.services.approvals import ApprovalService
+from lti_pathing.services.planning import Limits, PlanningService, PlanSettings
 from lti_pathing.services.team_impact import plan_cost
 from tests.browser.axe import assert_accessible
 from tests.browser.lms import MANAGER, open_tool
@@ -143,3 +146,48 @@ def _undo_mentorship(session: Any, made: bool) -> None:
         session.execute(update(Mentor).where(Mentor.id.in_(ids)).values(active=False))
     skill = session.scalars(select(Skill).where(Skill.external_id == "code-review")).one()
     session.execute(delete(RoleSkill).where(RoleSkill.skill_id == skill.id))
+
+
+def _submitted_plans(servers: LtiServers, names: tuple[str, ...]) -> list[int]:
+    """Plans for these people, generated and submitted through the services (quickly)."""
+    ids = []
+    with transaction(servers.tool_app) as session:
+        for name in names:
+            learner = session.scalars(select(Person).where(Person.name == name)).one()
+            tenant = session.get_one(Tenant, learner.tenant_id)
+            planning = PlanningService(session, tenant, limits=Limits(time_limit_s=5))
+            plan = planning.generate(learner.id, PlanSettings(explain=False), learner.id)
+            plan = ApprovalService(session, tenant).act(learner.id, plan.id, "submit", plan.version)
+            ids.append(plan.id)
+    return ids
+
+
+def test_a_manager_decides_several_plans_at_once(
+    page: Any,
+    servers: LtiServers,
+    no_plans: None,  # noqa: F811
+) -> None:
+    ids = _submitted_plans(servers, ("Kenji Mwangi", "Sofia Murphy"))
+    frame = open_tool(page, servers, MANAGER)
+    frame.get_by_role("link", name="Approvals", exact=True).first.click()
+    frame.locator("#batch-form").wait_for()
+    assert_accessible(frame)
+    for plan_id in ids:
+        frame.locator(f"#pick-{plan_id}").check()
+    frame.locator(f"#comment-{ids[0]}").fill("Please start with the course on testing.")
+    frame.get_by_role("button", name="Request changes on ticked plans").click()
+    summary = frame.locator("#error-summary")
+    expect(summary).to_contain_text("Comment on Sofia Murphy's plan")
+    assert frame.locator(f"#comment-{ids[0]}").input_value() == (
+        "Please start with the course on testing."
+    )
+    assert frame.locator(f"#pick-{ids[1]}").is_checked()
+    assert_accessible(frame)
+
+    frame.get_by_role("button", name="Approve ticked plans").click()
+    expect(frame.locator("#flashes")).to_contain_text("2 plans approved")
+    assert frame.locator("#queue-empty").is_visible()
+    assert_accessible(frame)
+    with transaction(servers.tool_app) as session:
+        found = session.scalars(select(Plan.status).where(Plan.id.in_(ids))).all()
+    assert set(found) == {PlanStatus.approved}
