@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import select
+
 from lti_pathing.errors import Invalid, PermissionDenied
 from lti_pathing.models import ItemStatus, Person, Plan, PlanStatus, TeamBudget
 from lti_pathing.services.base import TenantService
@@ -61,6 +63,25 @@ class TeamBudgetService(TenantService):
         """The manager's budgets, newest year first."""
         stmt = self.scoped(TeamBudget).where(TeamBudget.manager_id == manager_id)
         return list(self.session.scalars(stmt.order_by(TeamBudget.year.desc())))
+
+    def all_budgets(self) -> list[TeamBudget]:
+        """Every team budget of the tenant, by manager then newest year."""
+        stmt = self.scoped(TeamBudget).join(Person, TeamBudget.manager_id == Person.id)
+        return list(self.session.scalars(stmt.order_by(Person.name, TeamBudget.year.desc())))
+
+    def managers(self) -> list[Person]:
+        """Active people with reports (whose teams can have a budget), by name."""
+        has_reports = select(Person.manager_id).where(Person.tenant_id == self.tenant.id)
+        stmt = self.scoped(Person).where(Person.active.is_(True), Person.id.in_(has_reports))
+        return list(self.session.scalars(stmt.order_by(Person.name)))
+
+    def manager_id(self, text: str) -> int:
+        """A posted manager id, if it names a manager of the tenant (else Invalid)."""
+        value = text.strip()
+        ids = {p.id for p in self.managers()}
+        if not (value.isascii() and value.isdigit() and len(value) < 10 and int(value) in ids):
+            raise Invalid("choose a manager", {"manager_id": ["choose a manager from the list"]})
+        return int(value)
 
     def set(
         self, actor: Person, manager_id: int, year: str, amount: str, currency: str = ""

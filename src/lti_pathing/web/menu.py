@@ -84,6 +84,7 @@ MENU = (
         MenuLink("Grade books", "admin.gradebooks.index", "nav-admin-gradebooks"),
         MenuLink("Re-plans", "admin.replans.index", "nav-admin-replans"),
         MenuLink("Escalated plans", "admin.escalations.index", "nav-admin-escalations"),
+        MenuLink("Team budgets", "admin.budgets.index", "nav-admin-budgets"),
     )),
 )  # fmt: skip
 

@@ -9,6 +9,7 @@ from lti_pathing.services.overview import OverviewService
 from lti_pathing.web.admin import (
     access,
     activities,
+    budgets,
     escalations,
     evidence,
     gradebooks,
@@ -56,7 +57,7 @@ def home() -> str:
 
 
 for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access,
-               gradebooks, rosters, escalations):  # fmt: skip
+               gradebooks, rosters, escalations, budgets):  # fmt: skip
     module.init(bp)
 
 

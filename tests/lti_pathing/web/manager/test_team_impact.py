@@ -152,3 +152,21 @@ def test_an_alternative_that_no_longer_holds_is_refused_and_nothing_changes(
     plan = db.get_one(Plan, two_plans.id)
     assert plan.status == PlanStatus.submitted
     assert [(i.activity_id, i.start_week) for i in plan.items] == items_before
+
+
+def test_an_admin_sets_a_managers_team_budget(
+    client_as: Client, person: Callable[[str], Person]
+) -> None:
+    admin = client_as(person(OTHER_MANAGER), "admin")
+    page = "/admin/budgets/"
+    bad = post(admin, page, {"manager_id": str(person(FELIX).id), "year": "2027",
+                             "amount": "x"}, page)  # fmt: skip
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "choose a manager from the list" in html and 'value="2027"' in html
+    done = post(admin, page, {"manager_id": str(person(MANAGER).id), "year": "2027",
+                              "amount": "12000", "currency": "GBP"}, page)  # fmt: skip
+    assert done.status_code == 302
+    assert "Ayesha Schmidt" in admin.get(page).get_data(as_text=True)
+    team = client_as(person(MANAGER), "manager").get("/team/").get_data(as_text=True)
+    assert '<li data-year="2027">2027: 12000.00 GBP</li>' in team
