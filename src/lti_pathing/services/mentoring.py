@@ -90,8 +90,7 @@ class MentorService(TenantService):
             if (item.mentor_id, item.activity_id) in agreed:  # a re-plan kept what they accepted
                 booking.status, booking.answered_at = BookingStatus.accepted, self.clock()
             made.append(self.add(booking))
-            if booking.status is BookingStatus.requested:
-                pass  # notify: mentor_booking_requested(booking)
+            # notify: mentor_booking_requested(booking) -- when booking.status is requested
         return made
 
     def _agreed(self, mentee_id: int) -> set[tuple[int, int]]:
@@ -181,6 +180,7 @@ class MentorService(TenantService):
         expired = list(self.session.scalars(stmt))
         for booking in expired:
             booking.status, booking.answered_at = BookingStatus.expired, self.clock()
+            # notify: mentor_booking_cancelled(booking) -- the learner and the mentor
         self.flush()
         return expired
 
