@@ -34,6 +34,7 @@ from lti_pathing.models import (
     Tenant,
 )
 from lti_pathing.services.approvals import ApprovalService
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.planning import (
     Calendar,
     Limits,
@@ -258,3 +259,24 @@ def test_a_preferred_mentor_with_room_is_matched_first_and_an_unknown_one_refuse
     with pytest.raises(Invalid) as caught:
         planning.generate(person(FELIX).id, base.with_(preferred_mentor_id=999999), None, plan.id)
     assert "preferred_mentor_id" in caught.value.errors
+
+
+def test_a_declined_booking_frees_the_place_for_others_and_fills_it_for_that_learner(
+    person: Callable[[str], Person], db: Session, tenant: Tenant, mentorship: Activity
+) -> None:
+    felix, other = person(FELIX), person("E1040")
+    booking = booking_of(db, held_plan(db, tenant, felix, mentorship))
+    mentor = db.get_one(Mentor, booking.mentor_id)
+
+    def booked(planned: Person) -> list[dict[str, int]]:
+        catalog = CatalogLoader(db, tenant).build(Calendar.starting(MONDAY), 52, [planned.id])
+        return next(m for m in catalog.mentors if m["id"] == mentor.person.external_id)["booked"]
+
+    held = {"from_week": 0, "to_week": 4, "mentees": 1}
+    assert held in booked(other)  # a request holds the place while it waits for an answer
+    MentorService(db, tenant).answer(mentor.person_id, booking.id, True, booking.version)
+    assert held in booked(other)  # accepted: it still counts
+    booking.status = BookingStatus.declined  # as if declined (answers are final on the page)
+    db.flush()
+    assert held not in booked(other)
+    assert {"from_week": 0, "to_week": 52, "mentees": mentor.capacity} in booked(felix)
