@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from html import unescape
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -32,7 +33,7 @@ def pending(client_as: Client, person: Callable[[str], Person], db: Session) -> 
     return [submit(client_as, db, person(FELIX), "4"), submit(client_as, db, person(DEV), "4.5")]
 
 
-def batch(client: FlaskClient, action: str, plans: list[Plan], comments: dict[int, str]) -> object:
+def batch(client: FlaskClient, action: str, plans: list[Plan], comments: dict[int, str]) -> Any:
     form = {"action": action}
     for plan in plans:
         form |= {f"pick-{plan.id}": "1", f"version-{plan.id}": str(plan.version),
@@ -52,7 +53,7 @@ def test_a_manager_approves_several_plans_at_once(
     queue = manager.get("/team/queue").get_data(as_text=True)
     assert all(f'id="pick-{p.id}"' in queue for p in pending)
     answer = batch(manager, "approve", pending, {})
-    assert answer.status_code == 302  # type: ignore[attr-defined]
+    assert answer.status_code == 302
     assert statuses(db, pending) == [PlanStatus.approved, PlanStatus.approved]
     page = manager.get("/team/queue").get_data(as_text=True)
     assert "2 plans approved: Felix Mensah, Dev Asante." in page
@@ -64,8 +65,8 @@ def test_rejecting_several_needs_a_comment_on_each_and_decides_none_without(
     manager = client_as(person(MANAGER), "manager")
     felix, dev = pending
     answer = batch(manager, "reject", pending, {felix.id: "Too many certificates this year"})
-    html = unescape(answer.get_data(as_text=True))  # type: ignore[attr-defined]
-    assert answer.status_code == 422  # type: ignore[attr-defined]
+    html = unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 422
     assert statuses(db, pending) == [PlanStatus.submitted, PlanStatus.submitted]
     assert "Comment on Dev Asante's plan: say what should change, or why" in html
     field = f'id="comment-{dev.id}" name="comment-{dev.id}" rows="2" maxlength="4000"'
