@@ -64,10 +64,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         checkins,
         credentials,
         dashboard,
+        decisions,
         home,
         job_status,
         learner,
         manager,
+        mentor,
         notifications,
         plan_choices,
         team_planning,
@@ -79,8 +81,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     # The pages people see after a launch: landing, learner, manager, organisation dashboard.
     for blueprint in (home.bp, learner.bp, plan_choices.bp, manager.bp, team_planning.bp,
-                      checkins.bp, dashboard.bp, job_status.bp, notifications.bp, badges.bp,
-                      credentials.bp):  # fmt: skip
+                      mentor.bp, decisions.bp, checkins.bp, dashboard.bp, job_status.bp,
+                      notifications.bp, badges.bp, credentials.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     # Dates in words ("3 May 2027") in every template, imported macros included.
     app.add_template_global(day_in_words, "day_words")

@@ -5,7 +5,8 @@ to a `Person` of a tenant and calls `sign_in`. Views read `current_actor()` and 
 with `require()`; services receive the actor's ids as arguments and never read the session.
 
 Roles here are the tool's own, not LTI's: `learner` (everyone), `manager` (the person has direct
-reports in the tool's data; an LTI Mentor role is never proof) and `admin` (a grant of the
+reports in the tool's data; an LTI Mentor role is never proof), `mentor` (an active mentor of
+the catalog) and `admin` (a grant of the
 tenant: the person is marked admin, or the launch carries a role its platform allowlists; see
 `lti/roles.py`).
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from lti_pathing.services.standing import Standing
 
 SESSION_KEY = "actor"
-ROLES = ("learner", "manager", "admin")
+ROLES = ("learner", "manager", "mentor", "admin")
 _CHECKED = "lti_pathing_actor"  # `g` key: the actor of this request, once checked
 _ENDED = "lti_pathing_session_ended"  # `g` key: why this request's session ended
 RELAUNCH = "Open lti-pathing again from your course in the LMS to sign in again."
@@ -168,6 +169,8 @@ def _recheck(stored: Actor) -> Actor | None:
     roles = set(tool_roles(stored.lms_admin_roles, found.admin_roles, found.marked_admin))
     if found.manages:
         roles.add("manager")
+    if found.mentors:
+        roles.add("mentor")
     actor = replace(stored, name=found.name, roles=frozenset(roles))
     if actor != stored:
         session[SESSION_KEY] = actor.to_session()

@@ -133,4 +133,13 @@ def serve(bind: str, workers: int | None, timeout: int, gunicorn_args: tuple[str
     os.execv(sys.executable, argv)
 
 
-COMMANDS = (replan, jobs, worker, serve)
+@click.command("expire-bookings")
+@with_appcontext
+def expire_bookings() -> None:
+    """Expire mentor booking requests nobody answered in time; re-plan the plans they hit."""
+    from lti_pathing.jobs.mentoring import expire_bookings as expire
+
+    click.echo(f"{expire(current_app)} booking request(s) expired")
+
+
+COMMANDS = (replan, jobs, worker, serve, expire_bookings)

@@ -22,7 +22,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lti_pathing.jobs import outbox
-from lti_pathing.models import Job, JobKind, JobStatus, Tenant
+from lti_pathing.models import Job, JobKind, JobStatus, Plan, Tenant
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.planning import PlanSettings, next_monday
 
@@ -105,6 +105,20 @@ def enqueue_plan(
         "settings": (settings or PlanSettings()).to_json(),
     }
     return _create(session, tenant, JobKind.plan, params, actor_id)
+
+
+def enqueue_from_today(
+    session: Session, tenant: Tenant, plan: Plan, actor_id: int | None = None
+) -> Job:
+    """Re-plan from today: a draft changes in place, a held plan gets a proposal for the manager."""
+    # Imported here, as the other job kinds' services: importing jobs stays light for workers.
+    from lti_pathing.services.reschedule import RescheduleService
+
+    schedule = RescheduleService(session, tenant)
+    settings = schedule.settings_from_today(plan)
+    if schedule.how(plan) == "regenerate":
+        return enqueue_plan(session, tenant, plan.person_id, settings, actor_id, plan.id)
+    return enqueue_plan(session, tenant, plan.person_id, settings, actor_id, replaces_id=plan.id)
 
 
 def enqueue_team(
@@ -194,6 +208,16 @@ def enqueue_estimate(
     session: Session, tenant: Tenant, params: dict[str, Any], actor_id: int | None = None
 ) -> Job:
     """Time-to-ready for `params["pairs"]` ([person id, role id], ...) in the background."""
+    return _create(session, tenant, JobKind.estimate, params, actor_id)
+
+
+def enqueue_alternatives(session: Session, tenant: Tenant, plan: Plan, actor_id: int) -> Job:
+    """The cheapest and fastest alternatives to a submitted plan, solved in the background."""
+    # Imported here, as the other job kinds' services: importing jobs stays light for workers.
+    from lti_pathing.services.plan_alternatives import KINDS, MAX_PROBES, PURPOSE
+
+    params = {"purpose": PURPOSE, "plan_id": plan.id, "version": plan.version,
+              "solves": MAX_PROBES + len(KINDS) - 1}  # fmt: skip
     return _create(session, tenant, JobKind.estimate, params, actor_id)
 
 

@@ -26,6 +26,7 @@ SWEEP = "lti_pathing.sweep_jobs"
 SWEEP_SYNCS = "lti_pathing.sweep_lms_syncs"
 NOTIFY = "lti_pathing.deliver_notifications"
 NOTIFY_SWEEP = "lti_pathing.sweep_notifications"
+EXPIRE_BOOKINGS = "lti_pathing.expire_bookings"
 
 
 def time_limits(app: Flask, kind: str, learners: int = 1) -> tuple[float, float]:
@@ -131,7 +132,10 @@ def _beat_schedule(app: Flask) -> dict[str, Any]:
             "schedule": 3600.0 * PURGE_HOURS,
             "options": {"queue": QUEUE},
         },
-    }
+        # Mentor booking requests nobody answered in time expire; their plans are re-planned.
+        "expire-bookings": {"task": EXPIRE_BOOKINGS, "schedule": 3600.0,
+                            "options": {"queue": QUEUE}},
+    }  # fmt: skip
     minutes = app.config["LMS_SYNC_INTERVAL_MINUTES"]
     if minutes:
         schedule["lms-sync"] = {
@@ -175,6 +179,13 @@ def _register(celery: Celery, app: Flask) -> None:
     def scheduled_sync() -> int:
         """Celery beat: queue a sync of every tenant that has an active LMS connection."""
         return work.queue_scheduled_syncs(app)
+
+    @celery.task(name=EXPIRE_BOOKINGS, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
+    def expire_bookings() -> int:
+        """Celery beat: expire unanswered mentor booking requests (see jobs.mentoring)."""
+        from lti_pathing.jobs.mentoring import expire_bookings as expire
+
+        return expire(app)
 
     @celery.task(name=SWEEP, shared=False)  # type: ignore[untyped-decorator,unused-ignore]
     def sweep_jobs() -> dict[str, int]:
@@ -356,7 +367,7 @@ def send_job(app: Flask, kind: JobKind, job_id: int, params: dict[str, Any]) -> 
     elif kind is JobKind.estimate:
         name, (soft, hard) = (
             "lti_pathing.run_job",
-            time_limits(app, "estimate", len(params.get("pairs", []))),
+            time_limits(app, "estimate", len(params.get("pairs", [])) or params.get("solves", 1)),
         )
     else:
         name, (soft, hard) = "lti_pathing.run_job", time_limits(app, "plan")

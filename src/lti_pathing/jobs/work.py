@@ -252,9 +252,12 @@ def _passback(app: Flask, job_id: int) -> None:
 
 
 def _estimate(app: Flask, job_id: int) -> None:
-    from lti_pathing.jobs import estimates
+    from lti_pathing.jobs import alternatives, estimates
+    from lti_pathing.services.plan_alternatives import PURPOSE
 
-    estimates.run(app, job_id)
+    with transaction(app) as session:
+        purpose = session.get_one(Job, job_id).params.get("purpose")
+    (alternatives if purpose == PURPOSE else estimates).run(app, job_id)
 
 
 def queue_scheduled_syncs(app: Flask) -> int:

@@ -29,6 +29,7 @@ from lti_pathing.models.lti import (
     RegistrationInvite,
     ToolKey,
 )
+from lti_pathing.models.mentoring import BookingStatus, MentorBooking, MentorUnavailableWeek
 from lti_pathing.models.notifications import (
     Channel,
     DeliveryStatus,
@@ -55,6 +56,7 @@ from lti_pathing.models.roles import (
     Track,
 )
 from lti_pathing.models.skills import Skill, SkillCategory, SkillLevel, SkillRelation
+from lti_pathing.models.team import ApprovalDelegation, TeamBudget
 from lti_pathing.models.tenancy import Tenant, UnmatchedLaunch
 from lti_pathing.models.tokens import ApiToken
 
@@ -67,6 +69,8 @@ __all__ = [
     "ActivitySkillPrereq",
     "ApiToken",
     "AppendOnlyViolation",
+    "ApprovalDelegation",
+    "BookingStatus",
     "CareerPath",
     "Channel",
     "CheckIn",
@@ -94,6 +98,8 @@ __all__ = [
     "LmsSyncRun",
     "LtiContext",
     "Mentor",
+    "MentorBooking",
+    "MentorUnavailableWeek",
     "Notification",
     "NotificationDelivery",
     "NotificationPreference",
@@ -114,6 +120,7 @@ __all__ = [
     "SkillLevel",
     "SkillRelation",
     "SyncStatus",
+    "TeamBudget",
     "Tenant",
     "ToolKey",
     "Track",

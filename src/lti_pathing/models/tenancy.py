@@ -47,6 +47,8 @@ class Tenant(Versioned, Timestamped, Base):
     match_sis_id: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Audit records older than this many days are purged by a periodic job (None: kept for good).
     audit_retention_days: Mapped[int | None]
+    # A submitted plan waiting longer than this many days is escalated to L&D admins (None: never).
+    approval_limit_days: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

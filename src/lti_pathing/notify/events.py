@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from lti_pathing.models import LmsSyncRun, Mentor, Person, Plan, PlanStatus, Tenant
 from lti_pathing.notify.outbox import notify
 from lti_pathing.services.plan_changes import PlanChangeService
+from lti_pathing.services.plan_life import HELD
 
-HOLDING = (PlanStatus.submitted, PlanStatus.approved)  # the planner's bookings (catalog.HOLDING)
 DECIDED = {
     "approve": ("plan_approved", "approved"),
     "reject": ("plan_rejected", "rejected"),
@@ -55,7 +55,7 @@ def bookings_moved(
     session: Session, tenant: Tenant, plan: Plan, before: PlanStatus | None, after: PlanStatus
 ) -> None:
     """Tell mentors (and the learner) that the plan asks for, books or lets go of them."""
-    if (before in HOLDING) == (after in HOLDING) and not (
+    if (before in HELD) == (after in HELD) and not (
         before is PlanStatus.submitted and after is PlanStatus.approved
     ):
         return

@@ -8,7 +8,7 @@ a `PlanEvent` saying who did what, when, with their comment.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,9 @@ from lti_pathing.models import Person, Plan, PlanEvent, PlanStatus
 from lti_pathing.notify import events as notify_events
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.credentials import CredentialService
-from lti_pathing.services.plan_life import AWAITING_MANAGER, DECISIONS, Transition, transition
+from lti_pathing.services.delegation import DelegationService
+from lti_pathing.services.mentoring import MentorService
+from lti_pathing.services.plan_life import AWAITING_MANAGER, DECISIONS, TRANSITIONS, transition
 from lti_pathing.services.team import TeamService
 
 MAX_COMMENT = 4000
@@ -57,17 +59,43 @@ class ApprovalService(TenantService):
         if step.comment_required and not comment:
             raise Invalid("comment required", {"comment": ["say what should change, or why"]})
         plan = self.plan_for(actor_id, plan_id)
-        self._check_allowed(actor_id, plan, step)
+        self.check_allowed(actor_id, plan, action)
         self.check_version(plan, expected_version)
         step.check(plan.status)
         before = plan.status
         plan.status = step.target
         self.flush()  # the version check against the database happens here
-        self.log(plan, step.done, actor_id, comment, {"from": before.value, "to": step.target})
+        data: dict[str, Any] = {"from": before.value, "to": step.target}
+        if step.by == "manager" and (delegator := self.deciding_for(actor_id, plan)):
+            data.update({"for": delegator.id, "for_name": delegator.name})  # "by X for Y"
+        self.log(plan, step.done, actor_id, comment, data)
+        MentorService(self.session, self.tenant, self.clock).request_for(plan)  # held: ask mentors
         notify_events.plan_acted(self.session, self.tenant, plan, action, actor_id, comment, before)
         if step.target is PlanStatus.approved:  # its target role may be met, its items done
             CredentialService(self.session, self.tenant, self.clock).award_due(plan.person_id)
         return plan
+
+    def act_many(
+        self, actor_id: int, action: str, plans: Mapping[int, tuple[int, str]]
+    ) -> list[Plan]:
+        """Decide several plans at once (plan id -> (version seen, comment)): all or nothing.
+
+        Every plan's problem is listed (a missing comment as `comment-<plan id>`), and nothing
+        is decided unless every plan can be.
+        """
+        step = TRANSITIONS.get(action)
+        if step is None or step.by != "manager":
+            raise Invalid("unknown decision", {"action": ["approve, reject or request_changes"]})
+        if not plans:
+            raise Invalid("nothing chosen", {"plans": ["tick at least one plan"]})
+        errors: dict[str, list[str]] = {}
+        for plan_id, (_, text) in plans.items():
+            if step.comment_required and not (text or "").strip():
+                errors[f"comment-{plan_id}"] = ["say what should change, or why"]
+        if errors:
+            raise Invalid("a comment is needed for each plan", errors)
+        return [self.act(actor_id, pid, action, version, text)
+                for pid, (version, text) in plans.items()]  # fmt: skip
 
     def comment(self, actor_id: int, plan_id: int, text: str) -> PlanEvent:
         """Add a comment to the plan's log (owner or one of their managers)."""
@@ -127,8 +155,29 @@ class ApprovalService(TenantService):
 
     def waiting(self, manager_id: int) -> int:
         """How many plans wait for the manager: submitted plans and re-plan proposals."""
-        reports = TeamService(self.session, self.tenant).report_ids(manager_id)
+        reports = self.decided_by(manager_id)
         return len(self.plans_of(reports, AWAITING_MANAGER))
+
+    def decided_by(self, actor_id: int) -> set[int]:
+        """Whose plans the actor decides: their reports, and those of managers they stand in for."""
+        team = TeamService(self.session, self.tenant)
+        ids = team.report_ids(actor_id)
+        for manager in DelegationService(self.session, self.tenant, self.clock).managers_for(
+            actor_id
+        ):  # fmt: skip
+            ids |= team.report_ids(manager.id)
+        return ids - {actor_id}
+
+    def deciding_for(self, actor_id: int, plan: Plan) -> Person | None:
+        """The manager the actor stands in for on this plan (None: it is their own report)."""
+        team = TeamService(self.session, self.tenant)
+        if plan.person_id in team.report_ids(actor_id):
+            return None
+        delegation = DelegationService(self.session, self.tenant, self.clock)
+        for manager in delegation.managers_for(actor_id):
+            if plan.person_id in team.report_ids(manager.id):
+                return manager
+        return None
 
     def decision(self, plan: Plan) -> Decision | None:
         """The newest decision on the plan, unless the learner has submitted it again since."""
@@ -140,9 +189,8 @@ class ApprovalService(TenantService):
         return None
 
     def queue(self, manager_id: int) -> list[Plan]:
-        """Submitted plans of the manager's reports, oldest change first."""
-        return self.plans_of(TeamService(self.session, self.tenant).report_ids(manager_id),
-                             (PlanStatus.submitted,))  # fmt: skip
+        """Submitted plans of the manager's reports (and theirs they stand in for), oldest first."""
+        return self.plans_of(self.decided_by(manager_id), (PlanStatus.submitted,))
 
     def plans_of(
         self, person_ids: Iterable[int], statuses: Iterable[PlanStatus] | None = None
@@ -157,9 +205,11 @@ class ApprovalService(TenantService):
         return list(self.session.scalars(stmt.order_by(Plan.updated_at, Plan.id)))
 
     def _manages(self, manager_id: int, person_id: int) -> bool:
-        return person_id in TeamService(self.session, self.tenant).report_ids(manager_id)
+        return person_id in self.decided_by(manager_id)
 
-    def _check_allowed(self, actor_id: int, plan: Plan, step: Transition) -> None:
+    def check_allowed(self, actor_id: int, plan: Plan, action: str) -> None:
+        """Refuse an action the actor may not take on this plan (owner or manager actions)."""
+        step = transition(action)
         if step.by == "owner" and plan.person_id != actor_id:
             raise PermissionDenied("only the plan's owner can submit or withdraw it")
         if step.by == "manager" and not self._manages(actor_id, plan.person_id):

@@ -13,6 +13,7 @@ from lti_pathing.models import Plan, PlanStatus
 from lti_pathing.notify import events as notify_events
 from lti_pathing.services.approvals import ApprovalService, _clean_comment
 from lti_pathing.services.credentials import CredentialService
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.plan_life import REPLACEABLE
 from lti_pathing.services.team import TeamService
 
@@ -53,6 +54,7 @@ class ProposalService(ApprovalService):
         self.log(proposal, "proposal_accepted", manager_id, text, data)
         notify_events.proposal_accepted(self.session, self.tenant, proposal, old, manager_id, text)
         CredentialService(self.session, self.tenant, self.clock).award_due(proposal.person_id)
+        MentorService(self.session, self.tenant, self.clock).request_for(proposal)
         return proposal
 
     def dismiss(

@@ -17,6 +17,7 @@ from lti_pathing.models import ItemStatus, Plan, PlanItem
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.completions import behind_schedule
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.plan_life import HELD, REGENERATED_IN_PLACE
 from lti_pathing.services.planning import PlanSettings, next_monday
 from lti_pathing.services.planning.settings import Pin
@@ -43,9 +44,12 @@ class RescheduleService(TenantService):
         }
         pins.update({p.activity_id: p for p in stored.pins})
         done = {i.activity_id for i in plan.items if i.status is ItemStatus.completed}
+        # An item whose mentor declined is planned again (with a mentor who has room), not kept.
+        refused = MentorService(self.session, self.tenant).refused_activities(plan.person_id)
         kept = tuple(
-            p for p in pins.values() if p.starts_on >= restart and p.activity_id not in done
-        )
+            p for p in pins.values()
+            if p.starts_on >= restart and p.activity_id not in done | refused
+        )  # fmt: skip
         return stored.with_(
             starts_on=plan.starts_on,
             blackout=tuple(sorted(set(stored.blackout) | set(past))),

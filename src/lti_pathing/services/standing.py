@@ -9,14 +9,16 @@ effect on their next click, not at the end of their session.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from lti_pathing.models import Person, PlatformRegistration, Tenant
+from lti_pathing.columns import utcnow
+from lti_pathing.models import ApprovalDelegation, Mentor, Person, PlatformRegistration, Tenant
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class Standing:
     person_active: bool
     tenant_active: bool
     marked_admin: bool
-    manages: bool  # someone active reports to them
+    manages: bool  # someone active reports to them, or they stand in for such a manager
+    mentors: bool  # an active mentor of the catalog
     # The admin allowlist of the registration they launched from; empty when it is inactive,
     # gone, or they were not signed in by a launch.
     admin_roles: tuple[str, ...]
@@ -36,13 +39,23 @@ class Standing:
 @cache
 def _standing_statement() -> Select[Any]:
     """The standing query, built once: every request runs it, and building it (an aliased
-    `Person`, two subqueries) cost more than running it."""
+    `Person`, several subqueries) cost more than running it."""
     report = aliased(Person)
     manages = exists().where(
         report.tenant_id == Person.tenant_id,
         report.manager_id == Person.id,
         report.active.is_(True),
     )
+    today: BindParameter[dt.date] = bindparam("today")
+    stands_in = exists().where(  # holds a manager's decisions while they are away
+        ApprovalDelegation.tenant_id == Person.tenant_id,
+        ApprovalDelegation.delegate_id == Person.id,
+        ApprovalDelegation.starts_on <= today, ApprovalDelegation.ends_on >= today,
+    )  # fmt: skip
+    mentors = exists().where(
+        Mentor.tenant_id == Person.tenant_id, Mentor.person_id == Person.id,
+        Mentor.active.is_(True),
+    )  # fmt: skip
     allowlist = (
         select(PlatformRegistration.admin_roles_text)
         .where(
@@ -53,7 +66,15 @@ def _standing_statement() -> Select[Any]:
         .scalar_subquery()
     )
     return (
-        select(Person.name, Person.active, Tenant.active, Person.is_admin, manages, allowlist)
+        select(
+            Person.name,
+            Person.active,
+            Tenant.active,
+            Person.is_admin,
+            or_(manages, stands_in),
+            mentors,
+            allowlist,
+        )
         .join(Tenant, Tenant.id == Person.tenant_id)
         .where(Person.id == bindparam("person_id"), Person.tenant_id == bindparam("tenant_id"))
     )
@@ -64,16 +85,17 @@ def current_standing(
 ) -> Standing | None:
     """The person's standing in their tenant, or None when the record no longer exists."""
     params = {"tenant_id": tenant_id, "person_id": person_id,
-              "registration_id": registration_id or 0}  # fmt: skip
+              "registration_id": registration_id or 0, "today": utcnow().date()}  # fmt: skip
     row = session.execute(_standing_statement(), params).one_or_none()
     if row is None:
         return None
-    name, person_active, tenant_active, marked_admin, has_reports, roles_text = row
+    name, person_active, tenant_active, marked_admin, has_reports, is_mentor, roles_text = row
     return Standing(
         name=name,
         person_active=bool(person_active),
         tenant_active=bool(tenant_active),
         marked_admin=bool(marked_admin),
         manages=bool(has_reports),
+        mentors=bool(is_mentor),
         admin_roles=tuple(PlatformRegistration.roles_of(roles_text)),
     )

@@ -204,3 +204,39 @@ def heat(level: int, required: int) -> str:
     if share >= 0.5:
         return "heat-near"
     return "heat-far"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One week of the hours chart: x and width in per cent, heights in pixels from the base."""
+
+    week: Any
+    x: float
+    width: float
+    mine: float
+    team: float
+
+
+@dataclass(frozen=True)
+class HoursChart:
+    """Hours away per week: the learner's, with their teammates' stacked on top."""
+
+    columns: list[Column]
+    height: int
+    top_hours: Any
+
+
+HOURS_HEIGHT = 80
+
+
+def hours_chart(weeks: list[Any]) -> HoursChart:
+    """Columns for `weeks` (each with `.hours` and `.others` holding `.hours`), tallest = 80 px."""
+    team = [sum((a.hours for a in w.others), 0) for w in weeks]
+    top = max([w.hours + t for w, t in zip(weeks, team, strict=True)] or [0]) or 1
+    scale, width = HOURS_HEIGHT / float(top), 100 / max(len(weeks), 1)
+    columns = [
+        Column(w, round(i * width, 2), round(max(width - 0.2, 0.1), 2),
+               round(float(w.hours) * scale, 1), round(float(t) * scale, 1))
+        for i, (w, t) in enumerate(zip(weeks, team, strict=True))
+    ]  # fmt: skip
+    return HoursChart(columns, HOURS_HEIGHT, top)

@@ -24,7 +24,6 @@ from lti_pathing.services.plan_changes import PlanChangeService
 from lti_pathing.services.plan_life import plans_shown
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import PlanSettings
-from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.scales import ScaleService
 from lti_pathing.services.self_assessment import SelfAssessmentService
 from lti_pathing.services.why_plan import WhyPlanService
@@ -210,6 +209,11 @@ def _settings_from_form() -> PlanSettings:
         "deadline": lambda: optional_date("deadline"),
         "blackout": lambda: date_list("blackout"),
         "budget": lambda: optional_decimal("budget", D("0"), D("1000000")),
+        "preferred_mentor_id": lambda: (
+            form_int("preferred_mentor_id", 1)
+            if request.form.get("preferred_mentor_id", "").strip()
+            else None
+        ),
     }
     for name, parse in parsers.items():
         try:
@@ -249,14 +253,7 @@ def replan(plan_id: int) -> BaseResponse:
 
 def start_replan_from_today(tenant: Any, plan: Plan, actor_id: int) -> None:
     """Queue the re-plan: a draft changes in place, a held plan gets a proposal for the manager."""
-    schedule = service(RescheduleService, tenant)
-    settings = schedule.settings_from_today(plan)
-    if schedule.how(plan) == "regenerate":
-        jobs.enqueue_plan(db.session(), tenant, plan.person_id, settings, actor_id, plan.id)
-    else:
-        jobs.enqueue_plan(
-            db.session(), tenant, plan.person_id, settings, actor_id, replaces_id=plan.id
-        )
+    jobs.enqueue_from_today(db.session(), tenant, plan, actor_id)
 
 
 @bp.post("/plan/<int:plan_id>/comment")

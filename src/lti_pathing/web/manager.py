@@ -11,21 +11,25 @@ from lti_pathing import db, jobs
 from lti_pathing.auth import require
 from lti_pathing.columns import utcnow
 from lti_pathing.errors import Invalid, NotFound
-from lti_pathing.models import Activity, Plan, PlanStatus
+from lti_pathing.models import Activity, Person, Plan, PlanStatus
 from lti_pathing.services.approvals import ApprovalService
 from lti_pathing.services.assessments import AssessmentService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.checkins import CheckInService, time_zones
+from lti_pathing.services.delegation import DelegationService
 from lti_pathing.services.levels import LevelService
 from lti_pathing.services.pathways import PathwayService, fit_for
+from lti_pathing.services.plan_alternatives import PlanAlternativeService
 from lti_pathing.services.plan_changes import PlanChangeService
-from lti_pathing.services.plan_life import current_plan
+from lti_pathing.services.plan_life import AWAITING_MANAGER, current_plan
 from lti_pathing.services.plan_views import PlanViewService
 from lti_pathing.services.planning import Pin, PlanSettings
 from lti_pathing.services.progress import ProgressService
 from lti_pathing.services.proposals import ProposalService
 from lti_pathing.services.reschedule import RescheduleService
 from lti_pathing.services.team import TeamService
+from lti_pathing.services.team_budget import TeamBudgetService
+from lti_pathing.services.team_impact import TeamImpactService
 from lti_pathing.web import charts, plan_jobs
 from lti_pathing.web.form_errors import shows_form_errors
 from lti_pathing.web.learner import start_replan_from_today
@@ -77,7 +81,26 @@ def index() -> str:
         team_job=plan_jobs.latest_job(
             db.session(), tenant, {"manager_id": actor.person_id}, actor.person_id
         ),
+        budgets=service(TeamBudgetService, tenant).budgets(actor.person_id),
+        delegations=service(DelegationService, tenant).given_by(actor.person_id),
+        delegates=service(DelegationService, tenant).candidates(actor.person_id),
+        this_year=utcnow().year,
     )  # fmt: skip
+
+
+@bp.post("/budget")
+@require("manager")
+@shows_form_errors(lambda: index())
+def budget() -> BaseResponse:
+    """Set my team's learning budget for a year."""
+    actor, tenant = acting()
+    budgets = service(TeamBudgetService, tenant)
+    me = budgets.get(Person, actor.person_id)
+    form = request.form
+    saved = budgets.set(me, me.id, form.get("year", ""), form.get("amount", ""),
+                        form.get("currency", ""))  # fmt: skip
+    flash(f"Budget for {saved.year} saved: {saved.amount} {saved.currency or ''}.", "success")
+    return redirect(url_for("manager.index", _anchor="team-budget"))
 
 
 @bp.get("/queue")
@@ -86,9 +109,12 @@ def queue() -> str:
     """Plans waiting for my decision, and re-plan proposals to accept or dismiss."""
     actor, tenant = acting()
     proposals = service(ProposalService, tenant).pending(actor.person_id)
+    approvals = service(ApprovalService, tenant)
+    plans = approvals.queue(actor.person_id)
     return render_template(
-        "manager/queue.html", plans=service(ApprovalService, tenant).queue(actor.person_id),
-        proposals=proposals, changes=service(PlanChangeService, tenant).of_plans(proposals),
+        "manager/queue.html", plans=plans, proposals=proposals,
+        changes=service(PlanChangeService, tenant).of_plans(proposals),
+        standing_in={p.id: f for p in plans if (f := approvals.deciding_for(actor.person_id, p))},
     )  # fmt: skip
 
 
@@ -142,12 +168,57 @@ def plan(plan_id: int) -> str:
     job = job or plan_jobs.latest_job(approvals.session, tenant, {"replaces_id": found.id})
     replaces = approvals.session.get(Plan, found.replaces_id) if found.replaces_id else None
     proposed = found.status is PlanStatus.proposed
+    deciding = found.status in AWAITING_MANAGER
+    impact = service(TeamImpactService, tenant).impact(found) if deciding else None
     return render_template(
         "manager/plan.html", view=view, gantt=gantt, events=approvals.history(found), job=job,
         replaces=replaces,
         change=service(PlanChangeService, tenant).of_plan(found) if proposed else None,
         activities=service(PlanViewService, tenant).activities(),
+        impact=impact, hours=charts.hours_chart(list(impact.weeks)) if impact else None,
+        **_alternatives(found),
     )  # fmt: skip
+
+
+def _alternatives(found: Plan) -> dict[str, Any]:
+    """The alternatives job of this version of a submitted plan, and its variants once solved."""
+    if found.status is not PlanStatus.submitted:
+        return {}
+    alternatives = service(PlanAlternativeService, acting()[1])
+    alt_job = alternatives.job_for(found)
+    return {"alt_job": alt_job, "variants": alternatives.kept(alt_job),
+            "as_submitted": alternatives.submitted(found)}  # fmt: skip
+
+
+@bp.post("/plans/<int:plan_id>/alternatives")
+@require("manager")
+@shows_form_errors(lambda plan_id: _plan_page(plan_id))
+def alternatives(plan_id: int) -> BaseResponse:
+    """Solve the cheapest and the fastest alternatives to a submitted plan (background)."""
+    actor, tenant = acting()
+    found = service(ApprovalService, tenant).plan_for(actor.person_id, plan_id)
+    if found.person_id == actor.person_id or found.status is not PlanStatus.submitted:
+        raise NotFound(f"no submitted Plan with id {plan_id}")
+    jobs.enqueue_alternatives(db.session(), tenant, found, actor.person_id)
+    flash("Planning the cheapest and the fastest alternatives…", "success")
+    return redirect(url_for("manager.plan", plan_id=plan_id, _anchor="alternatives"))
+
+
+@bp.post("/plans/<int:plan_id>/approve-variant")
+@require("manager")
+@shows_form_errors(lambda plan_id: _plan_page(plan_id))
+def approve_variant(plan_id: int) -> BaseResponse:
+    """Approve an alternative in one click: it becomes the learner's plan, approved."""
+    actor, tenant = acting()
+    kind = request.form.get("variant", "")
+    alternatives = service(PlanAlternativeService, tenant)
+    decided = alternatives.approve_kept(
+        actor.person_id, plan_id, form_int("job_id", 1), kind, form_int("version", 1),
+        request.form.get("comment", ""),
+    )  # fmt: skip
+    jobs.enqueue_passback(alternatives.session, tenant, [decided.person_id], actor.person_id)
+    flash(f"The {kind} plan is now {decided.person.name}'s plan, approved.", "success")
+    return redirect(url_for("manager.plan", plan_id=plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/decide")

@@ -64,6 +64,9 @@ MENU = (
         MenuLink("Team overview", "manager.index", "nav-team"),
         MenuLink("Approvals", "manager.queue", "nav-approvals"),
     )),
+    MenuGroup("Mentoring", "mentor", (
+        MenuLink("My mentees", "mentor.index", "nav-mentees"),
+    )),
     MenuGroup("Organisation", "admin", (
         MenuLink("Dashboard", "dashboard.index", "nav-dashboard"),
         MenuLink("Administration", "admin.home", "nav-admin"),
@@ -86,6 +89,8 @@ MENU = (
         MenuLink("Re-plans", "admin.replans.index", "nav-admin-replans"),
         MenuLink("Audit and data", "admin.audit.index", "nav-admin-audit"),
         MenuLink("About the optimiser", "admin.audit.model_facts", "nav-admin-model-facts"),
+        MenuLink("Escalated plans", "admin.escalations.index", "nav-admin-escalations"),
+        MenuLink("Team budgets", "admin.budgets.index", "nav-admin-budgets"),
     )),
 )  # fmt: skip
 

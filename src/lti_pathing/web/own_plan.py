@@ -10,6 +10,7 @@ from flask import g, request
 from lti_pathing import db, jobs
 from lti_pathing.errors import Invalid
 from lti_pathing.models import Activity, Person, Plan, Tenant
+from lti_pathing.services.mentoring import MentorService
 from lti_pathing.services.plan_life import REGENERATED_IN_PLACE, current_plan, plans_shown
 from lti_pathing.services.planning import PlanSettings
 from lti_pathing.services.planning.choices import ChoiceService
@@ -60,4 +61,5 @@ def choices_context(tenant: Tenant, settings: PlanSettings | None) -> dict[str, 
         "found": found,
         "found_items": shown,
         "found_scales": service(ScaleService, tenant).scales(skill_ids),
+        "mentor_choices": service(MentorService, tenant).choices(),
     }

@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 from lti_pathing.models import (
     Activity,
     ActivityKind,
+    BookingStatus,
     Mentor,
+    MentorBooking,
+    MentorUnavailableWeek,
     Person,
     Plan,
     PlanItem,
@@ -32,6 +35,8 @@ from lti_pathing.services.planning.calendar import Calendar
 
 # Plans whose items hold mentors and seats for everybody else.
 LIVE_ITEMS = ("planned", "in_progress")
+# A mentor's answer that frees the place an item held (and keeps them from that mentee).
+REFUSED = (BookingStatus.declined, BookingStatus.expired)
 
 
 @dataclass
@@ -110,15 +115,30 @@ class CatalogLoader:
             )
         ]
 
+        self.answers = _answers(session, tenant)
+
     def build(self, calendar: Calendar, horizon: int, replanned: Iterable[int] = ()) -> Catalog:
-        """The catalog for plans on `calendar`; `replanned` people's own bookings are ignored."""
+        """The catalog for plans on `calendar`; `replanned` people's own bookings are ignored.
+
+        A mentor's answers count: a declined or expired booking holds no place, a week they
+        marked unavailable is full, and for a request planning one person, the mentors who
+        declined that person have no room for them.
+        """
         skip = set(replanned)
         skill_key = {s.id: s.external_id for s in self.skills if s.max_level >= 1}
         mentor_key = {m.id: ext for m, ext in self.mentors}
-        bookings = _bookings(self.holding, skip, calendar, horizon)
+        held = [h for h in self.holding if self.answers.status.get(h[0].id) not in REFUSED]
+        bookings = _bookings(held, skip, calendar, horizon)
+        capacity = {m.id: m.capacity for m, _ in self.mentors}
+        declined = self.answers.declined.get(next(iter(skip)), set()) if len(skip) == 1 else set()
+        for mid in mentor_key:
+            weeks = {calendar.week_of(d) for d in self.answers.off.get(mid, ())}
+            weeks |= set(range(horizon)) if mid in declined else set()
+            bookings[mid] = bookings.get(mid, []) + _full(weeks, horizon, capacity[mid])
         taken_cohorts = Counter(
             item.cohort_id for item, pid, _ in self.holding if pid not in skip and item.cohort_id
         )
+        bookings = {mid: b for mid, b in bookings.items() if b}
         catalog = Catalog(
             skills=[
                 {"id": skill_key[s.id], "max_level": s.max_level}
@@ -269,3 +289,40 @@ def _bookings(
         mid: [{"from_week": f, "to_week": t, "mentees": n} for (f, t), n in sorted(c.items())]
         for mid, c in counted.items()
     }
+
+
+@dataclass
+class Answers:
+    """What mentors said: each booked item's answer, weeks off, whom they declined."""
+
+    status: dict[int, BookingStatus]  # plan item id -> the mentor's answer
+    off: dict[int, set[Any]]  # mentor id -> Mondays of weeks they are unavailable
+    declined: dict[int, set[int]]  # mentee person id -> mentor ids who declined them
+
+
+def _answers(session: Session, tenant: Tenant) -> Answers:
+    """The tenant's mentors' answers, read once per loader."""
+    answers = Answers({}, defaultdict(set), defaultdict(set))
+    stmt = select(MentorBooking).where(MentorBooking.tenant_id == tenant.id)
+    for booking in session.scalars(stmt):
+        answers.status[booking.plan_item_id] = booking.status
+        if booking.status in REFUSED:
+            answers.declined[booking.mentee_id].add(booking.mentor_id)
+    weeks = select(MentorUnavailableWeek).where(MentorUnavailableWeek.tenant_id == tenant.id)
+    for week in session.scalars(weeks):
+        answers.off[week.mentor_id].add(week.week_of)
+    return answers
+
+
+def _full(weeks: set[int], horizon: int, capacity: int) -> list[dict[str, int]]:
+    """Bookings that fill a mentor's capacity in these weeks (runs of weeks merged)."""
+    inside = sorted(w for w in weeks if 0 <= w < horizon)
+    if capacity < 1 or not inside:
+        return []
+    runs: list[list[int]] = []
+    for week in inside:
+        if runs and runs[-1][1] == week:
+            runs[-1][1] = week + 1
+        else:
+            runs.append([week, week + 1])
+    return [{"from_week": f, "to_week": t, "mentees": capacity} for f, t in runs]

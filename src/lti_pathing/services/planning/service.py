@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from lti_pathing.columns import utcnow
 from lti_pathing.errors import Conflict, Invalid, LtiPathingError
-from lti_pathing.models import Activity, Person, Plan, PlanStatus, Role, Tenant
+from lti_pathing.models import Activity, Mentor, Person, Plan, PlanStatus, Role, Tenant
 from lti_pathing.services.base import Clock, TenantService
+from lti_pathing.services.mentor_matching import MentorMatcher
 from lti_pathing.services.pathways import PathwayService
 from lti_pathing.services.plan_life import HELD, REGENERATED_IN_PLACE
 from lti_pathing.services.planning.calendar import Calendar, next_monday
@@ -114,7 +115,7 @@ class PlanningService(TenantService):
                     f"a {plan.status.value} plan cannot be re-generated; start a new draft instead"
                 )
             stored = PlanSettings.from_json(plan.settings or {})
-            lent = () if settings.pins_chosen else (stored.pins or self._pins_of(plan))
+            lent = () if settings.pins_chosen else (stored.pins or self.pins_of(plan))
             lent = tuple(p for p in lent if p.activity_id not in settings.excluded)
             settings = settings.with_(
                 pins=settings.pins or lent, starts_on=settings.starts_on or plan.starts_on
@@ -124,9 +125,15 @@ class PlanningService(TenantService):
         if role_id is None:
             raise Invalid("choose a target role first", {"target_role_id": ["required"]})
         role = self.get(Role, role_id)
+        preferred = settings.preferred_mentor_id
+        if preferred is not None and self.session.scalar(
+            self.scoped(Mentor).where(Mentor.id == preferred, Mentor.active.is_(True))
+        ) is None:  # fmt: skip
+            raise Invalid("no such mentor", {"preferred_mentor_id": ["choose a mentor listed"]})
         return Subject(person, role, settings.with_(target_role_id=role.id), plan)
 
-    def _pins_of(self, plan: Plan) -> tuple[Any, ...]:
+    def pins_of(self, plan: Plan) -> tuple[Any, ...]:
+        """The plan's pinned items as pins (dates and mentors), as a re-generation keeps them."""
         from lti_pathing.services.planning.settings import Pin
 
         calendar = Calendar.starting(plan.starts_on or self.clock().date())
@@ -200,6 +207,7 @@ class PlanningService(TenantService):
         )
         answer = self.solve(built)
         self.refuse_without_plan(built, answer)
+        answer = MentorMatcher(self.session, self.tenant, self.clock).assign(built, answer)
         writer = PlanWriter(self.session, self.tenant, self.clock(), answer.get("stats"))
         if replaces is not None:
             self._archive_proposals(replaces, actor_id)

@@ -27,6 +27,7 @@ class PlanSettings:
     deadline: dt.date | None = None
     blackout: tuple[dt.date, ...] = ()  # any day in a week blacks out that whole week
     budget: Decimal | None = None
+    preferred_mentor_id: int | None = None  # a mentor the learner asks for (matching ranks first)
     pins: tuple[Pin, ...] = ()
     excluded: tuple[int, ...] = ()  # activity ids never to plan
     # True: `pins` is the whole choice (none means none). False: a re-generated plan lends its
@@ -49,6 +50,7 @@ class PlanSettings:
             "deadline": None if self.deadline is None else self.deadline.isoformat(),
             "blackout": [d.isoformat() for d in self.blackout],
             "budget": None if self.budget is None else str(self.budget),
+            "preferred_mentor_id": self.preferred_mentor_id,
             "pins": [
                 {
                     "activity_id": p.activity_id,
@@ -78,6 +80,7 @@ class PlanSettings:
             deadline=day(data.get("deadline")),
             blackout=tuple(dt.date.fromisoformat(d) for d in data.get("blackout", [])),
             budget=dec(data.get("budget")),
+            preferred_mentor_id=data.get("preferred_mentor_id"),
             pins=tuple(
                 Pin(p["activity_id"], dt.date.fromisoformat(p["starts_on"]), p.get("mentor_id"))
                 for p in data.get("pins", [])

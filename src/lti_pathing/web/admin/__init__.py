@@ -10,7 +10,9 @@ from lti_pathing.web.admin import (
     access,
     activities,
     audit,
+    budgets,
     credentials,
+    escalations,
     evidence,
     gradebooks,
     jobs,
@@ -57,7 +59,7 @@ def home() -> str:
 
 
 for module in (skills, jobs, activities, people, evidence, transfer, tokens, lms, replans, access,
-               gradebooks, rosters, audit, credentials):  # fmt: skip
+               gradebooks, rosters, audit, credentials, escalations, budgets):  # fmt: skip
     module.init(bp)
 
 
