@@ -63,7 +63,17 @@ def test_every_journey_page_fits_a_phone_without_sideways_scrolling(
     page.set_viewport_size(PHONE)
     frame = open_tool(page, servers, LEARNER)
     fits_a_phone(page, frame)
-    assert _menu_pages(page, frame) == ["Start", "Where I stand", "Where I could go", "My plan"]
+    assert _menu_pages(page, frame) == [
+        "Start",
+        "Where I stand",
+        "Where I could go",
+        "My plan",
+        "My notifications",
+        "Notification settings",
+        "My badges",
+    ]
+    with frame.expect_navigation():
+        frame.locator("#menu").get_by_role("link", name="My plan", exact=True).click()
     frame.locator("#hours_per_week").fill("6")
     frame.locator("#generate-plan").click()
     frame.locator("#plan-timeline").wait_for(timeout=SOLVE_TIMEOUT_MS)
