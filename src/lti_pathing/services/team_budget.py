@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lti_pathing.errors import Invalid, PermissionDenied
 from lti_pathing.models import ItemStatus, Person, Plan, PlanStatus, TeamBudget
+from lti_pathing.services.activities import currency_problem
 from lti_pathing.services.base import TenantService
 from lti_pathing.services.calendar import week_date
 from lti_pathing.services.team import TeamService
@@ -137,9 +138,10 @@ def _parse(year: str, amount: str, currency: str) -> tuple[int, Decimal, str | N
         amount_value = amount_value.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         errors["amount"] = ["an amount of 0 or more, like 5000 or 4999.50"]
-    code = currency.strip().upper()
-    if code and not (len(code) == 3 and code.isascii() and code.isalpha()):
-        errors["currency"] = ["a three-letter currency code, like EUR, or nothing"]
+    code = currency.strip().upper()  # typed in a form: "eur" is meant as EUR
+    problem = currency_problem(code or None)
+    if problem is not None:
+        errors["currency"] = [problem]
     if errors:
         raise Invalid("the budget cannot be saved", errors)
     return year_value, amount_value, code or None
